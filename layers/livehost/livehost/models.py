@@ -1,0 +1,266 @@
+"""Domain models: rooms, scripts, segments, products, knowledge entries.
+
+Every model serialises with camelCase keys (the JSON that crosses API, state and queue
+boundaries) and accepts snake_case in Python."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
+
+
+class Model(BaseModel):
+    """Base for LiveHost's boundary models: camelCase on the wire, strict about unknown keys."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=False
+    )
+
+    def wire(self) -> dict:
+        """The JSON-ready dict with camelCase keys, as it crosses a boundary."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class Phase(StrEnum):
+    """Where a room is in its lifecycle."""
+
+    CREATED = "CREATED"
+    PROVISIONING = "PROVISIONING"
+    WAITING_HOST = "WAITING_HOST"
+    OPENING_CHANNEL = "OPENING_CHANNEL"
+    STARTING_STREAM = "STARTING_STREAM"
+    LIVE = "LIVE"
+    STOPPING = "STOPPING"
+    ENDED = "ENDED"
+    FAILED = "FAILED"
+
+
+ACTIVE_PHASES = frozenset(
+    {
+        Phase.PROVISIONING,
+        Phase.WAITING_HOST,
+        Phase.OPENING_CHANNEL,
+        Phase.STARTING_STREAM,
+        Phase.LIVE,
+        Phase.STOPPING,
+    }
+)
+
+
+class InsertMode(StrEnum):
+    """Where an insert (answer, operator line) lands in the playout."""
+
+    NOW = "NOW"  # at the next word boundary
+    SENTENCE_END = "SENTENCE_END"  # at the end of the current sentence
+    APPEND = "APPEND"  # after the current segment
+
+
+class StopMode(StrEnum):
+    GRACEFUL = "graceful"  # after the current segment
+    NOW = "now"
+
+
+Expression = Literal["neutral", "smile", "serious", "surprised"]
+Gesture = Literal["none", "nod", "tilt"]
+
+
+class Stage(Model):
+    """How the presenter looks and sounds; every field optional so a change can be partial."""
+
+    voice: str | None = None
+    rate: int | None = Field(default=None, ge=50, le=200, description="speaking rate, percent")
+    pitch: int | None = Field(default=None, ge=-50, le=50, description="pitch shift, percent")
+    expression: Expression | None = None
+    gesture: Gesture | None = None
+    scene: str | None = None
+    camera: Literal["wide", "medium", "close"] | None = None
+
+
+class Product(Model):
+    product_id: Annotated[str, Field(min_length=1, max_length=64)]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    price: str | None = Field(default=None, max_length=24)
+    tagline: str | None = Field(default=None, max_length=120)
+
+
+class Segment(Model):
+    """One piece of the script: text (or SSML) and how to deliver it."""
+
+    segment_id: Annotated[str, Field(min_length=1, max_length=64)]
+    text: str | None = None
+    ssml: str | None = None
+    voice: str | None = None
+    rate: int = Field(default=100, ge=50, le=200)
+    pitch: int = Field(default=0, ge=-50, le=50)
+    volume: int = Field(default=0, ge=-20, le=10, description="gain in dB")
+    expression: Expression = "neutral"
+    gesture: Gesture = "none"
+    product_id: str | None = None
+    pause_after_ms: int = Field(default=300, ge=0, le=10_000)
+
+    @model_validator(mode="after")
+    def _one_of_text_or_ssml(self) -> Segment:
+        text, ssml = (self.text or "").strip(), (self.ssml or "").strip()
+        if bool(text) == bool(ssml):
+            raise ValueError(
+                f"segment {self.segment_id!r}: give exactly one of 'text' or 'ssml', non-empty"
+            )
+        return self
+
+
+class LoopMode(Model):
+    mode: Literal["once", "times", "forever"] = "once"
+    times: int | None = Field(default=None, ge=1, le=100_000)
+
+    @model_validator(mode="after")
+    def _times_with_mode(self) -> LoopMode:
+        if self.mode == "times" and self.times is None:
+            raise ValueError("loop mode 'times' needs 'times' (how many loops)")
+        return self
+
+    def loops(self) -> int | None:
+        """How many loops the script plays; None for forever."""
+        return {"once": 1, "times": self.times, "forever": None}[self.mode]
+
+
+class Script(Model):
+    """What a room says, in order, and how often."""
+
+    voice: str = "Joanna"
+    segments: list[Segment] = Field(min_length=1, max_length=500)
+    loop: LoopMode = Field(default_factory=LoopMode)
+    products: list[Product] = Field(default_factory=list)
+
+    @field_validator("segments")
+    @classmethod
+    def _unique_ids(cls, segments: list[Segment]) -> list[Segment]:
+        seen: set[str] = set()
+        for segment in segments:
+            if segment.segment_id in seen:
+                raise ValueError(f"segment id {segment.segment_id!r} is used twice")
+            seen.add(segment.segment_id)
+        return segments
+
+    @model_validator(mode="after")
+    def _products_known(self) -> Script:
+        known = {p.product_id for p in self.products}
+        for segment in self.segments:
+            if segment.product_id and segment.product_id not in known:
+                raise ValueError(
+                    f"segment {segment.segment_id!r} names product {segment.product_id!r}, "
+                    "which is not in the script's 'products'"
+                )
+        return self
+
+    def product(self, product_id: str | None) -> Product | None:
+        return next((p for p in self.products if p.product_id == product_id), None)
+
+
+class KnowledgeEntry(Model):
+    """One fact the presenter may use to answer a question."""
+
+    entry_id: Annotated[str, Field(min_length=1, max_length=64)]
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    product_id: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class RoomSettings(Model):
+    """Per-room choices; defaults suit a low-cost 720p room."""
+
+    instance_types: list[str] = Field(default_factory=lambda: ["g5.xlarge", "g4dn.xlarge"])
+    latency_mode: Literal["LOW", "NORMAL"] = "LOW"
+    channel_type: Literal["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"] = "STANDARD"
+    resolution: Literal["720p", "1080p"] = "720p"
+    insert_mode: InsertMode = InsertMode.SENTENCE_END
+    event_budget: int = Field(
+        default=9000, ge=60, le=24_000, description="history events per ShowLoop generation"
+    )
+    host_ready_timeout_s: int = Field(default=600, ge=5, le=3600)
+    heartbeat_s: int = Field(default=60, ge=2, le=600)
+
+
+class Channel(Model):
+    channel_arn: str
+    ingest_endpoint: str
+    playback_url: str
+    stream_key_arn: str
+
+
+class Cursor(Model):
+    """The next segment to play: loop number and index within the script."""
+
+    loop: int = Field(default=0, ge=0)
+    index: int = Field(default=0, ge=0)
+
+
+class StreamHealth(Model):
+    fps: float = 0.0
+    bitrate_kbps: float = 0.0
+    dropped_frames: int = 0
+    reconnects: int = 0
+
+
+class Room(Model):
+    """A room: one presenter, one channel, one render host while it runs."""
+
+    room_id: Annotated[str, Field(pattern=ROOM_ID_PATTERN)]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    settings: RoomSettings = Field(default_factory=RoomSettings)
+    phase: Phase = Phase.CREATED
+    run: int = 0
+    stop_requested: StopMode | None = None
+    instance_id: str | None = None
+    command_queue_url: str | None = None
+    channel: Channel | None = None
+    current_segment: str | None = None
+    stream_health: StreamHealth | None = None
+    error: str | None = None
+    cause: str | None = None
+    removed: list[str] = Field(default_factory=list)
+
+    @property
+    def playback_url(self) -> str | None:
+        return self.channel.playback_url if self.channel else None
+
+
+class TimelineEntry(Model):
+    """One thing that happened in a room, for the transcript."""
+
+    at: float = Field(description="unix time, seconds")
+    kind: Literal[
+        "phase",
+        "segment_started",
+        "segment_finished",
+        "question",
+        "answer_started",
+        "answer_finished",
+        "insert_started",
+        "insert_finished",
+        "say",
+        "pause",
+        "resume",
+        "stage",
+        "stream",
+        "rejected",
+    ]
+    by: Literal["script", "viewer", "operator", "presenter", "system"] = "system"
+    text: str | None = None
+    ref: str | None = None
+    stream_ms: int | None = None
+    detail: dict | None = None
+
+
+_SLUG = re.compile(r"[^a-z0-9-]+")
+
+
+def slug(value: str, limit: int = 40) -> str:
+    """A lower-case id fragment safe for queue names and execution names."""
+    return _SLUG.sub("-", value.lower()).strip("-")[:limit] or "x"

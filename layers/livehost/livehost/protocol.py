@@ -1,0 +1,256 @@
+"""The render-host protocol: commands to the agent (room's FIFO command queue) and events
+from it (the events queue). One module, imported by the functions and by the agent.
+
+A command carries a ``commandId`` (the agent is idempotent on it) and, where a workflow
+waits for the answer, a ``taskToken``. Secrets never travel here: the stream key is fetched
+by the agent itself."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, TypeAdapter
+
+from livehost.models import InsertMode, Model, Product, Stage, StopMode, StreamHealth
+
+MAX_TASK_TOKEN = 2048
+
+
+class SpeechRef(Model):
+    """Where a piece of synthesized speech lives: 16-bit mono PCM and Polly-format marks."""
+
+    bucket: str
+    audio_key: str
+    marks_key: str
+    sample_rate: int = Field(gt=0)
+    duration_ms: int = Field(ge=0)
+
+
+class Cue(Model):
+    """What the agent shows alongside speech."""
+
+    text: str = Field(description="plain text, for subtitles and the timeline")
+    expression: str = "neutral"
+    gesture: str = "none"
+    product: Product | None = None
+
+
+class CommandBase(Model):
+    command_id: Annotated[str, Field(min_length=1, max_length=128)]
+    room_id: str
+    task_token: Annotated[str, Field(max_length=MAX_TASK_TOKEN)] | None = None
+
+
+class Hello(CommandBase):
+    """Sent when the workflow waits for the host: the agent answers with its capabilities."""
+
+    type: Literal["Hello"] = "Hello"
+
+
+class StartStream(CommandBase):
+    """Connect to ingest; answered once the first keyframe is out."""
+
+    type: Literal["StartStream"] = "StartStream"
+    ingest_endpoint: str
+    stream_key_arn: str = Field(description="the agent fetches the key itself with its own role")
+    resolution: Literal["720p", "1080p"] = "720p"
+
+
+class PlaySegment(CommandBase):
+    """Play one script segment; answered when it has fully played."""
+
+    type: Literal["PlaySegment"] = "PlaySegment"
+    segment_id: str
+    loop: int
+    index: int
+    speech: SpeechRef
+    cue: Cue
+    pause_after_ms: int = 0
+
+
+class Insert(CommandBase):
+    """Speak something outside the script (an answer sentence, an operator line)."""
+
+    type: Literal["Insert"] = "Insert"
+    insert_id: str = Field(description="groups the sentences of one answer")
+    sequence: int = Field(ge=0, description="sentence number within the insert")
+    final: bool = Field(description="true on the insert's last sentence")
+    mode: InsertMode
+    speech: SpeechRef
+    cue: Cue
+    source: Literal["viewer", "operator"] = "viewer"
+
+
+class SetStage(CommandBase):
+    type: Literal["SetStage"] = "SetStage"
+    stage: Stage
+
+
+class PauseScript(CommandBase):
+    type: Literal["PauseScript"] = "PauseScript"
+
+
+class ResumeScript(CommandBase):
+    type: Literal["ResumeScript"] = "ResumeScript"
+
+
+class StopStream(CommandBase):
+    type: Literal["StopStream"] = "StopStream"
+    mode: StopMode = StopMode.GRACEFUL
+
+
+Command = Annotated[
+    Hello | StartStream | PlaySegment | Insert | SetStage | PauseScript | ResumeScript | StopStream,
+    Field(discriminator="type"),
+]
+COMMAND = TypeAdapter(Command)
+
+
+def parse_command(body: str) -> Command:
+    """Validate an SQS message body as a command (raises pydantic.ValidationError)."""
+    return COMMAND.validate_json(body)
+
+
+def command_body(command: Command) -> str:
+    return command.model_dump_json(by_alias=True, exclude_none=True)
+
+
+# ---- answers to callbacks -------------------------------------------------------------
+
+
+class Capabilities(Model):
+    """The agent's answer to Hello."""
+
+    host: str
+    renderer: str
+    resolutions: list[str]
+    encoder: str
+    agent_version: str
+
+
+class StreamStarted(Model):
+    first_keyframe_ms: int
+    resolution: str
+
+
+class SegmentPlayed(Model):
+    segment_id: str
+    loop: int
+    index: int
+    started_ms: int
+    finished_ms: int
+
+
+# ---- events (agent -> events queue) ---------------------------------------------------
+
+
+class EventBase(Model):
+    event_id: str
+    room_id: str
+    at: float = Field(description="unix time, seconds")
+    stream_ms: int | None = Field(default=None, description="position on the stream clock")
+
+
+class HostReady(EventBase):
+    type: Literal["HostReady"] = "HostReady"
+    capabilities: Capabilities
+
+
+class StreamEvent(EventBase):
+    """The stream connected, dropped, reconnected or stopped."""
+
+    type: Literal["Stream"] = "Stream"
+    state: Literal["connected", "dropped", "reconnected", "stopped"]
+    gap_ms: int | None = None
+    detail: str | None = None
+
+
+class SegmentStarted(EventBase):
+    type: Literal["SegmentStarted"] = "SegmentStarted"
+    segment_id: str
+    loop: int
+    index: int
+    text: str
+    resumed_at_char: int = 0
+
+
+class SegmentFinished(EventBase):
+    type: Literal["SegmentFinished"] = "SegmentFinished"
+    segment_id: str
+    loop: int
+    index: int
+
+
+class SegmentInterrupted(EventBase):
+    type: Literal["SegmentInterrupted"] = "SegmentInterrupted"
+    segment_id: str
+    resume_at_char: int = Field(description="where the script will resume: a sentence start")
+
+
+class InsertStarted(EventBase):
+    type: Literal["InsertStarted"] = "InsertStarted"
+    insert_id: str
+    sequence: int
+    mode: InsertMode
+    text: str
+    source: Literal["viewer", "operator"]
+
+
+class InsertFinished(EventBase):
+    type: Literal["InsertFinished"] = "InsertFinished"
+    insert_id: str
+    sequence: int
+    final: bool
+
+
+class WordsSpoken(EventBase):
+    type: Literal["WordsSpoken"] = "WordsSpoken"
+    ref: str
+    words: list[str]
+
+
+class Health(EventBase):
+    type: Literal["Health"] = "Health"
+    health: StreamHealth
+
+
+class ScriptPaused(EventBase):
+    type: Literal["ScriptPaused"] = "ScriptPaused"
+    paused: bool
+
+
+class StageChanged(EventBase):
+    type: Literal["StageChanged"] = "StageChanged"
+    stage: Stage
+
+
+class CommandRejected(EventBase):
+    type: Literal["CommandRejected"] = "CommandRejected"
+    message_id: str
+    reason: str
+
+
+Event = Annotated[
+    HostReady
+    | StreamEvent
+    | SegmentStarted
+    | SegmentFinished
+    | SegmentInterrupted
+    | InsertStarted
+    | InsertFinished
+    | WordsSpoken
+    | Health
+    | ScriptPaused
+    | StageChanged
+    | CommandRejected,
+    Field(discriminator="type"),
+]
+EVENT = TypeAdapter(Event)
+
+
+def parse_event(body: str) -> Event:
+    return EVENT.validate_json(body)
+
+
+def event_body(event: Event) -> str:
+    return event.model_dump_json(by_alias=True, exclude_none=True)

@@ -1,0 +1,49 @@
+"""What one video frame shows: the contract between the playout (what is happening) and a
+renderer (how it looks). The playout fills a FrameState per frame; the renderer draws it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import av
+from livehost.models import Product
+
+FPS = 30
+AUDIO_RATE = 48_000
+SAMPLES_PER_FRAME = AUDIO_RATE // FPS  # 1600: one frame of stereo s16 audio
+
+RESOLUTIONS = {"720p": (1280, 720), "1080p": (1920, 1080)}
+
+
+@dataclass
+class FrameState:
+    """Everything a renderer needs for frame ``index`` (stream time ``index * 1000 / FPS`` ms)."""
+
+    index: int
+    viseme: str = "sil"  # the Polly viseme showing now (lead already applied by the playout)
+    speaking: bool = False
+    expression: str = "neutral"  # neutral | smile | serious | surprised
+    gesture: str = "none"  # none | nod | tilt
+    gesture_progress: float = 0.0  # 0..1 through the current gesture
+    scene: str = "studio"
+    camera: str = "medium"  # wide | medium | close
+    subtitle: str | None = None  # the words spoken so far in the current sentence
+    product: Product | None = None  # the product card to show, if any
+    extras: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def stream_ms(self) -> int:
+        return self.index * 1000 // FPS
+
+
+class Renderer(Protocol):
+    """Draws frames. A GPU engine can replace the 2D one by implementing this."""
+
+    name: str
+    width: int
+    height: int
+
+    def render(self, state: FrameState) -> av.VideoFrame:
+        """The frame for ``state`` in yuv420p, ready for the encoder."""
+        ...
