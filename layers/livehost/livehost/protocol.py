@@ -103,7 +103,7 @@ Command = Annotated[
     Hello | StartStream | PlaySegment | Insert | SetStage | PauseScript | ResumeScript | StopStream,
     Field(discriminator="type"),
 ]
-COMMAND = TypeAdapter(Command)
+COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
 
 def parse_command(body: str) -> Command:
@@ -245,7 +245,7 @@ Event = Annotated[
     | CommandRejected,
     Field(discriminator="type"),
 ]
-EVENT = TypeAdapter(Event)
+EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 def parse_event(body: str) -> Event:
