@@ -1,0 +1,127 @@
+"""Local speech engine: libespeak-ng, giving 16-bit PCM (22050 Hz) and Polly-format marks.
+
+Deterministic and fast (no network), for tests and the local cloud. Polly voice names map to
+espeak-ng voices: US female voices -> ``en-us+f3``, US male -> ``en-us+m3``, British female ->
+``en+f3``, British male -> ``en+m3``; any other name is tried as an espeak-ng voice name (e.g.
+``en-us``, ``de``) and an unknown one fails like Polly's unknown VoiceId does. Rate percent
+scales espeak's 175 words per minute; pitch percent moves espeak's pitch 50 (0..100); volume dB
+scales espeak's amplitude 100 (0..200)."""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from livehost.speech import espeak_native as native
+from livehost.speech.model import Speech, SpeechMark, SpeechRequest, Voice
+from livehost.speech.visemes import SILENCE, viseme_for
+
+_US_FEMALE = ("Joanna", "Salli", "Kimberly", "Kendra", "Ivy", "Ruth", "Danielle")
+_US_MALE = ("Matthew", "Joey", "Justin", "Kevin", "Stephen", "Gregory", "Patrick")
+VOICES: dict[str, str] = {
+    **dict.fromkeys(_US_FEMALE, "en-us+f3"),
+    **dict.fromkeys(_US_MALE, "en-us+m3"),
+    **dict.fromkeys(("Amy", "Emma"), "en+f3"),
+    **dict.fromkeys(("Brian", "Arthur"), "en+m3"),
+}
+DEFAULT_WPM = 175
+_ENTITY = re.compile(r"&#?\w{1,8};")
+
+
+def espeak_settings(voice: Voice) -> native.Settings:
+    """The espeak-ng voice and parameters for a LiveHost voice."""
+    return native.Settings(
+        voice=VOICES.get(voice.voice, voice.voice),
+        rate=min(450, max(80, round(DEFAULT_WPM * voice.rate / 100))),
+        pitch=min(100, max(0, 50 + voice.pitch)),
+        volume=min(200, max(0, round(100 * 10 ** (voice.volume / 20)))),
+    )
+
+
+class EspeakEngine:
+    """libespeak-ng behind the ``SpeechEngine`` interface; safe to call from many threads."""
+
+    name = "espeak"
+    max_chars = 20_000
+
+    def synthesize(self, request: SpeechRequest) -> Speech:
+        """Audio and marks; word/sentence offsets are UTF-8 bytes into ``request.text``."""
+        result = native.synthesize(
+            request.text, espeak_settings(request.voice), ssml=request.is_ssml
+        )
+        marks = _marks(request.text, result.events, is_ssml=request.is_ssml)
+        end_ms = len(result.pcm) * 1000 // (2 * result.sample_rate)
+        if not marks or marks[-1].value != SILENCE or marks[-1].type != "viseme":
+            marks.append(
+                SpeechMark(
+                    time=max([end_ms, *(m.time for m in marks)]), type="viseme", value=SILENCE
+                )
+            )
+        return Speech(pcm=bytes(result.pcm), sample_rate=result.sample_rate, marks=marks)
+
+
+def _word_span(text: str, char: int, limit: int, is_ssml: bool) -> tuple[int, int]:
+    """The written word espeak reported at ``char``: [start, end) in characters."""
+    if is_ssml:  # espeak points at the end of an entity (&amp;): move to its start
+        for found in _ENTITY.finditer(text, max(0, char - 9), min(len(text), char + 1)):
+            if found.start() <= char < found.end():
+                char = found.start()
+    run_end = char
+    while (
+        run_end < limit and not text[run_end].isspace() and not (is_ssml and text[run_end] == "<")
+    ):
+        run_end += 1
+    end = run_end  # trailing punctuation is not part of the word ("yes?" -> "yes")
+    while end > char and not text[end - 1].isalnum():
+        if is_ssml and _ENTITY.fullmatch(text, char, end):
+            break
+        end -= 1
+    return char, end if end > char else run_end  # a word that is all symbols ("&") stays
+
+
+def _marks(text: str, events: list[native.Event], *, is_ssml: bool) -> list[SpeechMark]:
+    """Polly-format sentence, word and viseme marks from espeak events."""
+    byte_at = [0]
+    for char in text:
+        byte_at.append(byte_at[-1] + len(char.encode()))
+    spoken_end = text.rfind("</speak>") if is_ssml and "</speak>" in text else len(text)
+    word_starts = sorted({e.char for e in events if e.kind == native.EVENT_WORD})
+    sentence_starts = sorted({e.char for e in events if e.kind == native.EVENT_SENTENCE})
+    marks: list[SpeechMark] = []
+    for event in events:
+        if event.kind == native.EVENT_PHONEME:
+            value = viseme_for(event.phoneme)
+            last = marks[-1] if marks else None
+            if (
+                value == SILENCE
+                and last is not None
+                and last.type == "viseme"
+                and last.value == SILENCE
+            ):
+                continue
+            marks.append(SpeechMark(time=event.ms, type="viseme", value=value))
+        elif event.kind in (native.EVENT_WORD, native.EVENT_SENTENCE) and 0 <= event.char < len(
+            text
+        ):
+            if event.kind == native.EVENT_WORD:
+                following = word_starts[bisect.bisect_right(word_starts, event.char) :]
+                start, end = _word_span(text, event.char, min([spoken_end, *following]), is_ssml)
+                kind = "word"
+            else:
+                following = sentence_starts[bisect.bisect_right(sentence_starts, event.char) :]
+                start, end = event.char, min([spoken_end, *following])
+                while end > start and text[end - 1].isspace():
+                    end -= 1
+                kind = "sentence"
+            if end > start:
+                marks.append(
+                    SpeechMark(
+                        time=event.ms,
+                        type=kind,
+                        start=byte_at[start],
+                        end=byte_at[end],
+                        value=text[start:end],
+                    )
+                )
+    marks.sort(key=lambda mark: mark.time)  # stable: same-time marks keep espeak's order
+    return marks
