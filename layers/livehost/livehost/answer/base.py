@@ -1,0 +1,18 @@
+"""What every answerer is: a question in, spoken sentences out, as soon as each is ready."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+# Said when the knowledge base has nothing on the question: polite, short, no guessing.
+NO_ANSWER = "I don't have that detail right now, but the team will follow up in the chat."
+
+
+class Answerer(Protocol):
+    """Answers a viewer's question with 1-3 short sentences, streamed one by one."""
+
+    def answer(self, question: str, *, product_id: str | None = None) -> Iterator[str]:
+        """Sentences of the answer, each yielded as soon as it is complete. ``product_id``
+        names the product on screen, which the question most likely refers to."""
+        ...
