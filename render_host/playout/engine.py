@@ -1,0 +1,369 @@
+"""The playout engine: two queues (script, interaction) played on the stream clock.
+
+Pure logic: the agent calls ``next_frame()`` once per video frame (30 fps) and gets the frame
+state, exactly one frame of audio (1600 stereo samples at 48 kHz) and what happened. Commands
+go in between frames. Every item starts on a frame boundary; a cut or an ending mid-frame is
+padded with silence, so audio stays continuous (frames x 1600 samples, no gaps, no overlap)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from livehost.models import InsertMode, Product, Stage, StopMode
+from livehost.protocol import Insert, PlaySegment
+
+from render_host.frame import FPS, SAMPLES_PER_FRAME, FrameState
+from render_host.playout.clip import SAMPLES_PER_MS, Clip
+from render_host.playout.entry import Entry, EntryKind
+from render_host.playout.events import Played, PlayoutEvent, PlayoutEventType
+from render_host.playout.stage import StageState
+
+
+@dataclass(frozen=True)
+class PlayoutConfig:
+    """Playout settings (one place, filled from the agent's settings)."""
+
+    viseme_lead_ms: int = 60  # show each viseme this early: the mouth otherwise trails audio
+    insert_timeout_frames: int = 3 * FPS  # idle wait for an open answer's next sentence
+    gesture_frames: int = round(1.2 * FPS)
+    remembered_commands: int = 10_000  # command ids kept for idempotency
+
+
+@dataclass
+class Tick:
+    """One frame of output: what to draw, one frame of audio, and what happened."""
+
+    state: FrameState
+    audio: np.ndarray  # int16 (1600, 2)
+    events: list[PlayoutEvent] = field(default_factory=list)
+    completed: list[str] = field(default_factory=list)  # command ids fully played
+    played: list[Played] = field(default_factory=list)  # timings of the same commands
+
+
+class Playout:
+    """Plays script segments and inserts frame by frame. Not thread-safe: one caller."""
+
+    def __init__(self, config: PlayoutConfig | None = None) -> None:
+        self.config = config or PlayoutConfig()
+        self._frame = 0
+        self._script: deque[Entry] = deque()
+        self._interaction: list[Entry] = []
+        self._current: Entry | None = None
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._paused = False
+        self._pause_held = False  # the script is actually held (ScriptPaused sent)
+        self._pending: list[tuple[PlayoutEventType, dict[str, Any]]] = []
+        self._pending_stages: list[Stage] = []
+        self._stage = StageState(self.config.gesture_frames)
+        self._open_answer: str | None = None
+        self._hold_frames = 0
+        self._lead = self.config.viseme_lead_ms * SAMPLES_PER_MS
+        self._tick: Tick | None = None  # the tick being built
+
+    # ---- commands (between frames) -----------------------------------------------------
+
+    def play_segment(self, command: PlaySegment, clip: Clip) -> bool:
+        """Queue a script segment (FIFO). False if its command id was already accepted."""
+        if not self._accept(command.command_id):
+            return False
+        self._script.append(Entry(command, clip))
+        return True
+
+    def insert(self, command: Insert, clip: Clip) -> bool:
+        """Queue an insert sentence; it lands per its mode. False for a repeated command id."""
+        if not self._accept(command.command_id):
+            return False
+        self._interaction.append(Entry(command, clip))
+        return True
+
+    def pause(self) -> bool:
+        """Operator takeover: hold the script at the next sentence boundary (inserts still
+        play). False if already paused."""
+        if self._paused:
+            return False
+        self._paused = True
+        return True
+
+    def resume(self) -> bool:
+        """Let the script continue from the start of the held sentence. False if not paused."""
+        if not self._paused:
+            return False
+        self._paused = False
+        if self._pause_held:
+            self._pause_held = False
+            self._pending.append(("ScriptPaused", {"paused": False}))
+        return True
+
+    def set_stage(self, stage: Stage) -> None:
+        """Change the stage from the next frame (voice, rate and pitch are only recorded)."""
+        self._pending_stages.append(stage)
+
+    def stop(self, mode: StopMode) -> list[str]:
+        """Graceful: finish what plays now, drop the rest. Now: drop everything at once.
+
+        Returns the command ids dropped (they will never complete)."""
+        keep = self._current if mode == StopMode.GRACEFUL else None
+        dropped = [e.command_id for e in [*self._script, *self._interaction] if e is not keep]
+        self._script = deque(e for e in self._script if e is keep)
+        self._interaction = [e for e in self._interaction if e is keep]
+        self._open_answer = None
+        if keep is None and self._current is not None:
+            self._current = None
+            self._stage.cue_ended()
+        return dropped
+
+    # ---- what the agent can observe ----------------------------------------------------
+
+    def current(self) -> tuple[EntryKind, str] | None:
+        """What is playing: ("segment" | "insert", command id), or None."""
+        entry = self._current
+        return (entry.kind, entry.command_id) if entry is not None else None
+
+    def script_backlog(self) -> list[str]:
+        """Command ids of script segments accepted and not yet fully played, in order."""
+        return [e.command_id for e in self._script]
+
+    def is_idle(self) -> bool:
+        """Nothing playing and nothing queued."""
+        return self._current is None and not self._script and not self._interaction
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
+    @property
+    def stage(self) -> Stage:
+        """The stage as set so far (voice, rate and pitch for future synthesis)."""
+        return self._stage.settings
+
+    @property
+    def frame_index(self) -> int:
+        """The index of the next frame."""
+        return self._frame
+
+    # ---- the frame clock ---------------------------------------------------------------
+
+    def next_frame(self) -> Tick:
+        """Produce frame ``frame_index``: always a frame, speech or idle."""
+        index = self._frame
+        tick = Tick(FrameState(index=index), np.zeros((SAMPLES_PER_FRAME, 2), np.int16))
+        self._tick = tick
+        for stage in self._pending_stages:
+            self._stage.apply(stage)
+            self._emit("StageChanged", stage=stage)
+        self._pending_stages.clear()
+        for kind, fields in self._pending:
+            self._emit(kind, **fields)
+        self._pending.clear()
+
+        entry, cut = self._settle()
+        limit = cut if cut is not None else (entry.length if entry else 0)
+        if entry is not None:
+            self._speak(entry, limit, tick)
+        else:
+            tick.state.product = self._held_product()
+        self._stage.fill(tick.state)
+        if entry is not None:
+            self._after_speaking(entry, limit, cut)
+        if self._paused and not self._pause_held and not self._script_speaking():
+            self._pause_held = True
+            self._emit("ScriptPaused", paused=True)
+
+        self._frame += 1
+        self._tick = None
+        return tick
+
+    def _settle(self) -> tuple[Entry | None, int | None]:
+        """The entry that plays this frame and where it must stop early, if anywhere."""
+        for _ in range(8):  # each pass ends or starts an entry; a few always suffice
+            entry = self._current or self._select()
+            if entry is None:
+                return None, None
+            cut = self._cut_point(entry)
+            if cut is not None and cut <= entry.pos:
+                self._end_at_cut(entry, cut)
+                continue
+            return entry, cut
+        return None, None
+
+    def _select(self) -> Entry | None:
+        """Start what plays next: the open answer's next sentence (or an idle hold for it),
+        then an insert that may land now, then the script."""
+        if self._open_answer is not None:
+            following = [e for e in self._interaction if _insert_id(e) == self._open_answer]
+            if following:
+                return self._start(min(following, key=_sequence))
+            if self._hold_frames < self.config.insert_timeout_frames:
+                self._hold_frames += 1
+                return None
+            self._open_answer = None  # the rest of the answer is late: stop waiting
+        in_progress = bool(self._script) and self._script[0].started
+        for entry in self._interaction:
+            mode = entry.command.mode if isinstance(entry.command, Insert) else None
+            if not in_progress or self._paused or mode != InsertMode.APPEND:
+                return self._start(entry)
+        if self._script and not self._paused:
+            return self._start(self._script[0])
+        return None
+
+    def _start(self, entry: Entry) -> Entry:
+        command = entry.command
+        ms = self._stream_ms()
+        resumed = entry.started
+        if isinstance(command, PlaySegment):
+            self._emit(
+                "SegmentStarted",
+                segment_id=command.segment_id,
+                loop=command.loop,
+                index=command.index,
+                text=command.cue.text,
+                resumed_at_char=entry.resume_char if resumed else 0,
+            )
+        else:
+            self._emit(
+                "InsertStarted",
+                insert_id=command.insert_id,
+                sequence=command.sequence,
+                mode=command.mode,
+                text=command.cue.text,
+                source=command.source,
+            )
+            self._open_answer = None if command.final else command.insert_id
+            self._hold_frames = 0
+        if not resumed:
+            entry.started_ms = ms
+        self._stage.cue_started(entry.cue, fire_gesture=not resumed)
+        self._current = entry
+        return entry
+
+    def _cut_point(self, entry: Entry) -> int | None:
+        """Where a playing script segment must stop for a waiting insert or a pause."""
+        if entry.kind != "segment":
+            return None
+        clip, pos = entry.clip, entry.pos
+        modes = {e.command.mode for e in self._interaction if isinstance(e.command, Insert)}
+        cut: int | None = None
+        if InsertMode.NOW in modes:
+            cut = clip.next_word_boundary(pos)
+        elif InsertMode.SENTENCE_END in modes:
+            cut = clip.next_sentence_boundary(pos)
+        if self._paused:
+            held = clip.next_sentence_start(pos)
+            if held is not None and (cut is None or held < cut):
+                cut = held
+        return cut
+
+    def _speak(self, entry: Entry, limit: int, tick: Tick) -> None:
+        """Write this frame's audio and mouth/subtitle state; advance the entry."""
+        clip, pos, state = entry.clip, entry.pos, tick.state
+        n = min(SAMPLES_PER_FRAME, limit - pos)
+        audible = min(n, clip.samples - pos)
+        if audible > 0:
+            tick.audio[:audible] = clip.pcm[pos : pos + audible]
+            state.speaking = True
+            ahead = pos + self._lead
+            state.viseme = clip.viseme_at(ahead) if ahead < min(limit, clip.samples) else "sil"
+            state.subtitle = clip.subtitle_at(pos)
+        state.product = entry.cue.product or self._held_product()
+        entry.pos = pos + n
+
+    def _after_speaking(self, entry: Entry, limit: int, cut: int | None) -> None:
+        sentences = entry.clip.sentences
+        while entry.next_sentence < len(sentences):
+            sentence = sentences[entry.next_sentence]
+            if sentence.end_sample > entry.pos:
+                break
+            if sentence.words:
+                self._emit("WordsSpoken", end=True, ref=entry.ref, words=list(sentence.words))
+            entry.next_sentence += 1
+        if entry.pos < limit:
+            return
+        if cut is not None:
+            self._end_at_cut(entry, cut)
+        else:
+            self._finish(entry)
+
+    def _end_at_cut(self, entry: Entry, cut: int) -> None:
+        """Stop a segment at ``cut``: finished if its speech is all out, else suspended."""
+        if cut >= entry.clip.samples:
+            self._finish(entry)  # only its pause was left: the insert takes that time
+            return
+        entry.rewind_to_sentence_of(cut)
+        command = entry.command
+        assert isinstance(command, PlaySegment)
+        self._emit(
+            "SegmentInterrupted",
+            end=True,
+            segment_id=command.segment_id,
+            resume_at_char=entry.resume_char,
+        )
+        self._current = None
+        self._stage.cue_ended()
+
+    def _finish(self, entry: Entry) -> None:
+        command = entry.command
+        if isinstance(command, PlaySegment):
+            self._script.remove(entry)
+            self._emit(
+                "SegmentFinished",
+                end=True,
+                segment_id=command.segment_id,
+                loop=command.loop,
+                index=command.index,
+            )
+        else:
+            self._interaction.remove(entry)
+            self._emit(
+                "InsertFinished",
+                end=True,
+                insert_id=command.insert_id,
+                sequence=command.sequence,
+                final=command.final,
+            )
+            if command.final and self._open_answer == command.insert_id:
+                self._open_answer = None
+        tick = self._tick
+        assert tick is not None and entry.started_ms is not None
+        finished_ms = self._stream_ms(end=True)
+        tick.completed.append(entry.command_id)
+        tick.played.append(Played(entry.command_id, entry.kind, entry.started_ms, finished_ms))
+        self._current = None
+        self._stage.cue_ended()
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _accept(self, command_id: str) -> bool:
+        if command_id in self._seen:
+            return False
+        self._seen[command_id] = None
+        while len(self._seen) > self.config.remembered_commands:
+            self._seen.popitem(last=False)
+        return True
+
+    def _script_speaking(self) -> bool:
+        return self._current is not None and self._current.kind == "segment"
+
+    def _held_product(self) -> Product | None:
+        """A segment in progress keeps its product card up while inserts interrupt it."""
+        if self._script and self._script[0].started:
+            return self._script[0].cue.product
+        return None
+
+    def _stream_ms(self, end: bool = False) -> int:
+        return (self._frame + (1 if end else 0)) * 1000 // FPS
+
+    def _emit(self, kind: PlayoutEventType, end: bool = False, **fields: Any) -> None:
+        tick = self._tick
+        assert tick is not None
+        tick.events.append(PlayoutEvent(kind, self._frame, self._stream_ms(end), fields))
+
+
+def _insert_id(entry: Entry) -> str | None:
+    return entry.command.insert_id if isinstance(entry.command, Insert) else None
+
+
+def _sequence(entry: Entry) -> int:
+    return entry.command.sequence if isinstance(entry.command, Insert) else 0
