@@ -1,0 +1,165 @@
+"""Screening a viewer's question before it is answered: empty, too long, blocked words,
+per-viewer rate limit, and near-duplicates of a question just asked in the room.
+
+Pure functions over models: the caller reads the room's recent questions and the clock and
+passes them in. A rejected question gets a ``Verdict`` whose message tells the viewer what
+happened. Markup or SSML in a question stays literal text: screening only normalises
+whitespace and strips invisible characters; the speech layer escapes what is spoken."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from livehost.models import ROOM_ID_PATTERN, Model
+
+Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited"]
+
+# Invisible characters that change how text displays but are never spoken: zero-width
+# space, left-to-right / right-to-left marks, bidi embeddings and isolates, byte-order mark.
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
+)
+# Light leetspeak folding, for blocklist matching only (digits matter elsewhere: "size 10").
+_UNLEET = str.maketrans("013457@$", "oieastas")
+_WORD = re.compile(r"\w+")
+
+
+class ScreeningPolicy(Model):
+    """A room's rules for questions."""
+
+    max_chars: int = Field(default=500, ge=1, le=5000)
+    blocklist: list[str] = Field(
+        default_factory=list, description="words or phrases, matched whole, any case"
+    )
+    duplicate_window_s: float = Field(default=120, ge=0)
+    duplicate_similarity: float = Field(default=0.8, gt=0, le=1)
+    per_viewer_limit: int = Field(default=3, ge=1)
+    per_viewer_window_s: float = Field(default=60, gt=0)
+
+
+class Question(Model):
+    """A viewer's question as asked."""
+
+    room_id: Annotated[str, Field(pattern=ROOM_ID_PATTERN)]
+    viewer_id: Annotated[str, Field(min_length=1, max_length=128)]
+    text: str = Field(max_length=20_000)
+    asked_at: float = Field(description="unix time, seconds")
+
+
+class RecentQuestion(Model):
+    """A question asked in the same room a little earlier."""
+
+    viewer_id: str
+    text: str
+    asked_at: float
+    accepted: bool = True
+
+
+class Verdict(Model):
+    """Whether a question goes on to be answered, and what to tell the viewer."""
+
+    accepted: bool
+    reason: Reason
+    message: str
+    text: str = Field(description="the cleaned question, as it will be answered")
+
+
+def clean_question(text: str) -> str:
+    """The question with control and invisible characters removed and whitespace collapsed.
+    Nothing that could be spoken is removed: ``<speak>`` stays literal text."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    visible = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) != "Cc"
+    )
+    return " ".join(visible.split())
+
+
+def screen(
+    question: Question, *, recent: list[RecentQuestion], now: float, policy: ScreeningPolicy
+) -> Verdict:
+    """Decide whether a question is answered. Checks run cheapest first: empty, too long,
+    blocked, rate limit (the viewer's accepted questions in the window), duplicate (an
+    accepted question in the room within the window, by word overlap)."""
+    text = clean_question(question.text)
+    words = _words(text)
+    if not words:
+        return _reject("empty", "Your question is empty: type a question and send it again.", text)
+    if len(text) > policy.max_chars:
+        return _reject(
+            "too_long",
+            f"Your question is {len(text)} characters long; please keep it to "
+            f"{policy.max_chars} characters or fewer.",
+            text,
+        )
+    if _blocked(text, policy.blocklist):
+        return _reject("blocked", "Your question can't be answered on this stream.", text)
+    accepted = [r for r in recent if r.accepted]
+    wait_s = _rate_limit_wait(question.viewer_id, accepted, now, policy)
+    if wait_s is not None:
+        return _reject(
+            "rate_limited",
+            f"You can ask {policy.per_viewer_limit} questions every "
+            f"{_seconds(policy.per_viewer_window_s)} seconds; try again in {wait_s} seconds.",
+            text,
+        )
+    for earlier in accepted:
+        fresh = now - earlier.asked_at <= policy.duplicate_window_s
+        if fresh and _similarity(words, _words(clean_question(earlier.text))) >= (
+            policy.duplicate_similarity
+        ):
+            return _reject(
+                "duplicate",
+                "Someone just asked that: the answer is on its way, so stay tuned!",
+                text,
+            )
+    return Verdict(
+        accepted=True, reason="ok", message="Thanks! Your question is in the queue.", text=text
+    )
+
+
+def _reject(reason: Reason, message: str, text: str) -> Verdict:
+    return Verdict(accepted=False, reason=reason, message=message, text=text)
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _blocked(text: str, blocklist: list[str]) -> bool:
+    folded = f" {' '.join(_words(text.casefold().translate(_UNLEET)))} "
+    for phrase in blocklist:
+        words = _words(phrase.casefold().translate(_UNLEET))
+        if words and f" {' '.join(words)} " in folded:
+            return True
+    return False
+
+
+def _similarity(first: list[str], second: list[str]) -> float:
+    a, b = set(first), set(second)
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _rate_limit_wait(
+    viewer_id: str, accepted: list[RecentQuestion], now: float, policy: ScreeningPolicy
+) -> int | None:
+    """Whole seconds until the viewer may ask again, or None if they may ask now."""
+    window = policy.per_viewer_window_s
+    times = sorted(
+        r.asked_at for r in accepted if r.viewer_id == viewer_id and now - r.asked_at < window
+    )
+    if len(times) < policy.per_viewer_limit:
+        return None
+    # The oldest question that keeps the viewer at the limit must leave the window first.
+    frees_at = times[len(times) - policy.per_viewer_limit] + window
+    return max(1, math.ceil(frees_at - now))
+
+
+def _seconds(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
