@@ -184,7 +184,7 @@ class Playout:
                 return None, None
             cut = self._cut_point(entry)
             if cut is not None and cut <= entry.pos:
-                self._end_at_cut(entry, cut)
+                self._end_at_cut(entry, cut, end_of_frame=False)
                 continue
             return entry, cut
         return None, None
@@ -282,34 +282,36 @@ class Playout:
         if entry.pos < limit:
             return
         if cut is not None:
-            self._end_at_cut(entry, cut)
+            self._end_at_cut(entry, cut, end_of_frame=True)
         else:
-            self._finish(entry)
+            self._finish(entry, end_of_frame=True)
 
-    def _end_at_cut(self, entry: Entry, cut: int) -> None:
-        """Stop a segment at ``cut``: finished if its speech is all out, else suspended."""
+    def _end_at_cut(self, entry: Entry, cut: int, *, end_of_frame: bool) -> None:
+        """Stop a segment at ``cut``: finished if its speech is all out, else suspended.
+
+        ``end_of_frame``: it stopped after this frame's audio (else before it)."""
         if cut >= entry.clip.samples:
-            self._finish(entry)  # only its pause was left: the insert takes that time
+            self._finish(entry, end_of_frame=end_of_frame)  # the insert takes its pause
             return
         entry.rewind_to_sentence_of(cut)
         command = entry.command
         assert isinstance(command, PlaySegment)
         self._emit(
             "SegmentInterrupted",
-            end=True,
+            end=end_of_frame,
             segment_id=command.segment_id,
             resume_at_char=entry.resume_char,
         )
         self._current = None
         self._stage.cue_ended()
 
-    def _finish(self, entry: Entry) -> None:
+    def _finish(self, entry: Entry, *, end_of_frame: bool) -> None:
         command = entry.command
         if isinstance(command, PlaySegment):
             self._script.remove(entry)
             self._emit(
                 "SegmentFinished",
-                end=True,
+                end=end_of_frame,
                 segment_id=command.segment_id,
                 loop=command.loop,
                 index=command.index,
@@ -318,7 +320,7 @@ class Playout:
             self._interaction.remove(entry)
             self._emit(
                 "InsertFinished",
-                end=True,
+                end=end_of_frame,
                 insert_id=command.insert_id,
                 sequence=command.sequence,
                 final=command.final,
@@ -327,7 +329,7 @@ class Playout:
                 self._open_answer = None
         tick = self._tick
         assert tick is not None and entry.started_ms is not None
-        finished_ms = self._stream_ms(end=True)
+        finished_ms = self._stream_ms(end=end_of_frame)
         tick.completed.append(entry.command_id)
         tick.played.append(Played(entry.command_id, entry.kind, entry.started_ms, finished_ms))
         self._current = None
