@@ -169,8 +169,9 @@ class Playout:
         if entry is not None:
             self._after_speaking(entry, limit, cut)
         if self._paused and not self._pause_held and not self._script_speaking():
-            self._pause_held = True
-            self._emit("ScriptPaused", paused=True)
+            self._pause_held = True  # from the end of this frame if a segment played in it
+            held_after = entry is not None and entry.kind == "segment"
+            self._emit("ScriptPaused", end=held_after, paused=True)
 
         self._frame += 1
         self._tick = None
