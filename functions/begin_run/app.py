@@ -1,0 +1,18 @@
+"""BeginRun: claims the room's next run; refuses a room that is starting or live."""
+
+from aws_lambda_powertools import Logger
+
+from livehost import aws
+from livehost.lifecycle import begin_run
+from livehost.settings import FunctionSettings
+from livehost.states import RoomRef
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    request = RoomRef.model_validate(event)
+    settings = FunctionSettings()
+    return begin_run(RoomStore(aws.table(settings.table_name)), request.room_id)

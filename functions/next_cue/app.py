@@ -1,0 +1,27 @@
+"""NextCue: what the ShowLoop plays next (see livehost.show)."""
+
+from aws_lambda_powertools import Logger
+
+from livehost import aws
+from livehost.settings import FunctionSettings
+from livehost.show import next_cue
+from livehost.speech.engines import engine_for
+from livehost.speech.library import SpeechLibrary
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    settings = FunctionSettings()
+    table = aws.table(settings.table_name)
+    library = SpeechLibrary(
+        engine_for(settings.speech_engine, polly=aws.client("polly")),
+        aws.client("s3"),
+        settings.assets_bucket,
+        table,
+    )
+    state = next_cue(RoomStore(table), library, event)
+    logger.info("cue", extra={"action": state["action"], "segment": state.get("command", {}).get("segmentId")})
+    return state

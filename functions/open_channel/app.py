@@ -1,0 +1,23 @@
+"""OpenChannel: the room's IVS channel. Returns ARNs and URLs, never the stream key."""
+
+from aws_lambda_powertools import Logger
+
+from livehost import aws, lifecycle
+from livehost.settings import FunctionSettings
+from livehost.states import RunRef
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    request = RunRef.model_validate(event)
+    settings = FunctionSettings()
+    return lifecycle.open_room_channel(
+        RoomStore(aws.table(settings.table_name)),
+        aws.client("ivs"),
+        room_id=request.room_id,
+        run=request.run,
+        stack=settings.stack_name,
+    )

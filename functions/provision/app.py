@@ -1,0 +1,30 @@
+"""ProvisionRenderHost: the room's command queue and its render host instance."""
+
+from aws_lambda_powertools import Logger
+
+from livehost import aws, lifecycle
+from livehost.settings import ProvisionSettings
+from livehost.states import RunRef
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    request = RunRef.model_validate(event)
+    settings = ProvisionSettings()
+    return lifecycle.provision(
+        RoomStore(aws.table(settings.table_name)),
+        aws.client("ec2"),
+        aws.client("sqs"),
+        room_id=request.room_id,
+        run=request.run,
+        launch_template_id=settings.launch_template_id,
+        instance_types=settings.instance_type_list(),
+        subnet_ids=settings.subnet_list(),
+        queue_prefix=settings.queue_prefix,
+        command_dlq_arn=settings.command_dlq_arn,
+        events_queue_url=settings.events_queue_url,
+        region=settings.aws_region,
+    )

@@ -1,0 +1,26 @@
+"""RoomEvents: the render hosts' events (SQS batch) -> timeline and room status."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from livehost import aws
+from livehost.protocol import parse_event
+from livehost.settings import FunctionSettings
+from livehost.store import RoomStore
+from livehost.timeline import record_event
+
+logger = Logger()
+processor = BatchProcessor(event_type=EventType.SQS)
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    store = RoomStore(aws.table(FunctionSettings().table_name))
+
+    def record(message: SQSRecord) -> None:
+        agent_event = parse_event(message.body)
+        run = int(message.message_attributes["run"].string_value or 0)
+        record_event(store, run, agent_event)
+
+    return process_partial_response(event=event, record_handler=record, processor=processor, context=context)

@@ -1,0 +1,41 @@
+"""Cached, lazily created AWS clients. Configuration comes from the standard environment
+(region, credentials, AWS_ENDPOINT_URL), so the same code talks to AWS or to the emulator."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+_lock = threading.Lock()
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=70)
+
+
+@lru_cache(maxsize=None)
+def _session() -> boto3.session.Session:
+    return boto3.session.Session()
+
+
+def client(service: str) -> Any:
+    """A boto3 client for ``service`` (thread-safe creation, one per service)."""
+    with _lock:
+        return _client(service)
+
+
+@lru_cache(maxsize=None)
+def _client(service: str) -> Any:
+    return _session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+
+
+def table(name: str) -> Any:
+    """A DynamoDB Table resource."""
+    with _lock:
+        return _table(name)
+
+
+@lru_cache(maxsize=None)
+def _table(name: str) -> Any:
+    return _session().resource("dynamodb", config=_CONFIG).Table(name)  # type: ignore[call-overload]

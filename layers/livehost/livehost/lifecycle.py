@@ -1,0 +1,162 @@
+"""The RoomLifecycle workflow's steps, as plain functions over the store and AWS clients.
+Each records the room's phase, so the table always says where a room is."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from livehost.boot import AgentBoot, encoded_user_data
+from livehost.channels import close_channel, open_channel
+from livehost.errors import RoomStopRequested
+from livehost.models import Phase, Room, TimelineEntry
+from livehost.render_hosts import launch_render_host, terminate_render_host
+from livehost.store import RoomStore
+
+# Errors that end a run without it being a failure of the room.
+NOT_FAILURES = frozenset({"RoomStopRequested"})
+
+
+def begin_run(store: RoomStore, room_id: str) -> dict[str, Any]:
+    """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active)."""
+    room = store.begin_run(room_id)
+    _note(store, room, f"run {room.run} starting")
+    settings = room.settings
+    return {
+        "roomId": room.room_id,
+        "run": room.run,
+        "settings": {
+            "hostReadyTimeoutS": settings.host_ready_timeout_s,
+            "heartbeatS": settings.heartbeat_s,
+            "resolution": settings.resolution,
+            "eventBudget": settings.event_budget,
+        },
+        "show": {"nextGeneration": 0, "done": False, "played": 0},
+        "failure": None,
+    }
+
+
+def provision(
+    store: RoomStore,
+    ec2: Any,
+    sqs: Any,
+    *,
+    room_id: str,
+    run: int,
+    launch_template_id: str,
+    instance_types: list[str],
+    subnet_ids: list[str],
+    queue_prefix: str,
+    command_dlq_arn: str,
+    events_queue_url: str,
+    region: str,
+) -> dict[str, Any]:
+    """Create the room's FIFO command queue and launch its render host."""
+    room = store.get_room(room_id)
+    _refuse_if_stopping(room)
+    queue_url = sqs.create_queue(
+        QueueName=f"{queue_prefix}{room_id}-r{run}.fifo",
+        Attributes={
+            "FifoQueue": "true",
+            "VisibilityTimeout": "30",
+            "MessageRetentionPeriod": "3600",
+            "RedrivePolicy": json.dumps(
+                {"deadLetterTargetArn": command_dlq_arn, "maxReceiveCount": "3"}
+            ),
+        },
+        tags={"livehost:room": room_id},
+    )["QueueUrl"]
+    store.update_room(room_id, commandQueueUrl=queue_url)
+    dlq_url = sqs.get_queue_url(QueueName=command_dlq_arn.rsplit(":", 1)[-1])["QueueUrl"]
+    boot = AgentBoot(
+        room_id=room_id,
+        run=run,
+        command_queue_url=queue_url,
+        events_queue_url=events_queue_url,
+        dead_letter_queue_url=dlq_url,
+        region=region,
+    )
+    types = room.settings.instance_types or instance_types
+    instance_id, instance_type = launch_render_host(
+        ec2,
+        room_id=room_id,
+        run=run,
+        launch_template_id=launch_template_id,
+        instance_types=types,
+        subnet_ids=subnet_ids,
+        user_data_b64=encoded_user_data(boot),
+    )
+    store.set_phase(room_id, Phase.WAITING_HOST, instanceId=instance_id)
+    return {"instanceId": instance_id, "instanceType": instance_type, "commandQueueUrl": queue_url}
+
+
+def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, run: int, stack: str) -> dict:
+    room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
+    _refuse_if_stopping(room)
+    channel = open_channel(ivs, room_id=room_id, run=run, stack=stack, settings=room.settings)
+    store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
+    return channel.wire()
+
+
+def teardown(
+    store: RoomStore,
+    ec2: Any,
+    ivs: Any,
+    sqs: Any,
+    *,
+    room_id: str,
+    run: int,
+    failure: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Remove everything the run made; safe to run twice. Returns the outcome:
+    ``{"removed": [...], "error": name | None, "cause": text | None}``."""
+    room = store.set_phase(room_id, Phase.STOPPING)
+    removed: list[str] = []
+    if room.channel:
+        removed += close_channel(ivs, room.channel)
+    if room.instance_id and terminate_render_host(ec2, room.instance_id):
+        removed.append(f"instance:{room.instance_id}")
+    if room.command_queue_url:
+        try:
+            sqs.delete_queue(QueueUrl=room.command_queue_url)
+            removed.append(f"queue:{room.command_queue_url.rsplit('/', 1)[-1]}")
+        except ClientError as exc:
+            if "NonExistentQueue" not in exc.response["Error"]["Code"]:
+                raise
+    error, cause = named_failure(failure)
+    if error and error not in NOT_FAILURES:
+        store.set_phase(room_id, Phase.FAILED, error=error, cause=cause, removed=removed)
+    else:
+        store.set_phase(room_id, Phase.ENDED, removed=removed)
+        error = cause = None
+    _note(store, room, f"run {run} {'failed: ' + error if error else 'ended'}")
+    return {"removed": removed, "error": error, "cause": cause}
+
+
+def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    """The named error of a caught failure. A failed child execution (ShowLoop) arrives as
+    States.TaskFailed with the child's describe output as cause: take the child's name."""
+    if not failure:
+        return None, None
+    error, cause = failure.get("Error"), failure.get("Cause")
+    if error == "States.TaskFailed" and cause:
+        try:
+            child = json.loads(cause)
+        except ValueError:
+            return error, cause
+        if isinstance(child, dict) and child.get("error"):
+            return child["error"], child.get("cause")
+    return error, cause
+
+
+def _refuse_if_stopping(room: Room) -> None:
+    if room.stop_requested:
+        raise RoomStopRequested(f"room {room.room_id!r}: stop requested while starting")
+
+
+def _note(store: RoomStore, room: Room, text: str) -> None:
+    store.append_timeline(
+        room.room_id, room.run, TimelineEntry(at=store.clock(), kind="phase", text=text)
+    )

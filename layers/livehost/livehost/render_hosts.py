@@ -1,0 +1,79 @@
+"""Render host instances: launch with fallback through instance types, terminate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from livehost.errors import NoCapacity
+
+CAPACITY_ERRORS = frozenset(
+    {
+        "InsufficientInstanceCapacity",
+        "InstanceLimitExceeded",
+        "Unsupported",
+        "InsufficientCapacity",
+        "VcpuLimitExceeded",
+    }
+)
+ROOM_TAG = "livehost:room"
+
+
+def launch_render_host(
+    ec2: Any,
+    *,
+    room_id: str,
+    run: int,
+    launch_template_id: str,
+    instance_types: list[str],
+    subnet_ids: list[str],
+    user_data_b64: str,
+) -> tuple[str, str]:
+    """Launch one render host, trying instance types (and subnets) in order of preference.
+    Returns (instance id, instance type); raises NoCapacity when every choice is refused."""
+    refusals: list[str] = []
+    for instance_type in instance_types:
+        for subnet in subnet_ids or [None]:
+            params: dict[str, Any] = {
+                "LaunchTemplate": {"LaunchTemplateId": launch_template_id},
+                "InstanceType": instance_type,
+                "MinCount": 1,
+                "MaxCount": 1,
+                "UserData": user_data_b64,
+                "TagSpecifications": [
+                    {
+                        "ResourceType": "instance",
+                        "Tags": [
+                            {"Key": ROOM_TAG, "Value": room_id},
+                            {"Key": "livehost:run", "Value": str(run)},
+                            {"Key": "Name", "Value": f"livehost-{room_id}"},
+                        ],
+                    }
+                ],
+                "ClientToken": f"{room_id}-{run}-{instance_type}-{subnet or 'any'}"[:64],
+            }
+            if subnet:
+                params["SubnetId"] = subnet
+            try:
+                reply = ec2.run_instances(**params)
+            except ClientError as exc:
+                code = exc.response["Error"]["Code"]
+                if code not in CAPACITY_ERRORS:
+                    raise
+                refusals.append(f"{instance_type}{'/' + subnet if subnet else ''}: {code}")
+                continue
+            return reply["Instances"][0]["InstanceId"], instance_type
+    raise NoCapacity("no capacity for any render host type: " + "; ".join(refusals))
+
+
+def terminate_render_host(ec2: Any, instance_id: str) -> bool:
+    """Terminate; True if it was running (False if already gone)."""
+    try:
+        reply = ec2.terminate_instances(InstanceIds=[instance_id])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"):
+            return False
+        raise
+    states = reply.get("TerminatingInstances", [])
+    return bool(states) and states[0]["PreviousState"]["Name"] not in ("terminated", "shutting-down")

@@ -1,0 +1,104 @@
+"""The ShowLoop workflow's one decision: what to play next.
+
+The cursor (next segment to play) lives in the table and moves only by a conditional write
+from the segment that was just played to the one after it, so a duplicate delivery, a retry,
+a redrive or a new generation never plays a segment twice or skips one."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from livehost.errors import InvalidScript
+from livehost.models import Cursor, Script, Segment
+from livehost.protocol import Cue, SpeechRef
+from livehost.speech.model import SpeechRequest, Voice
+from livehost.speech.ssml import plain_text
+from livehost.store import RoomStore
+
+# History events one segment costs in a ShowLoop generation (NextCue task 5, Decide 2,
+# PlaySegment callback 6), and what opening and closing a generation costs. Measured from
+# execution histories by tests/integration/test_show_loop.py and bench/show_loop.py.
+EVENTS_PER_SEGMENT = 13
+EVENTS_TO_CLOSE = 12
+
+
+class SpeechSource(Protocol):
+    def ensure(self, request: SpeechRequest) -> SpeechRef: ...
+
+
+def next_cue(store: RoomStore, speech: SpeechSource, state: dict[str, Any]) -> dict[str, Any]:
+    """One NextCue step. ``state`` is the ShowLoop's state; returns the next state with
+    ``action`` = play | rollover | done."""
+    room_id, run, generation = state["roomId"], int(state["run"]), int(state["generation"])
+    events_used = int(state.get("eventsUsed", 1))
+    played = int(state.get("played", 0))
+    script = store.get_script(room_id)
+    if script is None:
+        raise InvalidScript(f"room {room_id!r} has no script: PUT one before starting")
+
+    if state.get("action") == "play" and "playResult" in state:
+        done_cue = Cursor(loop=state["command"]["loop"], index=state["command"]["index"])
+        store.advance_cursor(room_id, run, done_cue, following(script, done_cue))
+        played += 1
+
+    base = {
+        key: state[key]
+        for key in ("roomId", "run", "generation", "commandQueueUrl", "eventBudget", "heartbeatS")
+    }
+    base |= {"played": played, "eventsUsed": events_used}
+    room = store.get_room(room_id)
+    cursor = store.get_cursor(room_id, run)
+    loops = script.loop.loops()
+    if room.stop_requested or (loops is not None and cursor.loop >= loops):
+        return base | {"action": "done", "done": True, "nextGeneration": generation + 1}
+    if events_used + EVENTS_PER_SEGMENT + EVENTS_TO_CLOSE > int(state["eventBudget"]):
+        return base | {"action": "rollover", "done": False, "nextGeneration": generation + 1}
+
+    segment = script.segments[cursor.index]
+    ref = speech.ensure(speech_request(script, segment))
+    upcoming = following(script, cursor)
+    if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
+        speech.ensure(speech_request(script, script.segments[upcoming.index]))
+    store.update_room(room_id, currentSegment=segment.segment_id)
+    command = {
+        "commandId": f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
+        "segmentId": segment.segment_id,
+        "loop": cursor.loop,
+        "index": cursor.index,
+        "speech": ref.wire(),
+        "cue": cue_of(script, segment).wire(),
+        "pauseAfterMs": segment.pause_after_ms,
+    }
+    return base | {
+        "action": "play",
+        "command": command,
+        "eventsUsed": events_used + EVENTS_PER_SEGMENT,
+    }
+
+
+def following(script: Script, cursor: Cursor) -> Cursor:
+    if cursor.index + 1 < len(script.segments):
+        return Cursor(loop=cursor.loop, index=cursor.index + 1)
+    return Cursor(loop=cursor.loop + 1, index=0)
+
+
+def speech_request(script: Script, segment: Segment) -> SpeechRequest:
+    voice = Voice(
+        voice=segment.voice or script.voice,
+        rate=segment.rate,
+        pitch=segment.pitch,
+        volume=segment.volume,
+    )
+    if segment.ssml:
+        return SpeechRequest(text=segment.ssml, is_ssml=True, voice=voice)
+    return SpeechRequest(text=segment.text or "", voice=voice)
+
+
+def cue_of(script: Script, segment: Segment) -> Cue:
+    text = plain_text(segment.ssml) if segment.ssml else (segment.text or "")
+    return Cue(
+        text=text,
+        expression=segment.expression,
+        gesture=segment.gesture,
+        product=script.product(segment.product_id),
+    )

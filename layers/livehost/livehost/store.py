@@ -1,0 +1,320 @@
+"""The single-table data layer. Every item lives under ``pk``/``sk``:
+
+=====================  ======================  ===========================================
+pk                     sk                      what
+=====================  ======================  ===========================================
+``ROOM#<id>``          ``META``                the room (also on GSI ``byKind``: ROOM)
+``ROOM#<id>``          ``SCRIPT``              the room's script (JSON body)
+``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
+``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
+``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
+``ROOM#<id>``          ``Q#<run>#<ms>#<id>``   a recent question, for screening (TTL)
+``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
+=====================  ======================  ===========================================
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from livehost.errors import RoomAlreadyRunning, RoomNotFound
+from livehost.models import (
+    ACTIVE_PHASES,
+    Cursor,
+    KnowledgeEntry,
+    Phase,
+    Room,
+    Script,
+    StopMode,
+    TimelineEntry,
+)
+
+ROOM_FIELDS_CLEARED_ON_START = (
+    "stopRequested",
+    "instanceId",
+    "commandQueueUrl",
+    "channel",
+    "currentSegment",
+    "streamHealth",
+    "error",
+    "cause",
+)
+
+
+class RoomExists(Exception):
+    """A room with that id exists already."""
+
+
+def room_key(room_id: str) -> dict[str, str]:
+    return {"pk": f"ROOM#{room_id}", "sk": "META"}
+
+
+def _to_item(value: Any) -> Any:
+    """JSON-shaped data to what DynamoDB accepts (floats as Decimal)."""
+    return json.loads(json.dumps(value), parse_float=Decimal)
+
+
+def _from_item(value: Any) -> Any:
+    """DynamoDB data back to plain JSON types."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _from_item(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_item(v) for v in value]
+    return value
+
+
+def _conditional_failed(exc: ClientError) -> bool:
+    return exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
+
+
+class RoomStore:
+    """Rooms, scripts, knowledge, cursors and timelines in the LiveHost table.
+
+    ``table`` is a boto3 DynamoDB Table resource; ``clock`` returns unix seconds."""
+
+    def __init__(self, table: Any, clock: Callable[[], float] = time.time) -> None:
+        self.table = table
+        self.clock = clock
+
+    # ---- rooms -------------------------------------------------------------------------
+
+    def create_room(self, room: Room) -> Room:
+        item = {**room_key(room.room_id), "kind": "ROOM", **_to_item(room.wire())}
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                raise RoomExists(f"room {room.room_id!r} exists already") from exc
+            raise
+        return room
+
+    def get_room(self, room_id: str) -> Room:
+        item = self.table.get_item(Key=room_key(room_id), ConsistentRead=True).get("Item")
+        if not item:
+            raise RoomNotFound(f"no room {room_id!r}")
+        return _room_of(item)
+
+    def list_rooms(self) -> list[Room]:
+        rooms: list[Room] = []
+        kwargs: dict[str, Any] = {
+            "IndexName": "byKind",
+            "KeyConditionExpression": "kind = :k",
+            "ExpressionAttributeValues": {":k": "ROOM"},
+        }
+        while True:
+            page = self.table.query(**kwargs)
+            rooms += [_room_of(item) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return sorted(rooms, key=lambda r: r.room_id)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def update_room(self, room_id: str, **fields: Any) -> Room:
+        """Set room attributes (camelCase names; None removes); the room must exist."""
+        sets = {k: v for k, v in fields.items() if v is not None}
+        removes = [k for k, v in fields.items() if v is None]
+        return self._update(room_id, sets, removes)
+
+    def set_phase(self, room_id: str, phase: Phase, **fields: Any) -> Room:
+        return self.update_room(room_id, phase=phase.value, **fields)
+
+    def begin_run(self, room_id: str) -> Room:
+        """Claim the next run of a room: refused while a run is active."""
+        active = [p.value for p in ACTIVE_PHASES]
+        names = {f"#{k}": k for k in ROOM_FIELDS_CLEARED_ON_START}
+        try:
+            item = self.table.update_item(
+                Key=room_key(room_id),
+                UpdateExpression="SET phase = :p, #run = if_not_exists(#run, :zero) + :one "
+                "REMOVE " + ", ".join(names),
+                ConditionExpression="attribute_exists(pk) AND NOT phase IN ("
+                + ", ".join(f":a{i}" for i in range(len(active)))
+                + ")",
+                ExpressionAttributeNames={"#run": "run", **names},
+                ExpressionAttributeValues={
+                    ":p": Phase.PROVISIONING.value,
+                    ":zero": 0,
+                    ":one": 1,
+                    **{f":a{i}": a for i, a in enumerate(active)},
+                },
+                ReturnValues="ALL_NEW",
+            )["Attributes"]
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+            room = self.get_room(room_id)  # raises RoomNotFound
+            raise RoomAlreadyRunning(
+                f"room {room_id!r} is {room.phase.value} (run {room.run}); stop it first"
+            ) from exc
+        return _room_of(item)
+
+    def request_stop(self, room_id: str, mode: StopMode) -> Room:
+        return self.update_room(room_id, stopRequested=mode.value)
+
+    def delete_room(self, room_id: str) -> None:
+        room = self.get_room(room_id)
+        if room.phase in ACTIVE_PHASES:
+            raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
+        pk = f"ROOM#{room_id}"
+        page = self.table.query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": pk},
+            ProjectionExpression="pk, sk",
+        )
+        with self.table.batch_writer() as batch:
+            for item in page["Items"]:
+                batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+
+    def _update(self, room_id: str, sets: dict[str, Any], removes: list[str]) -> Room:
+        names = {f"#{k}": k for k in [*sets, *removes]}
+        parts = []
+        if sets:
+            parts.append("SET " + ", ".join(f"#{k} = :{k}" for k in sets))
+        if removes:
+            parts.append("REMOVE " + ", ".join(f"#{k}" for k in removes))
+        kwargs: dict[str, Any] = {
+            "Key": room_key(room_id),
+            "UpdateExpression": " ".join(parts),
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeNames": names,
+            "ReturnValues": "ALL_NEW",
+        }
+        if sets:
+            kwargs["ExpressionAttributeValues"] = {f":{k}": _to_item(v) for k, v in sets.items()}
+        try:
+            item = self.table.update_item(**kwargs)["Attributes"]
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                raise RoomNotFound(f"no room {room_id!r}") from exc
+            raise
+        return _room_of(item)
+
+    # ---- script and knowledge -----------------------------------------------------------
+
+    def put_script(self, room_id: str, script: Script) -> None:
+        self._put_body(room_id, "SCRIPT", script.wire())
+
+    def get_script(self, room_id: str) -> Script | None:
+        body = self._get_body(room_id, "SCRIPT")
+        return Script.model_validate(body) if body is not None else None
+
+    def put_entry(self, room_id: str, entry: KnowledgeEntry) -> None:
+        self._put_body(room_id, f"KB#{entry.entry_id}", entry.wire())
+
+    def get_entry(self, room_id: str, entry_id: str) -> KnowledgeEntry | None:
+        body = self._get_body(room_id, f"KB#{entry_id}")
+        return KnowledgeEntry.model_validate(body) if body is not None else None
+
+    def delete_entry(self, room_id: str, entry_id: str) -> bool:
+        old = self.table.delete_item(
+            Key={"pk": f"ROOM#{room_id}", "sk": f"KB#{entry_id}"}, ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in old
+
+    def list_entries(self, room_id: str) -> list[KnowledgeEntry]:
+        return [KnowledgeEntry.model_validate(b) for b in self._bodies(room_id, "KB#")]
+
+    # ---- cursor: exactly-once progress through the script ------------------------------
+
+    def get_cursor(self, room_id: str, run: int) -> Cursor:
+        item = self.table.get_item(
+            Key={"pk": f"ROOM#{room_id}", "sk": f"CURSOR#{run}"}, ConsistentRead=True
+        ).get("Item")
+        if not item:
+            return Cursor()
+        return Cursor(loop=int(item["loop"]), index=int(item["index"]))
+
+    def advance_cursor(self, room_id: str, run: int, played: Cursor, following: Cursor) -> bool:
+        """Move the cursor from ``played`` to ``following`` only if it still points at
+        ``played``. False means another delivery already moved it (nothing changes)."""
+        condition = "(#loop = :l AND #index = :i)"
+        if played == Cursor():
+            condition = f"attribute_not_exists(pk) OR {condition}"
+        try:
+            self.table.put_item(
+                Item={
+                    "pk": f"ROOM#{room_id}",
+                    "sk": f"CURSOR#{run}",
+                    "loop": following.loop,
+                    "index": following.index,
+                    "at": Decimal(str(round(self.clock(), 3))),
+                },
+                ConditionExpression=condition,
+                ExpressionAttributeNames={"#loop": "loop", "#index": "index"},
+                ExpressionAttributeValues={":l": played.loop, ":i": played.index},
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
+
+    # ---- timeline -----------------------------------------------------------------------
+
+    def append_timeline(self, room_id: str, run: int, entry: TimelineEntry) -> None:
+        sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+        self._put_body(room_id, sk, entry.wire())
+
+    def timeline(self, room_id: str, run: int) -> list[TimelineEntry]:
+        entries = [TimelineEntry.model_validate(b) for b in self._bodies(room_id, f"TL#{run:05d}#")]
+        return sorted(entries, key=lambda e: (e.at, e.stream_ms or 0))
+
+    # ---- recent questions (for screening) -------------------------------------------------
+
+    def add_question(self, room_id: str, run: int, record: dict[str, Any], ttl_s: int) -> None:
+        at = float(record["askedAt"])
+        sk = f"Q#{run:05d}#{int(at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+        self.table.put_item(
+            Item={
+                "pk": f"ROOM#{room_id}",
+                "sk": sk,
+                "body": json.dumps(record),
+                "expiresAt": int(at) + ttl_s,
+            }
+        )
+
+    def recent_questions(self, room_id: str, run: int, since: float) -> list[dict[str, Any]]:
+        page = self.table.query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues={
+                ":pk": f"ROOM#{room_id}",
+                ":lo": f"Q#{run:05d}#{int(since * 1000):013d}",
+                ":hi": f"Q#{run:05d}#~",
+            },
+        )
+        return [json.loads(item["body"]) for item in page["Items"]]
+
+    # ---- bodies -------------------------------------------------------------------------
+
+    def _put_body(self, room_id: str, sk: str, body: dict[str, Any]) -> None:
+        self.table.put_item(Item={"pk": f"ROOM#{room_id}", "sk": sk, "body": json.dumps(body)})
+
+    def _get_body(self, room_id: str, sk: str) -> dict[str, Any] | None:
+        item = self.table.get_item(Key={"pk": f"ROOM#{room_id}", "sk": sk}).get("Item")
+        return json.loads(item["body"]) if item else None
+
+    def _bodies(self, room_id: str, prefix: str) -> list[dict[str, Any]]:
+        bodies: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
+            "ExpressionAttributeValues": {":pk": f"ROOM#{room_id}", ":p": prefix},
+        }
+        while True:
+            page = self.table.query(**kwargs)
+            bodies += [json.loads(item["body"]) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return bodies
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _room_of(item: dict[str, Any]) -> Room:
+    data = {k: v for k, v in _from_item(item).items() if k not in ("pk", "sk", "kind")}
+    return Room.model_validate(data)

@@ -1,0 +1,183 @@
+"""The local cloud: the AWS emulator on loopback with the real template deployed into it,
+the real handlers behind its Lambda, a real ingest, and real render host processes.
+
+Usable in-process (tests: ``with LocalCloud(config) as cloud``) or as a background service
+(``livehost local up``)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from local import moto_gaps
+from local.deploy import deploy_stack, package, to_cloudformation
+from local.supervisor import InstanceSupervisor
+
+log = logging.getLogger("livehost.local")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+REGION = "us-east-1"
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+class PortBusy(Exception):
+    """A port the local cloud needs is taken."""
+
+
+@dataclass
+class LocalCloudConfig:
+    workdir: Path
+    root: Path = REPO_ROOT
+    port: int = 0  # 0: any free loopback port
+    stack_name: str = "livehost"
+    with_ingest: bool = True
+    parameters: dict[str, str] = field(
+        default_factory=lambda: {
+            "RenderHostAmiId": "ami-12c6146b",
+            "SpeechEngine": "espeak",
+            "AnswerEngine": "local",
+            "RenderHostInstanceTypes": "g5.xlarge,g4dn.xlarge,c7i.2xlarge",
+        }
+    )
+    agent_env: dict[str, str] = field(default_factory=dict)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ensure_free(port: int, what: str) -> None:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise PortBusy(f"port {port} ({what}) is in use: stop what holds it or pick another port") from exc
+
+
+class LocalCloud:
+    """One machine's whole LiveHost: emulator, stack, ingest, render hosts."""
+
+    def __init__(self, config: LocalCloudConfig) -> None:
+        self.config = config
+        self.port = config.port or free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.registry = moto_gaps.HandlerRegistry()
+        self.ivs = moto_gaps.IvsFill()
+        self.supervisor: InstanceSupervisor | None = None
+        self.hooks: moto_gaps.InstanceHooks | None = None
+        self.ingest: Any = None
+        self.outputs: dict[str, str] = {}
+        self._server: Any = None
+
+    # ---- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> LocalCloud:
+        from moto.server import ThreadedMotoServer
+
+        ensure_free(self.port, "AWS emulator")
+        self.config.workdir.mkdir(parents=True, exist_ok=True)
+        env = self.client_env()
+        os.environ.update(env)
+        base_env = {**env, "MOTO_PORT": str(self.port)}
+        moto_gaps.install_lambda_dispatch(self.registry, base_env)
+        moto_gaps.install_ivs_fill(self.ivs)
+        moto_gaps.install_state_machines_in_interpreter()
+        agent_env = {**env, **self.config.agent_env}
+        if self.config.with_ingest:
+            from local.ingest import LocalIngest
+
+            self.ingest = LocalIngest(self.config.workdir / "ingest")
+            self.ingest.start()
+            self.ivs.ingest_endpoint = "localhost"
+            agent_env |= {
+                "LIVEHOST_INGEST_PORT": str(self.ingest.rtmps_port),
+                "LIVEHOST_INGEST_CA_FILE": str(self.ingest.ca_file),
+            }
+        self.supervisor = InstanceSupervisor(self.config.workdir, agent_env)
+        self.hooks = moto_gaps.InstanceHooks(self.supervisor.on_run, self.supervisor.on_terminate)
+        moto_gaps.install_instance_hooks(self.hooks)
+
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self._server.start()
+        self._configure_emulator()
+        try:
+            self.outputs = self.deploy()
+        except Exception:
+            self.stop()
+            raise
+        self._write_state()
+        return self
+
+    def stop(self) -> None:
+        if self.supervisor:
+            self.supervisor.stop_all()
+        if self.ingest:
+            self.ingest.stop()
+            self.ingest = None
+        if self._server:
+            self._server.stop()
+            self._server = None
+        (self.config.workdir / "cloud.json").unlink(missing_ok=True)
+
+    def __enter__(self) -> LocalCloud:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ---- what users and tests need -------------------------------------------------------------
+
+    def client_env(self) -> dict[str, str]:
+        """The standard variables that point the AWS CLI and boto3 at this cloud."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            **LOCAL_CREDENTIALS,
+            "MOTO_PORT": str(self.port),
+        }
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def table(self) -> Any:
+        return boto3.resource("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
+                              aws_access_key_id="testing",
+                              aws_secret_access_key="testing").Table(self.outputs["TableName"])
+
+    def deploy(self) -> dict[str, str]:
+        s3 = self.client("s3")
+        template = package(self.config.root, s3, self.registry)
+        cfn = to_cloudformation(template, self.config.parameters)
+        return deploy_stack(self.client("cloudformation"), self.config.stack_name, cfn,
+                            self._declared(cfn, self.config.parameters))
+
+    @staticmethod
+    def _declared(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
+        return {k: v for k, v in parameters.items() if k in cfn.get("Parameters", {})}
+
+    def _configure_emulator(self) -> None:
+        request = urllib.request.Request(
+            f"{self.endpoint}/moto-api/config",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(request, timeout=10).read()
+
+    def _write_state(self) -> None:
+        state = {"endpoint": self.endpoint, "port": self.port, "pid": os.getpid(),
+                 "outputs": self.outputs,
+                 "ingest": self.ingest.describe() if self.ingest else None}
+        (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))

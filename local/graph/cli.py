@@ -1,0 +1,66 @@
+"""Command line: fetch an execution (and its children), write the graph page."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import ClientError
+
+from local.graph.analysis import StateRun, analyse
+from local.graph.history import ExecutionRecord, StepFunctionsClient, fetch_execution
+from local.graph.page import render_html
+
+MAX_CHILDREN = 50
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the execution graph of ``ARN`` to ``-o FILE``; return the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="livehost graph", description="Draw what a Step Functions execution did."
+    )
+    parser.add_argument("execution_arn", metavar="ARN", help="the execution to draw")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="the HTML file to write")
+    parser.add_argument(
+        "--children",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="include executions started by startExecution tasks (default: yes)",
+    )
+    parser.add_argument("--region", help="AWS region (default: from the environment)")
+    args = parser.parse_args(argv)
+
+    sfn = boto3.client("stepfunctions", region_name=args.region)
+    try:
+        record = fetch_execution(sfn, args.execution_arn)
+        runs = analyse(record.definition, record.events)
+        children = fetch_children(sfn, runs) if args.children else []
+    except ClientError as exc:
+        print(f"livehost graph: {exc}", file=sys.stderr)
+        return 2
+    args.output.write_text(render_html(record, runs, children), encoding="utf-8")
+    visited = sum(1 for run in runs if run.entries)
+    print(
+        f"{args.output}: {record.name} {record.status}, {visited} states visited, "
+        f"{len(children)} child executions"
+    )
+    return 0
+
+
+def fetch_children(
+    sfn: StepFunctionsClient, runs: list[StateRun], limit: int = MAX_CHILDREN
+) -> list[ExecutionRecord]:
+    """Fetch child executions named by ``runs``, their own children too (breadth first)."""
+    pending = [arn for run in runs for arn in run.children]
+    fetched: dict[str, ExecutionRecord] = {}
+    while pending and len(fetched) < limit:
+        arn = pending.pop(0)
+        if arn in fetched:
+            continue
+        child = fetch_execution(sfn, arn)
+        fetched[arn] = child
+        pending.extend(a for run in analyse(child.definition, child.events) for a in run.children)
+    return list(fetched.values())

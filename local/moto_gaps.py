@@ -1,0 +1,337 @@
+"""Every work-around for the AWS emulator (moto 5.2.5, server mode), in one place.
+
+Each gap is listed in shared/reference/local-emulation.md and has a test in
+tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under it.
+
+1. Lambda needs Docker: ``LambdaFunction.invoke`` is replaced by an in-process call of the
+   real handler, with the function's own environment (per thread) and the Python runtime's
+   error shape, so Retry/Catch match the exception's class name.
+2. IVS has no stream keys, StopStream, GetStream or PutMetadata, and an ingest endpoint that
+   resolves nowhere: filled in here, with the endpoint pointing at the local ingest.
+3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
+   supervisor start and stop a real render host process.
+4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
+   template is fixed up before deployment (see ``resolve_definition_substitutions``).
+5. CloudFormation creates state machines in the plain Step Functions backend, while the API
+   (with the interpreter on) reads the interpreter's backend: created there instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import importlib.util
+import json
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+MOTO_VERSION = "5.2.5"
+
+# ---- 1. Lambda, in process ---------------------------------------------------------------
+
+_invocation_env: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "livehost_invocation_env", default=None
+)
+
+
+class InvocationEnviron(MutableMapping[str, str]):
+    """``os.environ`` for a process that runs many Lambda functions on many threads: each
+    invocation sees its own function's variables over the process's, and writes stay with it."""
+
+    def __init__(self, base: MutableMapping[str, str]) -> None:
+        self.base = base
+
+    def _layer(self) -> dict[str, str] | None:
+        return _invocation_env.get()
+
+    def __getitem__(self, key: str) -> str:
+        layer = self._layer()
+        if layer is not None and key in layer:
+            return layer[key]
+        return self.base[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        layer = self._layer()
+        if layer is not None:
+            layer[key] = value
+        else:
+            self.base[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        layer = self._layer()
+        if layer is not None:
+            layer.pop(key, None)
+        else:
+            del self.base[key]
+
+    def __iter__(self) -> Iterator[str]:
+        layer = self._layer() or {}
+        yield from layer
+        yield from (k for k in self.base if k not in layer)
+
+    def __len__(self) -> int:
+        return len(set(self.base) | set(self._layer() or {}))
+
+    def copy(self) -> dict[str, str]:
+        return dict(self)
+
+
+@dataclass
+class LambdaContext:
+    """The parts of the Lambda context object that handlers and Powertools read."""
+
+    function_name: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    deadline: float = 0.0
+    log_group_name: str = ""
+    log_stream_name: str = ""
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - time.time()) * 1000))
+
+
+class HandlerRegistry:
+    """Where each deployed function's code lives locally, and its loaded handler."""
+
+    def __init__(self) -> None:
+        self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
+        self._modules: dict[Path, ModuleType] = {}
+        self._lock = threading.Lock()
+        self.invocations: list[tuple[str, float]] = []
+
+    def handler(self, code_dir: Path, handler: str) -> Callable[[Any, Any], Any]:
+        module_name, function_name = handler.rsplit(".", 1)
+        with self._lock:
+            module = self._modules.get(code_dir)
+            if module is None:
+                path = code_dir / f"{module_name.replace('.', '/')}.py"
+                spec = importlib.util.spec_from_file_location(
+                    f"functions.{code_dir.name}.{module_name}", path
+                )
+                if spec is None or spec.loader is None:
+                    raise ImportError(f"no handler module at {path}")
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                self._modules[code_dir] = module
+        return getattr(module, function_name)
+
+
+def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str]) -> None:
+    """Make moto's Lambda run the real handlers in this process."""
+    from moto.awslambda.models import LambdaFunction
+
+    if not isinstance(os.environ, InvocationEnviron):
+        os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]
+
+    def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> bytes:
+        code_dir = registry.code_dirs.get(self.code.get("S3Key", ""))
+        if code_dir is None:
+            raise RuntimeError(f"function {self.function_name} has no local code to run")
+        event = json.loads(body) if body else {}
+        env = {
+            **base_env,
+            **(self.environment_vars or {}),
+            "AWS_LAMBDA_FUNCTION_NAME": self.function_name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_size),
+            "AWS_REGION": self.region,
+            "AWS_DEFAULT_REGION": self.region,
+        }
+        context = LambdaContext(
+            function_name=self.function_name,
+            invoked_function_arn=self.function_arn,
+            memory_limit_in_mb=int(self.memory_size),
+            deadline=time.time() + float(self.timeout),
+        )
+        token = _invocation_env.set(env)
+        registry.invocations.append((self.function_name, time.time()))
+        try:
+            result = registry.handler(code_dir, self.handler)(event, context)
+            payload = json.dumps(result)
+        except Exception as exc:  # the runtime's shape, so ASL Catch matches the class name
+            response_headers["x-amz-function-error"] = "Unhandled"
+            payload = json.dumps(
+                {
+                    "errorMessage": str(exc),
+                    "errorType": type(exc).__name__,
+                    "stackTrace": traceback.format_tb(exc.__traceback__)[-5:],
+                }
+            )
+        finally:
+            _invocation_env.reset(token)
+        return payload.encode()
+
+    LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+
+
+# ---- 2. IVS -----------------------------------------------------------------------------
+
+
+@dataclass
+class IvsFill:
+    """What moto's IVS lacks, kept beside moto's channels."""
+
+    ingest_endpoint: str = "localhost"
+    stream_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # arn -> key
+    metadata: list[dict[str, Any]] = field(default_factory=list)
+    fail_create_channel: str | None = None  # fault injection: the error message to refuse with
+
+
+def install_ivs_fill(fill: IvsFill) -> None:
+    from moto.core.responses import BaseResponse
+    from moto.ivs import urls
+    from moto.ivs.exceptions import ResourceNotFoundException
+    from moto.ivs.models import IVSBackend
+    from moto.ivs.responses import IVSResponse
+
+    original_create = IVSBackend.create_channel
+
+    def create_channel(self: IVSBackend, *args: Any, **kwargs: Any) -> Any:
+        if fill.fail_create_channel:
+            from moto.core.exceptions import JsonRESTError
+
+            raise JsonRESTError("ServiceQuotaExceededException", fill.fail_create_channel)
+        channel, key = original_create(self, *args, **kwargs)
+        channel["ingestEndpoint"] = fill.ingest_endpoint
+        fill.stream_keys[key["arn"]] = key
+        return channel, key
+
+    def key_or_404(arn: str) -> dict[str, Any]:
+        if arn not in fill.stream_keys:
+            raise ResourceNotFoundException(f"Resource: {arn} not found")
+        return fill.stream_keys[arn]
+
+    def body(self: BaseResponse) -> dict[str, Any]:
+        return json.loads(self.body or "{}")
+
+    def get_stream_key(self: IVSResponse) -> str:
+        return json.dumps({"streamKey": key_or_404(body(self)["arn"])})
+
+    def list_stream_keys(self: IVSResponse) -> str:
+        channel_arn = body(self)["channelArn"]
+        self.ivs_backend.get_channel(channel_arn)  # 404 for an unknown channel
+        keys = [
+            {k: v for k, v in key.items() if k != "value"}
+            for key in fill.stream_keys.values()
+            if key["channelArn"] == channel_arn
+        ]
+        return json.dumps({"streamKeys": keys})
+
+    def delete_stream_key(self: IVSResponse) -> str:
+        fill.stream_keys.pop(key_or_404(body(self)["arn"])["arn"])
+        return "{}"
+
+    def stop_stream(self: IVSResponse) -> str:
+        self.ivs_backend.get_channel(body(self)["channelArn"])
+        return "{}"
+
+    def put_metadata(self: IVSResponse) -> str:
+        request = body(self)
+        self.ivs_backend.get_channel(request["channelArn"])
+        fill.metadata.append({**request, "at": time.time()})
+        return "{}"
+
+    IVSBackend.create_channel = create_channel  # type: ignore[method-assign]
+    for name, fn in {
+        "get_stream_key": get_stream_key,
+        "list_stream_keys": list_stream_keys,
+        "delete_stream_key": delete_stream_key,
+        "stop_stream": stop_stream,
+        "put_metadata": put_metadata,
+    }.items():
+        setattr(IVSResponse, name, fn)
+        action = "".join(part.title() for part in name.split("_"))
+        urls.url_paths[f"{{0}}/{action}"] = IVSResponse.dispatch
+
+
+# ---- 3. instances -----------------------------------------------------------------------
+
+
+@dataclass
+class InstanceHooks:
+    on_run: Callable[[str, str, str], None]  # (instance id, instance type, user data)
+    on_terminate: Callable[[str], None]
+    unavailable_types: set[str] = field(default_factory=set)  # fault injection: no capacity
+
+
+def install_instance_hooks(hooks: InstanceHooks) -> None:
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.models.instances import InstanceBackend
+
+    original_run = InstanceBackend.run_instances
+    original_terminate = InstanceBackend.terminate_instances
+
+    def run_instances(self: Any, image_id: str, count: int, user_data: Any, *args: Any, **kwargs: Any) -> Any:
+        instance_type = kwargs.get("instance_type", "m1.small")
+        if instance_type in hooks.unavailable_types:
+            raise EC2ClientError(
+                "InsufficientInstanceCapacity",
+                f"We currently do not have sufficient {instance_type} capacity.",
+            )
+        reservation = original_run(self, image_id, count, user_data, *args, **kwargs)
+        for instance in reservation.instances:
+            data = instance.user_data[0] if isinstance(instance.user_data, list) else instance.user_data
+            text = base64.b64decode(data).decode() if data else ""
+            hooks.on_run(instance.id, instance.instance_type, text)
+        return reservation
+
+    def terminate_instances(self: Any, instance_ids: list[str]) -> Any:
+        result = original_terminate(self, instance_ids)
+        for instance, _previous in result:
+            hooks.on_terminate(instance.id)
+        return result
+
+    InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
+    InstanceBackend.terminate_instances = terminate_instances  # type: ignore[method-assign]
+
+
+# ---- 4. template fix-ups ------------------------------------------------------------------
+
+
+def resolve_definition_substitutions(resources: dict[str, Any]) -> None:
+    """moto's CloudFormation leaves ``${...}`` in a state machine's definition: turn
+    DefinitionSubstitutions into an ``Fn::Sub`` over the definition string."""
+    for resource in resources.values():
+        if resource.get("Type") != "AWS::StepFunctions::StateMachine":
+            continue
+        props = resource["Properties"]
+        substitutions = props.pop("DefinitionSubstitutions", None)
+        if not substitutions:
+            continue
+        definition = props.pop("DefinitionString", None) or props.pop("Definition")
+        if not isinstance(definition, str):
+            definition = json.dumps(definition)
+        props["DefinitionString"] = {"Fn::Sub": [definition, substitutions]}
+
+
+# ---- 5. state machines from CloudFormation ------------------------------------------------
+
+
+def install_state_machines_in_interpreter() -> None:
+    """CloudFormation's state machines go to the backend the interpreter runs."""
+    from moto.stepfunctions.utils import cfn_to_api_tags
+    from moto.stepfunctions.models import StateMachine
+    from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
+               region_name: str, **kwargs: Any) -> Any:
+        properties = cloudformation_json["Properties"]
+        backend = stepfunctions_parser_backends[account_id][region_name]
+        return backend.create_state_machine(
+            properties.get("StateMachineName", resource_name),
+            properties.get("DefinitionString", ""),
+            properties.get("RoleArn", ""),
+            tags=cfn_to_api_tags(properties.get("Tags", [])),
+        )
+
+    StateMachine.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]

@@ -1,0 +1,103 @@
+"""The instance supervisor: an emulated RunInstances for a room starts a real render host
+process (the same agent an EC2 instance runs); TerminateInstances stops it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from livehost.boot import boot_of
+
+log = logging.getLogger("livehost.local.supervisor")
+
+
+@dataclass
+class RenderHostProcess:
+    instance_id: str
+    room_id: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+
+@dataclass
+class SupervisorFaults:
+    """Faults tests inject: hosts that boot but never start the agent."""
+
+    silent_hosts: bool = False
+
+
+@dataclass
+class InstanceSupervisor:
+    workdir: Path
+    agent_env: dict[str, str]
+    faults: SupervisorFaults = field(default_factory=SupervisorFaults)
+    hosts: dict[str, RenderHostProcess] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
+        try:
+            boot = boot_of(user_data)
+        except ValueError:
+            log.info("instance %s has no LiveHost boot document: nothing to start", instance_id)
+            return
+        if self.faults.silent_hosts:
+            log.info("instance %s boots silent (fault injected)", instance_id)
+            return
+        folder = self.workdir / "hosts" / instance_id
+        folder.mkdir(parents=True, exist_ok=True)
+        boot_path = folder / "agent.json"
+        boot_path.write_text(boot.model_dump_json(by_alias=True))
+        log_path = folder / "agent.log"
+        env = {**os.environ, **self.agent_env, "LIVEHOST_INSTANCE_ID": instance_id,
+               "LIVEHOST_INSTANCE_TYPE": instance_type, "LIVEHOST_WORKDIR": str(folder)}
+        with open(log_path, "ab") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        with self._lock:
+            self.hosts[instance_id] = RenderHostProcess(instance_id, boot.room_id, process, log_path)
+        log.info("render host %s for room %s started (pid %s)", instance_id, boot.room_id, process.pid)
+
+    def on_terminate(self, instance_id: str) -> None:
+        with self._lock:
+            host = self.hosts.pop(instance_id, None)
+        if host:
+            self._stop(host, grace_s=15)
+
+    def kill(self, instance_id: str) -> None:
+        """A real fault: the render host dies without a word (SIGKILL)."""
+        host = self.hosts.get(instance_id)
+        if host and host.process.poll() is None:
+            host.process.kill()
+            host.process.wait(5)
+
+    def running(self) -> list[RenderHostProcess]:
+        with self._lock:
+            return [h for h in self.hosts.values() if h.process.poll() is None]
+
+    def stop_all(self) -> None:
+        with self._lock:
+            hosts, self.hosts = list(self.hosts.values()), {}
+        for host in hosts:
+            self._stop(host, grace_s=5)
+
+    @staticmethod
+    def _stop(host: RenderHostProcess, grace_s: float) -> None:
+        if host.process.poll() is not None:
+            return
+        host.process.send_signal(signal.SIGTERM)
+        try:
+            host.process.wait(grace_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(host.process.pid, signal.SIGKILL)
+            host.process.wait(5)
