@@ -187,10 +187,9 @@ def _place(
     for layer in sorted(layers):
         row = layers[layer]
         desired = {node.name: _desired_center(node, predecessors, nodes) for node in row}
-        for node in row:
+        for node in row:  # handlers reached only by Catch go right of the main path
             if node.kind != "waypoint" and caught_from[node.name]:
-                if not _plain_sources(node, edges):  # handlers go right of the main path
-                    desired[node.name] += NODE_W
+                desired[node.name] += 0 if _plain_sources(node, edges) else NODE_W
         row.sort(key=lambda node: desired[node.name])
         _pack(row, desired)
         height = max((node.height for node in row if node.kind != "waypoint"), default=0.0)
