@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import BinaryIO
+from typing import Any, Protocol
 
 import av
 import numpy as np
@@ -26,6 +26,12 @@ DEFAULT_VIDEO_KBPS = {720: 2500, 1080: 4500}
 def default_video_kbps(height: int) -> int:
     """The target video bitrate for a frame height: 2500 kbps up to 720p, 4500 above."""
     return DEFAULT_VIDEO_KBPS[720] if height <= 720 else DEFAULT_VIDEO_KBPS[1080]
+
+
+class ByteSink(Protocol):
+    """Where the FLV goes: a file, a BytesIO, a publisher's pipe."""
+
+    def write(self, data: Any, /) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Encoder:
         width: int,
         height: int,
         *,
-        output: BinaryIO,
+        output: ByteSink,
         fps: int = FPS,
         video_kbps: int | None = None,
         audio_kbps: int = 128,
@@ -67,6 +73,9 @@ class Encoder:
         )
         self._video = self._add_video(threads)
         self._audio = self._add_audio(audio_kbps)
+        # open the codecs now (x264 starts its threads): the first tick pays nothing extra
+        self._video.codec_context.open(strict=False)
+        self._audio.codec_context.open(strict=False)
 
     def _add_video(self, threads: int) -> VideoStream:
         bit_rate = self.video_kbps * 1000

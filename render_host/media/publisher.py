@@ -33,7 +33,7 @@ class PipeSink:
     (or the backlog overflows: a stall) bytes are dropped and the publisher reports why."""
 
     def __init__(
-        self, pipe_fd: int, on_failure: Callable[[str], None], max_backlog_bytes: int
+        self, pipe_fd: int, on_failure: Callable[[str, bool], None], max_backlog_bytes: int
     ) -> None:
         self._fd = pipe_fd
         self._on_failure = on_failure
@@ -62,7 +62,7 @@ class PipeSink:
             overflow = self._backlog > self._max_backlog
             self._cond.notify()
         if overflow:
-            self._fail(f"ingest stalled: {self._backlog} bytes not accepted")
+            self._fail(f"ingest stalled: {self._backlog} bytes not accepted", stalled=True)
         return size
 
     def flush(self) -> None:
@@ -79,14 +79,14 @@ class PipeSink:
             self._cond.notify()
         self._thread.join(timeout_s)
 
-    def _fail(self, reason: str) -> None:
+    def _fail(self, reason: str, *, stalled: bool) -> None:
         with self._cond:
             if self._broken:
                 return
             self._broken = True
             self._chunks.clear()
             self._cond.notify()
-        self._on_failure(reason)
+        self._on_failure(reason, stalled)
 
     def _drain(self) -> None:
         try:
@@ -104,7 +104,7 @@ class PipeSink:
                 with self._cond:
                     self._backlog -= len(chunk)
         except OSError as exc:  # EPIPE: the child is gone
-            self._fail(f"pipe to ffmpeg closed: {exc.strerror or exc}")
+            self._fail(f"pipe to ffmpeg closed: {exc.strerror or exc}", stalled=False)
         finally:
             os.close(self._fd)
 
@@ -221,7 +221,10 @@ class Publisher:
             self._process.kill()
             self._process.wait()
 
-    def _fail(self, reason: str) -> None:
+    def _fail(self, reason: str, stalled: bool) -> None:
+        if not stalled:
+            # a closed pipe means ffmpeg is exiting: its own message says why, wait for it
+            self.exited.wait(2.0)
         with self._lock:
             if self._failure is None:
                 self._failure = reason

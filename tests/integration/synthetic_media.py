@@ -1,12 +1,16 @@
-"""A tiny test renderer: fills yuv420p frames with a diagonal pattern that moves every frame
-(every pixel changes, the worst case for the encoder). For tests and the bench fallback only."""
+"""Synthetic media for tests and the bench fallback: a renderer that fills yuv420p frames with
+a diagonal pattern moving every frame (every pixel changes, the worst case for the encoder),
+and a frame source with a steady tone. Not production code."""
 
 from __future__ import annotations
+
+import time
+from collections.abc import Callable
 
 import av
 import numpy as np
 
-from render_host.frame import FrameState
+from render_host.frame import AUDIO_RATE, SAMPLES_PER_FRAME, FrameState
 
 
 class PatternRenderer:
@@ -31,3 +35,25 @@ class PatternRenderer:
             view = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[:rows, :cols]
             np.add(base, shift, out=view)
         return self._frame
+
+
+class ToneSource:
+    """A ``FrameSource`` for tests: frame n is ``FrameState(index=n)`` with 1/30 s of a 440 Hz
+    stereo tone. Records when each frame was asked for (``asked_at``, by ``clock``)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._index = 0
+        self.indices: list[int] = []
+        self.asked_at: list[float] = []
+
+    def next_frame(self) -> tuple[FrameState, np.ndarray]:
+        """The next frame state and its audio (int16, shape (1600, 2))."""
+        index = self._index
+        self._index += 1
+        self.indices.append(index)
+        self.asked_at.append(self._clock())
+        start = index * SAMPLES_PER_FRAME
+        t = np.arange(start, start + SAMPLES_PER_FRAME) / AUDIO_RATE
+        tone = (np.sin(2 * np.pi * 440 * t) * 8000).astype(np.int16)
+        return FrameState(index=index), np.stack([tone, tone], axis=1)

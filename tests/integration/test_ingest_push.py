@@ -1,0 +1,112 @@
+"""Pushing a real stream to the local nginx ingest over RTMP and RTMPS (loopback only)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from synthetic_media import PatternRenderer, ToneSource
+
+from local.ingest import LocalIngest
+from render_host.checks.stream import Expectation, verify_stream
+from render_host.media.publisher import Publisher
+from render_host.media.streamer import ConnectionEvent, Streamer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def ingest(tmp_path: Path) -> Iterator[LocalIngest]:
+    with LocalIngest(tmp_path / "ingest") as running:
+        yield running
+
+
+def stream_for(
+    seconds: float, url: str, ca_file: Path | None = None
+) -> tuple[Streamer, list[ConnectionEvent]]:
+    """Run a 720p streamer against ``url`` for ``seconds`` and stop it."""
+    events: list[ConnectionEvent] = []
+    streamer = Streamer(
+        PatternRenderer(1280, 720),
+        ToneSource(),
+        lambda: Publisher(url, ca_file=ca_file),
+        on_connection=events.append,
+    )
+    streamer.start()
+    time.sleep(seconds)
+    assert streamer.stop(timeout_s=5)
+    return streamer, events
+
+
+def test_rtmp_push_is_recorded_as_an_ivs_conformant_stream(ingest: LocalIngest) -> None:
+    # Given a running local ingest
+    # When the streamer pushes 6 s of 720p30 over RTMP
+    streamer, events = stream_for(6.2, ingest.publish_url("room-1"))
+    ingest.stop()
+
+    # Then the stream connected once, lost nothing and reported its first keyframe
+    assert [e.state for e in events] == ["connected", "stopped"]
+    assert streamer.dropped_frames == 0
+    assert streamer.reconnects == 0
+    assert streamer.first_keyframe_ms is not None and streamer.first_keyframe_ms < 1500
+    # And the recording is H.264 Main 720p30, IDR every 2.000 s, no B-frames, AAC 48k stereo
+    [recording] = ingest.recordings()
+    assert recording.name.startswith("room-1-")
+    report = verify_stream(recording)
+    assert (report.video_codec, report.profile, report.width, report.height) == (
+        "h264",
+        "Main",
+        1280,
+        720,
+    )
+    assert report.fps == 30.0
+    assert report.keyframe_interval_median_s == 2.0
+    assert report.keyframe_interval_max_s == 2.0
+    assert report.b_frames is False
+    assert (report.audio_codec, report.audio_profile, report.sample_rate, report.channels) == (
+        "aac",
+        "LC",
+        48000,
+        2,
+    )
+    assert report.video_frames >= 180
+    # And audio and video start together (AAC priming: ~21 ms)
+    assert report.av_start_offset_ms is not None and abs(report.av_start_offset_ms) <= 40
+    assert report.problems(Expectation(width=1280, height=720, video_kbps=2500)) == []
+
+
+def test_rtmps_push_with_the_local_ca_trusted_is_accepted(ingest: LocalIngest) -> None:
+    # Given the RTMPS front, whose certificate the local CA signed
+    # When the streamer pushes with the CA file trusted
+    streamer, events = stream_for(2.5, ingest.publish_url("room-tls", tls=True), ingest.ca_file)
+    ingest.stop()
+
+    # Then the connection is accepted and the recording holds the stream
+    assert [e.state for e in events] == ["connected", "stopped"]
+    assert streamer.first_keyframe_ms is not None
+    [recording] = ingest.recordings()
+    report = verify_stream(recording)
+    assert (report.video_codec, report.width, report.height, report.audio_codec) == (
+        "h264",
+        1280,
+        720,
+        "aac",
+    )
+
+
+def test_rtmps_push_without_the_ca_is_refused_by_certificate_verification(
+    ingest: LocalIngest,
+) -> None:
+    # Given the RTMPS front with a certificate from a CA the client does not trust
+    # When the streamer pushes without a CA file
+    streamer, events = stream_for(1.5, ingest.publish_url("room-tls", tls=True))
+
+    # Then the push is refused for the certificate, reported, and nothing was recorded
+    refused = [e for e in events if e.state == "refused"]
+    assert refused and "certificate" in (refused[0].detail or "").lower()
+    assert "connected" not in [e.state for e in events]
+    assert streamer.first_keyframe_ms is None
+    assert streamer.frames_sent + streamer.dropped_frames == streamer.frames
+    assert ingest.recordings() == []
