@@ -118,7 +118,7 @@ class StreamReport(BaseModel):
             high = expect.video_kbps * (1 + expect.bitrate_tolerance)
             check(
                 self.video_kbps is not None and low <= self.video_kbps <= high,
-                f"video bitrate {self.video_kbps} kbps, want {expect.video_kbps} ±{expect.bitrate_tolerance:.0%}",
+                f"video bitrate {self.video_kbps} kbps, want {expect.video_kbps:g} ±{expect.bitrate_tolerance:.0%}",
             )
         check(
             self.av_start_offset_ms is not None
