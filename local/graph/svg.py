@@ -82,6 +82,7 @@ def _draw_route(
 ) -> str:
     source, target = layout.nodes[route.edge.source], layout.nodes[route.edge.target]
     count = _count(route, runs)
+    tx = target.center_x
     if route.back:
         path, label_at = _back_path(source, target, route.lane_x)
     else:
@@ -99,7 +100,8 @@ def _draw_route(
     title = escape(
         f"{route.edge.source} → {route.edge.target}: {route.edge.label or route.edge.kind}"
     )
-    label = _edge_label(route.edge.label, count, label_at, catch)
+    rule_at = (route.lane_x + 6, label_at[1] + 16) if route.back else (tx + 6, target.y - 12)
+    label = _edge_label(route.edge.label, count, label_at, rule_at, catch)
     return (
         f'<g class="{classes}"><title>{title} ({count}\u00d7)</title>'
         f'<path d="{path}" marker-end="url(#arrow-{arrow})"/>{label}</g>'
@@ -132,7 +134,10 @@ def _back_path(source: Node, target: Node, lane: float) -> tuple[str, tuple[floa
     return path, (lane, (sy + ty) / 2)
 
 
-def _edge_label(rule: str, count: int, at: tuple[float, float], catch: bool) -> str:
+def _edge_label(
+    rule: str, count: int, at: tuple[float, float], rule_at: tuple[float, float], catch: bool
+) -> str:
+    """A count pill mid-edge; the rule (choice condition, caught errors) near the target."""
     x, y = at
     parts = []
     if count:
@@ -143,12 +148,10 @@ def _edge_label(rule: str, count: int, at: tuple[float, float], catch: bool) -> 
             f'<rect class="{kind}" x="{x - width / 2:.1f}" y="{y - 9:.1f}" width="{width:.1f}" '
             f'height="18" rx="9"/><text class="count-text" x="{x:.1f}" y="{y + 4:.1f}">{text}</text>'
         )
-    if (rule and rule != "default") or (rule == "default" and not count):
+    if rule and (rule != "default" or not count):
         shown = rule if len(rule) <= 30 else rule[:29] + "…"
-        offset = 12 + 3.6 * len(f"\u00d7{count}") if count else 0
-        parts.append(
-            f'<text class="rule" x="{x + offset + 4:.1f}" y="{y + 4:.1f}">{escape(shown)}</text>'
-        )
+        rx, ry = rule_at
+        parts.append(f'<text class="rule" x="{rx:.1f}" y="{ry:.1f}">{escape(shown)}</text>')
     return "".join(parts)
 
 
