@@ -1,0 +1,147 @@
+"""Text overlays: burned-in subtitles and the product card, each rendered once per distinct
+text (an LRU cache) as a placed YUV sprite."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+from livehost.models import Product
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from render_host.media.avatar.yuv import Sprite
+
+FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+ACCENT = (226, 82, 58)
+CACHE_SIZE = 128
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A sprite and where its top-left corner goes in the frame."""
+
+    sprite: Sprite
+    x: int
+    y: int
+
+
+def _wrap(
+    draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float
+) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if line and draw.textlength(candidate, font=font) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = candidate
+    if line:
+        lines.append(line)
+    return lines
+
+
+class Overlays:
+    """Builds and caches subtitle and product-card sprites for one frame size."""
+
+    def __init__(self, width: int, height: int, font_path: str | None = None) -> None:
+        self.width, self.height = width, height
+        regular = font_path or str(FONT_DIR / "DejaVuSans.ttf")
+        bold = font_path or str(FONT_DIR / "DejaVuSans-Bold.ttf")
+        self._sub_font = ImageFont.truetype(bold, round(height * 0.04))
+        self._name_font = ImageFont.truetype(bold, round(height * 0.034))
+        self._price_font = ImageFont.truetype(bold, round(height * 0.05))
+        self._tag_font = ImageFont.truetype(regular, round(height * 0.025))
+        self._cache: OrderedDict[object, Placed] = OrderedDict()
+
+    def _cached(self, key: object, build: object) -> Placed:
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = build()  # type: ignore[operator]
+            self._cache[key] = hit
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return hit
+
+    def subtitle(self, text: str) -> Placed | None:
+        """The subtitle box for ``text`` (its last two lines), bottom centre."""
+        if not text.strip():
+            return None
+        return self._cached(("subtitle", text), lambda: self._subtitle(text))
+
+    def product_card(self, product: Product) -> Placed:
+        """The product card (name, price, tagline), lower right above the subtitles."""
+        key = ("product", product.name, product.price, product.tagline)
+        return self._cached(key, lambda: self._product_card(product))
+
+    def _subtitle(self, text: str) -> Placed:
+        w, h = self.width, self.height
+        probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        lines = _wrap(probe, text, self._sub_font, w * 0.74)[-2:]
+        ascent, descent = self._sub_font.getmetrics()
+        line_h = round((ascent + descent) * 1.12)
+        pad_x, pad_y = round(h * 0.022), round(h * 0.012)
+        text_w = max(probe.textlength(line, font=self._sub_font) for line in lines)
+        box_w, box_h = round(text_w) + 2 * pad_x, line_h * len(lines) + 2 * pad_y
+        image = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
+        d = ImageDraw.Draw(image)
+        d.rounded_rectangle(
+            (0, 0, box_w - 1, box_h - 1), radius=round(h * 0.012), fill=(12, 14, 22, 170)
+        )
+        for i, line in enumerate(lines):
+            x = (box_w - probe.textlength(line, font=self._sub_font)) / 2
+            y = pad_y + i * line_h
+            d.text((x + 2, y + 2), line, font=self._sub_font, fill=(0, 0, 0, 200))
+            d.text((x, y), line, font=self._sub_font, fill=(255, 255, 255, 255))
+        return Placed(Sprite.from_image(image), (w - box_w) // 2, round(h * 0.95) - box_h)
+
+    def _product_card(self, product: Product) -> Placed:
+        w, h = self.width, self.height
+        card_w = round(w * 0.27)
+        pad = round(h * 0.022)
+        probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        inner = card_w - 2 * pad - round(h * 0.01)
+        names = _wrap(probe, product.name, self._name_font, inner)[:2]
+        tags = _wrap(probe, product.tagline or "", self._tag_font, inner)[:2]
+        rows: list[tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]] = [
+            (n, self._name_font, (24, 28, 40)) for n in names
+        ]
+        if product.price:
+            rows.append((product.price, self._price_font, ACCENT))
+        rows += [(t, self._tag_font, (86, 90, 104)) for t in tags]
+        heights = [sum(f.getmetrics()) + round(h * 0.006) for _, f, _ in rows]
+        shadow = round(h * 0.012)
+        card_h = sum(heights) + 2 * pad
+        image = Image.new("RGBA", (card_w + 2 * shadow, card_h + 2 * shadow), (0, 0, 0, 0))
+        d = ImageDraw.Draw(image)
+        radius = round(h * 0.02)
+        d.rounded_rectangle(
+            (shadow, shadow + shadow // 2, shadow + card_w, shadow + card_h + shadow // 2),
+            radius=radius,
+            fill=(0, 0, 0, 110),
+        )
+        image = image.filter(ImageFilter.GaussianBlur(shadow / 2))
+        d = ImageDraw.Draw(image)
+        d.rounded_rectangle(
+            (shadow, shadow, shadow + card_w, shadow + card_h),
+            radius=radius,
+            fill=(252, 251, 248, 240),
+        )
+        bar = round(h * 0.008)
+        d.rounded_rectangle(
+            (shadow + pad // 2, shadow + pad, shadow + pad // 2 + bar, shadow + card_h - pad),
+            radius=bar // 2,
+            fill=(*ACCENT, 255),
+        )
+        y = shadow + pad
+        x = shadow + pad + bar
+        for (text, font, color), row_h in zip(rows, heights, strict=True):
+            d.text((x, y), text, font=font, fill=(*color, 255))
+            y += row_h
+        left = w - card_w - round(w * 0.03) - shadow
+        top = round(h * 0.78) - card_h - shadow
+        return Placed(Sprite.from_image(image), left, top)
