@@ -18,6 +18,7 @@ MARKER = 30  # start and end circles
 GAP_X, GAP_Y = 34, 62
 PAD, HEADER = 16, 62  # inside Parallel / Map boxes
 MARGIN, LANE = 16, 18
+WAYPOINT_GAP = 6
 
 
 @dataclass
@@ -187,11 +188,17 @@ def _place(
     for layer in sorted(layers):
         row = layers[layer]
         desired = {node.name: _desired_center(node, predecessors, nodes) for node in row}
-        for node in row:  # handlers reached only by Catch go right of the main path
-            if node.kind != "waypoint" and caught_from[node.name]:
-                desired[node.name] += 0 if _plain_sources(node, edges) else NODE_W
+        handlers = {  # reached only by Catch: they go right of the main path
+            node.name
+            for node in row
+            if node.kind != "waypoint"
+            and caught_from[node.name]
+            and not _plain_sources(node, edges)
+        }
+        for name in handlers:
+            desired[name] += NODE_W
         row.sort(key=lambda node: desired[node.name])
-        _pack(row, desired)
+        _pack(row, desired, handlers)
         height = max((node.height for node in row if node.kind != "waypoint"), default=0.0)
         for node in row:
             if node.kind == "waypoint":
@@ -214,15 +221,34 @@ def _desired_center(
     return sum(placed) / len(placed) if placed else 0.0
 
 
-def _pack(row: list[Node], desired: dict[str, float]) -> None:
-    """Left to right without overlap, then shifted so the row is centered on its wishes."""
+def _pack(row: list[Node], desired: dict[str, float], handlers: set[str]) -> None:
+    """States first: left to right without overlap, shifted so the main-path states sit
+    where they want to be. Then waypoints, each at the free spot nearest its wish, so that
+    edges skipping layers run in lanes beside the states instead of pushing them aside."""
+    states = [node for node in row if node.kind != "waypoint"]
     right = float("-inf")
-    for node in row:
+    for node in states:
         node.x = max(desired[node.name] - node.width / 2, right + GAP_X)
         right = node.x + node.width
-    shift = sum(desired[n.name] - n.center_x for n in row) / len(row)
-    for node in row:
-        node.x += shift
+    anchored = [node for node in states if node.name not in handlers] or states
+    if anchored:
+        shift = sum(desired[n.name] - n.center_x for n in anchored) / len(anchored)
+        for node in states:
+            node.x += shift
+    taken = [(node.x - GAP_X / 2, node.x + node.width + GAP_X / 2) for node in states]
+    for node in (node for node in row if node.kind == "waypoint"):
+        node.x = _free_spot(desired[node.name] - node.width / 2, node.width, taken)
+        taken.append((node.x - WAYPOINT_GAP, node.x + node.width + WAYPOINT_GAP))
+
+
+def _free_spot(wish: float, width: float, taken: list[tuple[float, float]]) -> float:
+    """The left edge nearest ``wish`` where ``width`` fits between the ``taken`` spans."""
+    candidates = [wish] + [a - width for a, _ in taken] + [b for _, b in taken]
+
+    def fits(left: float) -> bool:
+        return all(left + width <= a or left >= b for a, b in taken)
+
+    return min((c for c in candidates if fits(c)), key=lambda c: abs(c - wish))
 
 
 def _size(layout: Layout) -> None:

@@ -100,7 +100,16 @@ def _draw_route(
     title = escape(
         f"{route.edge.source} → {route.edge.target}: {route.edge.label or route.edge.kind}"
     )
-    rule_at = (route.lane_x + 6, label_at[1] + 16) if route.back else (tx + 6, target.y - 12)
+    if route.back:
+        rule_at = (route.lane_x + 6, label_at[1] + 16)
+    elif route.edge.kind == "catch":  # many catches share a handler: label at the source
+        catches = [
+            r for r in layout.routes if r.edge.source == source.name and r.edge.kind == "catch"
+        ]
+        below = source.bottom + 14 + 12 * catches.index(route)
+        rule_at = (ports[(route.edge.source, route.edge.target)][0] + 6, below)
+    else:
+        rule_at = (tx + 6, target.y - 12)
     label = _edge_label(route.edge.label, count, label_at, rule_at, catch)
     return (
         f'<g class="{classes}"><title>{title} ({count}\u00d7)</title>'
