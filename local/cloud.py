@@ -61,7 +61,9 @@ def ensure_free(port: int, what: str) -> None:
         try:
             s.bind(("127.0.0.1", port))
         except OSError as exc:
-            raise PortBusy(f"port {port} ({what}) is in use: stop what holds it or pick another port") from exc
+            raise PortBusy(
+                f"port {port} ({what}) is in use: stop what holds it or pick another port"
+            ) from exc
 
 
 class LocalCloud:
@@ -92,6 +94,7 @@ class LocalCloud:
         moto_gaps.install_lambda_dispatch(self.registry, base_env)
         moto_gaps.install_ivs_fill(self.ivs)
         moto_gaps.install_state_machines_in_interpreter()
+        moto_gaps.install_start_execution_casing()
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
@@ -100,7 +103,7 @@ class LocalCloud:
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
             agent_env |= {
-                "LIVEHOST_INGEST_PORT": str(self.ingest.rtmps_port),
+                "LIVEHOST_INGEST_PORT": str(self.ingest.ports["rtmps"]),
                 "LIVEHOST_INGEST_CA_FILE": str(self.ingest.ca_file),
             }
         self.supervisor = InstanceSupervisor(self.config.workdir, agent_env)
@@ -148,20 +151,43 @@ class LocalCloud:
         }
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self.endpoint, region_name=REGION,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
     def table(self) -> Any:
-        return boto3.resource("dynamodb", endpoint_url=self.endpoint, region_name=REGION,
-                              aws_access_key_id="testing",
-                              aws_secret_access_key="testing").Table(self.outputs["TableName"])
+        return boto3.resource(
+            "dynamodb",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        ).Table(self.outputs["TableName"])
+
+    def ingest_urls(self) -> dict[str, str] | None:
+        if not self.ingest:
+            return None
+        return {
+            "rtmp": self.ingest.rtmp_url,
+            "rtmps": self.ingest.rtmps_url,
+            "hls": self.ingest.hls_url,
+            "recordings": str(self.ingest.recordings_dir),
+        }
 
     def deploy(self) -> dict[str, str]:
         s3 = self.client("s3")
         template = package(self.config.root, s3, self.registry)
         cfn = to_cloudformation(template, self.config.parameters)
-        return deploy_stack(self.client("cloudformation"), self.config.stack_name, cfn,
-                            self._declared(cfn, self.config.parameters))
+        return deploy_stack(
+            self.client("cloudformation"),
+            self.config.stack_name,
+            cfn,
+            self._declared(cfn, self.config.parameters),
+        )
 
     @staticmethod
     def _declared(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
@@ -177,7 +203,11 @@ class LocalCloud:
         urllib.request.urlopen(request, timeout=10).read()
 
     def _write_state(self) -> None:
-        state = {"endpoint": self.endpoint, "port": self.port, "pid": os.getpid(),
-                 "outputs": self.outputs,
-                 "ingest": self.ingest.describe() if self.ingest else None}
+        state = {
+            "endpoint": self.endpoint,
+            "port": self.port,
+            "pid": os.getpid(),
+            "outputs": self.outputs,
+            "ingest": self.ingest_urls(),
+        }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))

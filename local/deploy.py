@@ -79,7 +79,8 @@ def to_cloudformation(template: dict[str, Any], parameters: dict[str, str]) -> d
     except Exception as exc:
         causes = getattr(exc, "causes", None) or [exc]
         raise DeployError(
-            "template.yaml does not transform: " + "; ".join(str(getattr(c, "message", c)) for c in causes)
+            "template.yaml does not transform: "
+            + "; ".join(str(getattr(c, "message", c)) for c in causes)
         ) from exc
     for resource in cfn["Resources"].values():
         props = resource.get("Properties", {})
@@ -92,7 +93,9 @@ def to_cloudformation(template: dict[str, Any], parameters: dict[str, str]) -> d
     return cfn
 
 
-def deploy_stack(cfn_client: Any, stack_name: str, cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
+def deploy_stack(
+    cfn_client: Any, stack_name: str, cfn: dict[str, Any], parameters: dict[str, str]
+) -> dict[str, str]:
     """Create the stack and wait; returns its outputs. Errors name the failing resource."""
     cfn_client.create_stack(
         StackName=stack_name,
@@ -113,6 +116,8 @@ def deploy_stack(cfn_client: Any, stack_name: str, cfn: dict[str, Any], paramete
                 for e in events
                 if "FAILED" in e.get("ResourceStatus", "")
             ]
-            raise DeployError(f"stack {stack_name} is {status}: " + ("; ".join(failed) or "no reason given"))
+            raise DeployError(
+                f"stack {stack_name} is {status}: " + ("; ".join(failed) or "no reason given")
+            )
         time.sleep(0.2)
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}

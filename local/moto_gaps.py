@@ -14,6 +14,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    template is fixed up before deployment (see ``resolve_definition_substitutions``).
 5. CloudFormation creates state machines in the plain Step Functions backend, while the API
    (with the interpreter on) reads the interpreter's backend: created there instead.
+6. The ``states:startExecution`` integration hands ASL's PascalCase parameters
+   (``StateMachineArn``, ``Name``, ``Input``) to boto3, which wants camelCase, and returns
+   boto3's camelCase where ASL reads PascalCase (``ExecutionArn``, ``Output``): renamed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import contextvars
 import importlib.util
 import json
 import os
+import re
 import threading
 import time
 import traceback
@@ -271,7 +275,9 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
     original_run = InstanceBackend.run_instances
     original_terminate = InstanceBackend.terminate_instances
 
-    def run_instances(self: Any, image_id: str, count: int, user_data: Any, *args: Any, **kwargs: Any) -> Any:
+    def run_instances(
+        self: Any, image_id: str, count: int, user_data: Any, *args: Any, **kwargs: Any
+    ) -> Any:
         instance_type = kwargs.get("instance_type", "m1.small")
         if instance_type in hooks.unavailable_types:
             raise EC2ClientError(
@@ -280,8 +286,17 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
             )
         reservation = original_run(self, image_id, count, user_data, *args, **kwargs)
         for instance in reservation.instances:
-            data = instance.user_data[0] if isinstance(instance.user_data, list) else instance.user_data
-            text = base64.b64decode(data).decode() if data else ""
+            data = (
+                instance.user_data[0]
+                if isinstance(instance.user_data, list)
+                else instance.user_data
+            )
+            if data is None:
+                text = ""
+            elif hasattr(data, "decode") and not isinstance(data, bytes):
+                text = data.decode()  # moto's Base64EncodedString
+            else:
+                text = base64.b64decode(data).decode()
             hooks.on_run(instance.id, instance.instance_type, text)
         return reservation
 
@@ -299,8 +314,9 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
 
 
 def resolve_definition_substitutions(resources: dict[str, Any]) -> None:
-    """moto's CloudFormation leaves ``${...}`` in a state machine's definition: turn
-    DefinitionSubstitutions into an ``Fn::Sub`` over the definition string."""
+    """moto's CloudFormation leaves ``${...}`` in a state machine's definition. Resolve
+    DefinitionSubstitutions as an ``Fn::Join`` of literal pieces and the substitution values:
+    not ``Fn::Sub``, whose emulation (``string.Template``) turns ASL's ``$$.`` into ``$.``."""
     for resource in resources.values():
         if resource.get("Type") != "AWS::StepFunctions::StateMachine":
             continue
@@ -311,7 +327,18 @@ def resolve_definition_substitutions(resources: dict[str, Any]) -> None:
         definition = props.pop("DefinitionString", None) or props.pop("Definition")
         if not isinstance(definition, str):
             definition = json.dumps(definition)
-        props["DefinitionString"] = {"Fn::Sub": [definition, substitutions]}
+        pieces = re.split(r"\$\{([A-Za-z0-9_]+)\}", definition)
+        joined: list[Any] = []
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                joined.append(piece)
+            elif piece in substitutions:
+                joined.append(substitutions[piece])
+            else:
+                raise ValueError(
+                    f"definition names ${{{piece}}}, which DefinitionSubstitutions lacks"
+                )
+        props["DefinitionString"] = {"Fn::Join": ["", joined]}
 
 
 # ---- 5. state machines from CloudFormation ------------------------------------------------
@@ -323,8 +350,14 @@ def install_state_machines_in_interpreter() -> None:
     from moto.stepfunctions.models import StateMachine
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-    def create(cls: Any, resource_name: str, cloudformation_json: Any, account_id: str,
-               region_name: str, **kwargs: Any) -> Any:
+    def create(
+        cls: Any,
+        resource_name: str,
+        cloudformation_json: Any,
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> Any:
         properties = cloudformation_json["Properties"]
         backend = stepfunctions_parser_backends[account_id][region_name]
         return backend.create_state_machine(
@@ -335,3 +368,45 @@ def install_state_machines_in_interpreter() -> None:
         )
 
     StateMachine.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]
+
+
+# ---- 6. states:startExecution parameters ----------------------------------------------------
+
+
+def install_start_execution_casing() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_sfn as sfn_service,
+    )
+
+    service = sfn_service.StateTaskServiceSfn
+    original = service._normalise_parameters
+
+    def normalise(
+        self: Any,
+        parameters: dict,
+        boto_service_name: str | None = None,
+        service_action_name: str | None = None,
+    ) -> None:
+        original(self, parameters, boto_service_name, service_action_name)
+        if service_action_name is None and self._get_boto_service_action() == "start_execution":
+            for key in ("StateMachineArn", "Name", "Input", "TraceHeader"):
+                if key in parameters:
+                    parameters[key[0].lower() + key[1:]] = parameters.pop(key)
+
+    original_response = service._normalise_response
+
+    def normalise_response(
+        self: Any,
+        response: Any,
+        boto_service_name: str | None = None,
+        service_action_name: str | None = None,
+    ) -> None:
+        original_response(self, response, boto_service_name, service_action_name)
+        action = service_action_name or self._get_boto_service_action()
+        if action in ("start_execution", "describe_execution") and isinstance(response, dict):
+            for key in list(response):
+                if key[:1].islower():
+                    response[key[0].upper() + key[1:]] = response.pop(key)
+
+    service._normalise_parameters = normalise  # type: ignore[method-assign]
+    service._normalise_response = normalise_response  # type: ignore[method-assign]

@@ -54,8 +54,13 @@ class InstanceSupervisor:
         boot_path = folder / "agent.json"
         boot_path.write_text(boot.model_dump_json(by_alias=True))
         log_path = folder / "agent.log"
-        env = {**os.environ, **self.agent_env, "LIVEHOST_INSTANCE_ID": instance_id,
-               "LIVEHOST_INSTANCE_TYPE": instance_type, "LIVEHOST_WORKDIR": str(folder)}
+        env = {
+            **os.environ,
+            **self.agent_env,
+            "LIVEHOST_INSTANCE_ID": instance_id,
+            "LIVEHOST_INSTANCE_TYPE": instance_type,
+            "LIVEHOST_WORKDIR": str(folder),
+        }
         with open(log_path, "ab") as out:
             process = subprocess.Popen(
                 [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
@@ -65,8 +70,12 @@ class InstanceSupervisor:
                 start_new_session=True,
             )
         with self._lock:
-            self.hosts[instance_id] = RenderHostProcess(instance_id, boot.room_id, process, log_path)
-        log.info("render host %s for room %s started (pid %s)", instance_id, boot.room_id, process.pid)
+            self.hosts[instance_id] = RenderHostProcess(
+                instance_id, boot.room_id, process, log_path
+            )
+        log.info(
+            "render host %s for room %s started (pid %s)", instance_id, boot.room_id, process.pid
+        )
 
     def on_terminate(self, instance_id: str) -> None:
         with self._lock:

@@ -23,5 +23,8 @@ def lambda_handler(event: dict, context: object) -> dict:
         table,
     )
     state = next_cue(RoomStore(table), library, event)
-    logger.info("cue", extra={"action": state["action"], "segment": state.get("command", {}).get("segmentId")})
+    logger.info(
+        "cue",
+        extra={"action": state["action"], "segment": state.get("command", {}).get("segmentId")},
+    )
     return state

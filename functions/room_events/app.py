@@ -1,7 +1,11 @@
 """RoomEvents: the render hosts' events (SQS batch) -> timeline and room status."""
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from livehost import aws
@@ -23,4 +27,6 @@ def lambda_handler(event: dict, context: object) -> dict:
         run = int(message.message_attributes["run"].string_value or 0)
         record_event(store, run, agent_event)
 
-    return process_partial_response(event=event, record_handler=record, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record, processor=processor, context=context
+    )

@@ -10,7 +10,9 @@ from livehost.errors import ChannelFailed
 from livehost.models import Channel, RoomSettings
 
 
-def open_channel(ivs: Any, *, room_id: str, run: int, stack: str, settings: RoomSettings) -> Channel:
+def open_channel(
+    ivs: Any, *, room_id: str, run: int, stack: str, settings: RoomSettings
+) -> Channel:
     """Create the room's channel; the key created with it is referred to by ARN only."""
     try:
         reply = ivs.create_channel(

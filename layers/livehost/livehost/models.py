@@ -175,7 +175,9 @@ class KnowledgeEntry(Model):
 class RoomSettings(Model):
     """Per-room choices; defaults suit a low-cost 720p room."""
 
-    instance_types: list[str] = Field(default_factory=lambda: ["g5.xlarge", "g4dn.xlarge"])
+    instance_types: list[str] = Field(
+        default_factory=list, description="in order of preference; empty: the stack's default"
+    )
     latency_mode: Literal["LOW", "NORMAL"] = "LOW"
     channel_type: Literal["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"] = "STANDARD"
     resolution: Literal["720p", "1080p"] = "720p"

@@ -72,8 +72,14 @@ def terminate_render_host(ec2: Any, instance_id: str) -> bool:
     try:
         reply = ec2.terminate_instances(InstanceIds=[instance_id])
     except ClientError as exc:
-        if exc.response["Error"]["Code"] in ("InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"):
+        if exc.response["Error"]["Code"] in (
+            "InvalidInstanceID.NotFound",
+            "InvalidInstanceID.Malformed",
+        ):
             return False
         raise
     states = reply.get("TerminatingInstances", [])
-    return bool(states) and states[0]["PreviousState"]["Name"] not in ("terminated", "shutting-down")
+    return bool(states) and states[0]["PreviousState"]["Name"] not in (
+        "terminated",
+        "shutting-down",
+    )

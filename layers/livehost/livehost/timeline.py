@@ -38,43 +38,74 @@ def timeline_entry(event: Event) -> TimelineEntry | None:
     match event:
         case SegmentStarted():
             return TimelineEntry(
-                at=at, stream_ms=ms, kind="segment_started", by="script", text=event.text,
-                ref=event.segment_id, detail={"loop": event.loop, "index": event.index,
-                                              "resumedAtChar": event.resumed_at_char},
+                at=at,
+                stream_ms=ms,
+                kind="segment_started",
+                by="script",
+                text=event.text,
+                ref=event.segment_id,
+                detail={
+                    "loop": event.loop,
+                    "index": event.index,
+                    "resumedAtChar": event.resumed_at_char,
+                },
             )
         case SegmentFinished():
             return TimelineEntry(
-                at=at, stream_ms=ms, kind="segment_finished", by="script", ref=event.segment_id,
+                at=at,
+                stream_ms=ms,
+                kind="segment_finished",
+                by="script",
+                ref=event.segment_id,
                 detail={"loop": event.loop, "index": event.index},
             )
         case SegmentInterrupted():
             return TimelineEntry(
-                at=at, stream_ms=ms, kind="segment_finished", by="script", ref=event.segment_id,
+                at=at,
+                stream_ms=ms,
+                kind="segment_finished",
+                by="script",
+                ref=event.segment_id,
                 detail={"interrupted": True, "resumeAtChar": event.resume_at_char},
             )
         case InsertStarted():
             return TimelineEntry(
-                at=at, stream_ms=ms, kind="insert_started",
-                by="presenter" if event.source == "viewer" else "operator", text=event.text,
-                ref=event.insert_id, detail={"sequence": event.sequence, "mode": event.mode.value},
+                at=at,
+                stream_ms=ms,
+                kind="insert_started",
+                by="presenter" if event.source == "viewer" else "operator",
+                text=event.text,
+                ref=event.insert_id,
+                detail={"sequence": event.sequence, "mode": event.mode.value},
             )
         case InsertFinished():
             return TimelineEntry(
-                at=at, stream_ms=ms, kind="insert_finished", ref=event.insert_id,
+                at=at,
+                stream_ms=ms,
+                kind="insert_finished",
+                ref=event.insert_id,
                 detail={"sequence": event.sequence, "final": event.final},
             )
         case ScriptPaused():
-            return TimelineEntry(at=at, stream_ms=ms, kind="pause" if event.paused else "resume",
-                                 by="operator")
+            return TimelineEntry(
+                at=at, stream_ms=ms, kind="pause" if event.paused else "resume", by="operator"
+            )
         case StageChanged():
-            return TimelineEntry(at=at, stream_ms=ms, kind="stage", by="operator",
-                                 detail=event.stage.wire())
+            return TimelineEntry(
+                at=at, stream_ms=ms, kind="stage", by="operator", detail=event.stage.wire()
+            )
         case StreamEvent():
-            return TimelineEntry(at=at, stream_ms=ms, kind="stream", text=event.state,
-                                 detail={"gapMs": event.gap_ms, "detail": event.detail})
+            return TimelineEntry(
+                at=at,
+                stream_ms=ms,
+                kind="stream",
+                text=event.state,
+                detail={"gapMs": event.gap_ms, "detail": event.detail},
+            )
         case HostReady():
-            return TimelineEntry(at=at, kind="phase", text="render host ready",
-                                 detail=event.capabilities.wire())
+            return TimelineEntry(
+                at=at, kind="phase", text="render host ready", detail=event.capabilities.wire()
+            )
         case CommandRejected():
             return TimelineEntry(at=at, kind="rejected", text=event.reason, ref=event.message_id)
         case WordsSpoken() | Health():

@@ -1,0 +1,328 @@
+"""The render host agent: ``startup() -> main_loop() -> shutdown()``.
+
+It long-polls the room's FIFO command queue, validates each command with the shared
+protocol, plays speech through the live playout, streams through the Streamer, answers
+workflow callbacks (heartbeating while they are open) and reports events. A malformed
+command is rejected with a reason and moved to the dead-letter queue; the stream goes on."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import socket
+import threading
+import time
+from typing import Any
+
+from pydantic import ValidationError
+
+from livehost import aws
+from livehost.models import StopMode
+from livehost.protocol import (
+    Capabilities,
+    Command,
+    CommandRejected,
+    Health,
+    HostReady,
+    Insert,
+    PauseScript,
+    PlaySegment,
+    ResumeScript,
+    SetStage,
+    StartStream,
+    StopStream,
+    StreamEvent,
+    StreamStarted,
+    parse_command,
+)
+from render_host.callbacks import TaskCallbacks
+from render_host.config import AgentConfig
+from render_host.frame import RESOLUTIONS
+from render_host.live import LivePlayout
+from render_host.logs import SecretFilter
+from render_host.media.publisher import Publisher
+from render_host.media.renderers import make_renderer
+from render_host.media.streamer import ConnectionEvent, HealthSnapshot, Streamer
+from render_host.playout import PlayoutConfig, Tick, segment_played, to_protocol_event
+from render_host.reporter import EventReporter
+from render_host.speech import SpeechAssets
+
+log = logging.getLogger("render_host.agent")
+
+
+class Agent:
+    def __init__(self, config: AgentConfig, clients: dict[str, Any] | None = None) -> None:
+        self.config = config
+        self.boot = config.boot()
+        clients = clients or {}
+        self.sqs = clients.get("sqs") or aws.client("sqs")
+        self.ivs = clients.get("ivs") or aws.client("ivs")
+        self.callbacks = TaskCallbacks(clients.get("stepfunctions") or aws.client("stepfunctions"))
+        self.assets = SpeechAssets(clients.get("s3") or aws.client("s3"))
+        self.reporter = EventReporter(
+            self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
+        )
+        self.playout = LivePlayout(
+            PlayoutConfig(viseme_lead_ms=config.viseme_lead_ms), on_tick=self._ticks_put
+        )
+        self.secrets = SecretFilter()
+        self.streamer: Streamer | None = None
+        self.should_exit = threading.Event()
+        self._ticks: queue.Queue[Tick | None] = queue.Queue()
+        self._segments: dict[str, PlaySegment] = {}
+        self._start_command: StartStream | None = None
+        self._stop_command: StopStream | None = None
+        self._threads: list[threading.Thread] = []
+
+    # ---- lifecycle -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.startup()
+        try:
+            self.main_loop()
+        finally:
+            self.shutdown()
+
+    def startup(self) -> None:
+        logging.getLogger().addFilter(self.secrets)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(self.secrets)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda *_: self.should_exit.set())
+            signal.signal(signal.SIGINT, lambda *_: self.should_exit.set())
+        self.reporter.start()
+        for name, target in (("ticks", self._handle_ticks), ("heartbeats", self._heartbeats)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        log.info("agent for room %s run %s up", self.boot.room_id, self.boot.run)
+
+    def main_loop(self) -> None:
+        while not self.should_exit.is_set():
+            try:
+                reply = self.sqs.receive_message(
+                    QueueUrl=self.boot.command_queue_url,
+                    MaxNumberOfMessages=10,
+                    WaitTimeSeconds=self.config.poll_wait_s,
+                    AttributeNames=["All"],
+                )
+            except Exception as exc:
+                if self._queue_gone(exc):
+                    log.info("command queue deleted: the room is over")
+                    return
+                log.warning("receive failed (%s); retrying", type(exc).__name__)
+                self.should_exit.wait(1.0)
+                continue
+            for message in reply.get("Messages", []):
+                self.handle(message)
+                self.sqs.delete_message(
+                    QueueUrl=self.boot.command_queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+
+    def shutdown(self) -> None:
+        if self.streamer:
+            self.streamer.stop(self.config.shutdown_grace_s)
+            self.reporter.report(
+                StreamEvent(**self.reporter.stamp(), state="stopped", detail="agent shut down")
+            )
+            self.streamer = None
+        self.callbacks.fail_all("RenderHostLost", "the render host agent shut down")
+        self._ticks.put(None)
+        self.reporter.close()
+        log.info("agent for room %s down", self.boot.room_id)
+
+    # ---- commands ------------------------------------------------------------------------
+
+    def handle(self, message: dict[str, Any]) -> None:
+        try:
+            command = parse_command(message["Body"])
+        except ValidationError as exc:
+            self.reject(message, _reason(exc))
+            return
+        if command.room_id != self.boot.room_id:
+            self.reject(
+                message,
+                f"command for room {command.room_id!r} on room {self.boot.room_id!r}'s queue",
+            )
+            return
+        try:
+            self.dispatch(command)
+        except Exception as exc:
+            log.exception("command %s failed", command.type)
+            self.callbacks.wait(command.command_id, command.task_token)
+            self.callbacks.fail(
+                command.command_id, "RenderHostError", f"{type(exc).__name__}: {exc}"
+            )
+
+    def dispatch(self, command: Command) -> None:
+        match command:
+            case PlaySegment():
+                if self.callbacks.wait(command.command_id, command.task_token):
+                    return  # played already: answered at once
+                clip = self.assets.clip(command.speech, command.cue.text)
+                self._segments[command.command_id] = command
+                self.playout.play_segment(command, clip)
+            case Insert():
+                clip = self.assets.clip(command.speech, command.cue.text)
+                self.playout.insert(command, clip)
+            case StartStream():
+                self.start_stream(command)
+            case StopStream():
+                self.stop_stream(command)
+            case SetStage():
+                self.playout.set_stage(command.stage)
+            case PauseScript():
+                self.playout.pause()
+            case ResumeScript():
+                self.playout.resume()
+            case _:  # Hello
+                self.callbacks.wait(command.command_id, command.task_token)
+                capabilities = Capabilities(
+                    host=f"{socket.gethostname()} {self.config.instance_id} ({self.config.instance_type})",
+                    renderer=self.config.renderer,
+                    resolutions=list(RESOLUTIONS),
+                    encoder="libx264+aac/flv",
+                    agent_version=self.config.agent_version,
+                )
+                self.callbacks.succeed(command.command_id, capabilities.wire())
+                self.reporter.report(HostReady(**self.reporter.stamp(), capabilities=capabilities))
+
+    def reject(self, message: dict[str, Any], reason: str) -> None:
+        """A command that cannot be understood: say why, keep it in the DLQ, carry on."""
+        log.warning("rejected message %s: %s", message.get("MessageId"), reason)
+        self.reporter.report(
+            CommandRejected(
+                **self.reporter.stamp(), message_id=message.get("MessageId", "?"), reason=reason
+            )
+        )
+        if self.boot.dead_letter_queue_url:
+            self.sqs.send_message(
+                QueueUrl=self.boot.dead_letter_queue_url,
+                MessageBody=message["Body"],
+                MessageGroupId=self.boot.room_id,
+                MessageDeduplicationId=message.get("MessageId", str(time.time())),
+                MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
+            )
+
+    # ---- the stream ----------------------------------------------------------------------
+
+    def start_stream(self, command: StartStream) -> None:
+        if self.callbacks.wait(command.command_id, command.task_token):
+            return
+        if self.streamer is not None:
+            return  # already starting or streaming: this token is answered with the first
+        key = self.ivs.get_stream_key(arn=command.stream_key_arn)["streamKey"]["value"]
+        self.secrets.add(key)
+        url = (
+            f"{self.config.ingest_scheme}://{command.ingest_endpoint}:{self.config.ingest_port}"
+            f"/{self.config.ingest_app}/{key}"
+        )
+        width, height = RESOLUTIONS[command.resolution]
+        ca_file, timeout = self.config.ingest_ca_file, self.config.ingest_rw_timeout_s
+        self._start_command = command
+        self.streamer = Streamer(
+            make_renderer(self.config.renderer, width, height),
+            self.playout,
+            lambda: Publisher(url, ca_file=ca_file, rw_timeout_s=timeout),
+            on_first_keyframe=self._first_keyframe,
+            on_connection=self._connection,
+            on_health=self._health,
+            health_interval_s=self.config.health_every_s,
+            video_kbps=self.config.video_kbps,
+            threads=self.config.encoder_threads,
+        )
+        self.streamer.start()
+        threading.Timer(
+            self.config.first_keyframe_timeout_s, self._start_deadline, [command]
+        ).start()
+
+    def stop_stream(self, command: StopStream) -> None:
+        if self.callbacks.wait(command.command_id, command.task_token):
+            return
+        for dropped in self.playout.stop(command.mode):
+            self.callbacks.succeed(dropped, {"stopped": True})
+        self._stop_command = command
+        if command.mode == StopMode.NOW or self.playout.is_idle():
+            self._close_stream(command)
+        # graceful: _handle_ticks closes the stream once the playout is idle
+
+    def _close_stream(self, command: StopStream) -> None:
+        self._stop_command = None
+        streamer, self.streamer = self.streamer, None
+        if streamer:
+            streamer.stop(self.config.shutdown_grace_s)
+            self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
+        self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
+
+    def _first_keyframe(self, ms: int) -> None:
+        command = self._start_command
+        if command:
+            resolution = command.resolution
+            self.callbacks.succeed(
+                command.command_id,
+                StreamStarted(first_keyframe_ms=ms, resolution=resolution).wire(),
+            )
+
+    def _start_deadline(self, command: StartStream) -> None:
+        if command.command_id in self.callbacks.waiting():
+            self.callbacks.fail(
+                command.command_id,
+                "StreamFailed",
+                f"no keyframe reached the ingest within {self.config.first_keyframe_timeout_s:.0f} s",
+            )
+
+    def _connection(self, event: ConnectionEvent) -> None:
+        command = self._start_command
+        if event.state == "refused" and command and command.command_id in self.callbacks.waiting():
+            self.callbacks.fail(
+                command.command_id, "StreamFailed", self.secrets.scrub(event.detail or "refused")
+            )
+        state = event.state if event.state != "refused" else "dropped"
+        self.reporter.report(
+            StreamEvent(
+                **self.reporter.stamp(),
+                stream_ms=event.frame * 1000 // 30,
+                state=state,
+                gap_ms=event.gap_ms,
+                detail=self.secrets.scrub(event.detail) if event.detail else None,
+            )
+        )
+
+    def _health(self, snapshot: HealthSnapshot) -> None:
+        self.reporter.report(Health(**self.reporter.stamp(), health=snapshot.stream_health()))
+
+    # ---- what the playout reports ---------------------------------------------------------
+
+    def _ticks_put(self, tick: Tick) -> None:
+        self._ticks.put(tick)
+
+    def _handle_ticks(self) -> None:
+        while (tick := self._ticks.get()) is not None:
+            for event in tick.events:
+                stamp = self.reporter.stamp()
+                self.reporter.report(to_protocol_event(event, **stamp))  # type: ignore[arg-type]
+            for played in tick.played:
+                segment = self._segments.pop(played.command_id, None)
+                if segment is not None:
+                    self.callbacks.succeed(
+                        played.command_id, segment_played(segment, played).wire()
+                    )
+            stop = self._stop_command
+            if stop is not None and self.playout.is_idle():
+                self._close_stream(stop)
+
+    def _heartbeats(self) -> None:
+        while not self.should_exit.wait(self.config.heartbeat_every_s):
+            self.callbacks.heartbeat()
+
+    @staticmethod
+    def _queue_gone(exc: Exception) -> bool:
+        code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
+        return "NonExistentQueue" in code or code == "QueueDoesNotExist"
+
+
+def _reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "body"
+    return f"not a valid command ({exc.error_count()} problem(s)); first at {where}: {first['msg']}"

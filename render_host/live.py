@@ -1,0 +1,64 @@
+"""The playout, live: the frame loop pulls frames from it while the command loop feeds it.
+One lock guards the (single-threaded) playout; what a tick reports is handed to callbacks."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from livehost.models import Stage, StopMode
+from livehost.protocol import Insert, PlaySegment
+from render_host.frame import FrameState
+from render_host.playout import Clip, Playout, PlayoutConfig, Tick
+
+
+class LivePlayout:
+    """A thread-safe FrameSource over a Playout. ``on_tick`` gets each tick's events and
+    completions (called on the frame loop thread: keep it quick, hand work off)."""
+
+    def __init__(self, config: PlayoutConfig, on_tick: Callable[[Tick], None]) -> None:
+        self._playout = Playout(config)
+        self._lock = threading.Lock()
+        self._on_tick = on_tick
+
+    def next_frame(self) -> tuple[FrameState, np.ndarray]:
+        with self._lock:
+            tick = self._playout.next_frame()
+        if tick.events or tick.played:
+            self._on_tick(tick)
+        return tick.state, tick.audio
+
+    def play_segment(self, command: PlaySegment, clip: Clip) -> bool:
+        with self._lock:
+            return self._playout.play_segment(command, clip)
+
+    def insert(self, command: Insert, clip: Clip) -> bool:
+        with self._lock:
+            return self._playout.insert(command, clip)
+
+    def pause(self) -> bool:
+        with self._lock:
+            return self._playout.pause()
+
+    def resume(self) -> bool:
+        with self._lock:
+            return self._playout.resume()
+
+    def set_stage(self, stage: Stage) -> None:
+        with self._lock:
+            self._playout.set_stage(stage)
+
+    def stop(self, mode: StopMode) -> list[str]:
+        with self._lock:
+            return self._playout.stop(mode)
+
+    def is_idle(self) -> bool:
+        with self._lock:
+            return self._playout.is_idle()
+
+    @property
+    def frame_index(self) -> int:
+        with self._lock:
+            return self._playout.frame_index

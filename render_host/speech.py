@@ -1,0 +1,38 @@
+"""Speech assets from S3, ready to play (resampled to the stream's rate)."""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+from livehost.protocol import SpeechRef
+from livehost.speech.model import Speech, SpeechMark
+from render_host.playout import Clip
+
+
+class SpeechAssets:
+    """Loads a SpeechRef's PCM and marks; keeps recent clips (a looping script reuses them)."""
+
+    def __init__(self, s3: Any, keep: int = 64) -> None:
+        self.s3 = s3
+        self._clips: OrderedDict[str, Clip] = OrderedDict()
+        self._keep = keep
+
+    def clip(self, ref: SpeechRef, text: str) -> Clip:
+        cached = self._clips.get(ref.audio_key)
+        if cached is not None:
+            self._clips.move_to_end(ref.audio_key)
+            return cached
+        pcm = self.s3.get_object(Bucket=ref.bucket, Key=ref.audio_key)["Body"].read()
+        lines = self.s3.get_object(Bucket=ref.bucket, Key=ref.marks_key)["Body"].read()
+        marks = [
+            SpeechMark.model_validate(json.loads(line))
+            for line in lines.splitlines()
+            if line.strip()
+        ]
+        clip = Clip.from_speech(Speech(pcm=pcm, sample_rate=ref.sample_rate, marks=marks), text)
+        self._clips[ref.audio_key] = clip
+        while len(self._clips) > self._keep:
+            self._clips.popitem(last=False)
+        return clip
