@@ -9,6 +9,7 @@ from that thread and must return quickly; from asyncio, hand over with
 
 from __future__ import annotations
 
+import collections
 import logging
 import statistics
 import threading
@@ -161,6 +162,8 @@ class Streamer:
         self.first_keyframe_ms: int | None = None
         self.last_gap_ms: int | None = None
         self.error: BaseException | None = None
+        # (render ms, encode ms) of the latest frames sent, for benchmarks and diagnostics
+        self.tick_ms: collections.deque[tuple[float, float]] = collections.deque(maxlen=9000)
 
     # ---- lifecycle ------------------------------------------------------------------
 
@@ -238,8 +241,10 @@ class Streamer:
             return
         done = self._clock()
         window.frames += 1
-        window.render_ms.append((rendered - began) * 1000)
-        window.encode_ms.append((done - rendered) * 1000)
+        render_ms, encode_ms = (rendered - began) * 1000, (done - rendered) * 1000
+        window.render_ms.append(render_ms)
+        window.encode_ms.append(encode_ms)
+        self.tick_ms.append((render_ms, encode_ms))
         self.frames_sent += 1
         link.keyframe_sent = link.keyframe_sent or sent.keyframe
         if not link.announced and link.publisher.connected.is_set():

@@ -1,0 +1,166 @@
+"""Real-time render-host runs (render -> encode -> RTMP push to the local nginx ingest) at 720p30
+and 1080p30. Prints, per run: CPU as % of 2 cores (this process + its ffmpeg publisher, not the
+ingest), render+encode time per frame (median, p99), first keyframe out, dropped/late frames,
+and from the recording: A/V offset at the start and at the end, video bitrate, conformance.
+
+Uses AvatarRenderer when it can be imported, else the tests' moving-pattern renderer.
+
+Run from the repo root, as a module (as a file, this file's name would shadow the package):
+    .venv/bin/python -m bench.render_host [--seconds 20] [--sizes 720p 1080p]"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.exit("run as a module from the repo root: .venv/bin/python -m bench.render_host")
+
+from local.ingest import LocalIngest
+from render_host.checks.stream import Expectation, verify_stream
+from render_host.frame import AUDIO_RATE, RESOLUTIONS, SAMPLES_PER_FRAME, FrameState, Renderer
+from render_host.media.encoder import default_video_kbps
+from render_host.media.publisher import Publisher
+from render_host.media.streamer import Streamer
+
+CORES = 2
+VISEMES = ["sil", "p", "t", "S", "T", "f", "k", "i", "r", "s", "u", "@", "a", "e", "E", "o", "O"]
+WORDS = [
+    "Meet",
+    "the",
+    "Aurora",
+    "earbuds",
+    "with",
+    "forty",
+    "hours",
+    "of",
+    "music",
+    "on",
+    "a",
+    "single",
+    "charge",
+]
+TARGET_CPU = {"720p": 25.0, "1080p": 40.0}
+
+
+class SpeechLikeSource:
+    """Speaks 4 s, idles 1 s: visemes change every 3 frames, subtitles grow, a 220 Hz tone."""
+
+    def __init__(self) -> None:
+        self._index = 0
+
+    def next_frame(self) -> tuple[FrameState, np.ndarray]:
+        i = self._index
+        self._index += 1
+        speaking = (i // 30) % 5 != 4
+        state = FrameState(
+            index=i,
+            speaking=speaking,
+            viseme=VISEMES[(i // 3) % len(VISEMES)] if speaking else "sil",
+            subtitle=" ".join(WORDS[: 1 + (i // 8) % len(WORDS)]) if speaking else None,
+        )
+        t = (np.arange(SAMPLES_PER_FRAME) + i * SAMPLES_PER_FRAME) / AUDIO_RATE
+        mono = (np.sin(2 * np.pi * 220 * t) * (6000 if speaking else 0)).astype(np.int16)
+        return state, np.stack([mono, mono], axis=1)
+
+
+def make_renderer(width: int, height: int) -> Renderer:
+    """AvatarRenderer if available, else the tests' pattern renderer (loaded from its file)."""
+    try:
+        from render_host.media.avatar import AvatarRenderer
+
+        avatar = AvatarRenderer(width, height)
+        avatar.prepare("studio", "medium")
+        return avatar
+    except ImportError as exc:
+        print(f"AvatarRenderer unavailable ({exc}); using the test pattern renderer")
+    path = Path(__file__).resolve().parents[1] / "tests" / "integration" / "synthetic_media.py"
+    spec = importlib.util.spec_from_file_location("synthetic_media", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    renderer: Renderer = module.PatternRenderer(width, height)
+    return renderer
+
+
+def child_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a live child has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def run(size: str, seconds: float, workdir: Path) -> None:
+    width, height = RESOLUTIONS[size]
+    renderer = make_renderer(width, height)
+    publishers: list[Publisher] = []
+    with LocalIngest(workdir / size) as ingest:
+        url = ingest.publish_url(f"bench-{size}")
+
+        def publisher() -> Publisher:
+            publishers.append(Publisher(url))
+            return publishers[-1]
+
+        streamer = Streamer(renderer, SpeechLikeSource(), publisher)
+        wall0, cpu0 = time.monotonic(), time.process_time()
+        streamer.start()
+        time.sleep(seconds)
+        wall = time.monotonic() - wall0
+        cpu = time.process_time() - cpu0
+        ffmpeg_cpu = sum(child_cpu_s(p.pid) for p in publishers if p.pid and p.alive)
+        streamer.stop()
+    [recording] = ingest.recordings()
+    report = verify_stream(recording)
+    ticks = [r + e for r, e in streamer.tick_ms]
+    problems = report.problems(
+        Expectation(width=width, height=height, video_kbps=default_video_kbps(height))
+    )
+    cpu_pct = (cpu + ffmpeg_cpu) / wall / CORES * 100
+    print(f"== {size}30 for {seconds:.0f} s, renderer {renderer.name}")
+    print(
+        f"  CPU {cpu_pct:.1f}% of {CORES} cores (python {cpu / wall / CORES * 100:.1f}%,"
+        f" ffmpeg publisher {ffmpeg_cpu / wall / CORES * 100:.1f}%), target <= {TARGET_CPU[size]}%"
+    )
+    print(
+        f"  per frame render+encode: median {statistics.median(ticks):.2f} ms,"
+        f" p99 {percentile(ticks, 0.99):.2f} ms (render median"
+        f" {statistics.median(r for r, _ in streamer.tick_ms):.2f} ms,"
+        f" encode median {statistics.median(e for _, e in streamer.tick_ms):.2f} ms)"
+    )
+    print(
+        f"  first keyframe out {streamer.first_keyframe_ms} ms; frames {streamer.frames},"
+        f" dropped {streamer.dropped_frames}, late {streamer.late_frames}"
+    )
+    print(
+        f"  recording: {report.duration_s} s, video {report.video_kbps} kbps, A/V offset start"
+        f" {report.av_start_offset_ms} ms, end {report.av_end_offset_ms} ms,"
+        f" keyframe interval {report.keyframe_interval_median_s}/{report.keyframe_interval_max_s} s"
+    )
+    print(f"  problems: {problems or 'none'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--sizes", nargs="+", default=["720p", "1080p"], choices=list(RESOLUTIONS))
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="livehost-bench-") as tmp:
+        for size in args.sizes:
+            run(size, args.seconds, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
