@@ -76,7 +76,9 @@ class Insert(CommandBase):
     sequence: int = Field(ge=0, description="sentence number within the insert")
     final: bool = Field(description="true on the insert's last sentence")
     mode: InsertMode
-    speech: SpeechRef
+    speech: SpeechRef | None = Field(
+        default=None, description="None only on a final, empty Insert that closes the answer"
+    )
     cue: Cue
     source: Literal["viewer", "operator"] = "viewer"
 
