@@ -2,7 +2,7 @@
 
 Per decoded frame, the mouth's openness is measured as the height of the dark inner mouth in
 the mouth region (luma below a threshold, tallest columns). The openness expected from the
-viseme marks comes from the renderer's own table (``MOUTH_OPENNESS``). Pearson's r between the
+viseme marks comes from the table the renderer draws with (``livehost.speech.visemes.OPENNESS``). Pearson's r between the
 two, at lags of -max..+max frames, says whether they move together and how far apart they are.
 A positive lag means the picture trails the marks."""
 
@@ -17,11 +17,11 @@ from pathlib import Path
 import av
 import numpy as np
 from livehost.speech.model import SpeechMark
+from livehost.speech.visemes import openness
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from render_host.frame import FPS
-from render_host.media.avatar import MOUTH_OPENNESS
 
 DARK_LUMA = 90  # limited-range luma: inner mouth and tongue are below it, lips and skin above
 # The crop: the middle columns of the box (every viseme's opening spans them, and the jaw and
@@ -62,7 +62,7 @@ def predicted_openness(
 ) -> NDArray[np.float64]:
     """Openness per frame from the viseme active at each frame's time (silence before the first)."""
     times = np.array([t for t, _ in timeline], dtype=np.float64)
-    values = np.array([MOUTH_OPENNESS.get(v, 0.0) for _, v in timeline] or [0.0])
+    values = np.array([openness(v) for _, v in timeline] or [0.0])
     frame_ms = start_ms + np.arange(frames) * 1000.0 / fps
     idx = np.searchsorted(times, frame_ms, side="right") - 1
     return (

@@ -49,7 +49,9 @@ class Pose:
 
 def _ease(progress: float) -> float:
     """0 -> 1 -> 0 with zero speed at both ends."""
-    return math.sin(math.pi * min(1.0, max(0.0, progress))) ** 2
+    if progress <= 0.0 or progress >= 1.0:
+        return 0.0
+    return math.sin(math.pi * progress) ** 2
 
 
 def pose(index: int, *, speaking: bool, gesture: str, gesture_progress: float) -> Pose:

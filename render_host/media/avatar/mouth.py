@@ -1,12 +1,15 @@
 """Mouth shapes: one per Polly viseme, shaped further by the expression.
 
-``MOUTH_OPENNESS`` is the single table of how open each viseme's mouth is drawn (the dark gap
-between the teeth, 0..1 of ``MOUTH_MAX_GAP``); the lip-sync check predicts openness from it."""
+How open each viseme's mouth is drawn (the dark gap between the teeth, as a fraction of
+``MOUTH_MAX_GAP``) comes from ``livehost.speech.visemes.OPENNESS``: the one table the lip-sync
+check also predicts openness from. This module adds the rest of the shape (teeth, width,
+rounding, tongue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from livehost.speech.visemes import OPENNESS, openness
 from PIL import Image
 
 from render_host.media.avatar.look import MOUTH_BOX, MOUTH_HALF_WIDTH, MOUTH_MAX_GAP, MOUTH_Y, Look
@@ -28,38 +31,36 @@ class MouthShape:
 
 
 VISEME_SHAPES: dict[str, MouthShape] = {
-    "sil": MouthShape(0.0),
-    "p": MouthShape(0.0, width=0.95, pressed=True),
-    "t": MouthShape(0.22, 3.5, 2.5, tongue="tip"),
-    "S": MouthShape(0.2, 3.5, 3.0, width=0.82, round=0.55),
-    "T": MouthShape(0.22, 3.0, 0.0, tongue="between"),
-    "f": MouthShape(0.0, 4.0, 0.0, width=1.02),
-    "k": MouthShape(0.4, 3.5, 1.5, round=0.1),
-    "i": MouthShape(0.22, 3.5, 3.0, width=1.16),
-    "r": MouthShape(0.28, 3.0, 1.0, width=0.8, round=0.6),
-    "s": MouthShape(0.05, 3.5, 3.0, width=1.08),
-    "u": MouthShape(0.25, width=0.6, round=1.0),
-    "@": MouthShape(0.45, 3.0, 0.0, round=0.2),
-    "a": MouthShape(1.0, 4.0, 1.0, width=1.06, round=0.1),
-    "e": MouthShape(0.55, 3.5, 1.5, width=1.12),
-    "E": MouthShape(0.7, 3.8, 1.5, width=1.08, round=0.05),
-    "o": MouthShape(0.65, 1.5, 0.0, width=0.72, round=0.85),
-    "O": MouthShape(0.8, 2.5, 0.0, width=0.84, round=0.6),
-    "l": MouthShape(0.45, 3.0, 1.0, round=0.1, tongue="tip"),
+    "sil": MouthShape(openness("sil")),
+    "p": MouthShape(openness("p"), width=0.95, pressed=True),
+    "t": MouthShape(openness("t"), 3.5, 2.5, tongue="tip"),
+    "S": MouthShape(openness("S"), 3.5, 3.0, width=0.82, round=0.55),
+    "T": MouthShape(openness("T"), 3.0, 0.0, tongue="between"),
+    "f": MouthShape(openness("f"), 4.0, 0.0, width=1.02),
+    "k": MouthShape(openness("k"), 3.5, 1.5, round=0.1),
+    "i": MouthShape(openness("i"), 3.5, 3.0, width=1.16),
+    "r": MouthShape(openness("r"), 3.0, 1.0, width=0.8, round=0.6),
+    "s": MouthShape(openness("s"), 3.5, 3.0, width=1.08),
+    "u": MouthShape(openness("u"), width=0.6, round=1.0),
+    "@": MouthShape(openness("@"), 3.0, 0.0, round=0.2),
+    "a": MouthShape(openness("a"), 4.0, 1.0, width=1.06, round=0.1),
+    "e": MouthShape(openness("e"), 3.5, 1.5, width=1.12),
+    "E": MouthShape(openness("E"), 3.8, 1.5, width=1.08, round=0.05),
+    "o": MouthShape(openness("o"), 1.5, 0.0, width=0.72, round=0.85),
+    "O": MouthShape(openness("O"), 2.5, 0.0, width=0.84, round=0.6),
+    "l": MouthShape(openness("l"), 3.0, 1.0, round=0.1, tongue="tip"),
 }
 
-MOUTH_OPENNESS: dict[str, float] = {v: s.gap for v, s in VISEME_SHAPES.items()}
+MOUTH_OPENNESS: dict[str, float] = OPENNESS
+UNKNOWN_VISEME = "@"  # what livehost.speech.visemes.openness assumes for an unknown viseme
 
-
-def openness(viseme: str) -> float:
-    """How open the mouth is drawn for ``viseme`` (0 closed .. 1 widest); unknown = closed."""
-    return MOUTH_OPENNESS.get(viseme, 0.0)
+__all__ = ["MOUTH_OPENNESS", "VISEME_SHAPES", "MouthShape", "draw_mouth", "mouth_shape", "openness"]
 
 
 def mouth_shape(viseme: str, expression: str) -> MouthShape:
     """The viseme's shape as the expression changes it (a smile lifts the corners, surprise
     rounds the lips and parts them when silent)."""
-    shape = VISEME_SHAPES.get(viseme, VISEME_SHAPES["sil"])
+    shape = VISEME_SHAPES.get(viseme, VISEME_SHAPES[UNKNOWN_VISEME])
     if expression == "smile":
         return replace(shape, width=shape.width * 1.08, corner_lift=4.5)
     if expression == "serious":
