@@ -208,6 +208,11 @@ class LocalIngest:
             process.stderr.close()
 
     @property
+    def pid(self) -> int | None:
+        """The nginx master's pid (also its process group) while started."""
+        return self._process.pid if self._process else None
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -24,9 +25,9 @@ def ingest(tmp_path: Path) -> Iterator[LocalIngest]:
 
 
 def stream_for(
-    seconds: float, url: str, ca_file: Path | None = None
+    seconds: float, url: str, ca_file: Path | None = None, during: Callable[[], None] | None = None
 ) -> tuple[Streamer, list[ConnectionEvent]]:
-    """Run a 720p streamer against ``url`` for ``seconds`` and stop it."""
+    """Run a 720p streamer against ``url`` for ``seconds`` (then call ``during``) and stop it."""
     events: list[ConnectionEvent] = []
     streamer = Streamer(
         PatternRenderer(1280, 720),
@@ -36,6 +37,8 @@ def stream_for(
     )
     streamer.start()
     time.sleep(seconds)
+    if during:
+        during()
     assert streamer.stop(timeout_s=5)
     return streamer, events
 
@@ -43,7 +46,13 @@ def stream_for(
 def test_rtmp_push_is_recorded_as_an_ivs_conformant_stream(ingest: LocalIngest) -> None:
     # Given a running local ingest
     # When the streamer pushes 6 s of 720p30 over RTMP
-    streamer, events = stream_for(6.2, ingest.publish_url("room-1"))
+    playlists: list[str] = []
+
+    def fetch_preview() -> None:
+        with urllib.request.urlopen(ingest.hls_url + "room-1.m3u8", timeout=2) as response:
+            playlists.append(response.read().decode())
+
+    streamer, events = stream_for(6.2, ingest.publish_url("room-1"), during=fetch_preview)
     ingest.stop()
 
     # Then the stream connected once, lost nothing and reported its first keyframe
@@ -75,6 +84,10 @@ def test_rtmp_push_is_recorded_as_an_ivs_conformant_stream(ingest: LocalIngest) 
     # And audio and video start together (AAC priming: ~21 ms)
     assert report.av_start_offset_ms is not None and abs(report.av_start_offset_ms) <= 40
     assert report.problems(Expectation(width=1280, height=720, video_kbps=2500)) == []
+    # And the HLS preview was served over HTTP while it streamed, in 2 s pieces
+    [playlist] = playlists
+    assert "#EXTM3U" in playlist
+    assert "#EXT-X-TARGETDURATION:2" in playlist
 
 
 def test_rtmps_push_with_the_local_ca_trusted_is_accepted(ingest: LocalIngest) -> None:
