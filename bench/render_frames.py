@@ -1,7 +1,7 @@
 """Renders ~300 frames of varied states with AvatarRenderer at 720p and 1080p and prints the
 median and p99 time per frame (after ``prepare``, as the playout does), plus the cold start.
 
-Run: .venv/bin/python bench/render_frames.py [--frames 300]"""
+Run from the repo root: .venv/bin/python -m bench.render_frames [--frames 300]"""
 
 from __future__ import annotations
 

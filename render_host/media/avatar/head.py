@@ -104,9 +104,9 @@ def _face(c: Canvas, look: Look) -> None:
     c.shade(face, c.glow((0, 96), 14, 7, (*look.skin_light, 90), 5))
     # nose: a shadow down one side, the wings, nostrils and a highlight on the tip
     n = c.sibling()
-    n.line(bezier([(-7, -6), (-10, 12), (-11, 24)]), (*look.skin_shadow, 60), 3.5)
     n.line(bezier([(-12, 30), (-9, 38), (0, 39), (9, 38), (12, 30)]), (*look.skin_shadow, 130), 2.0)
     c.shade(face, n.blurred(1.0))
+    c.shade(face, c.glow((-9, 8), 2.5, 17, (*look.skin_shadow, 110), 3.5))
     for sx in (-1, 1):
         c.ellipse((sx * 6.0, 36.5), 3.3, 1.6, (140, 84, 70, 140))
     c.shade(face, c.glow((2, 28), 6, 4, (*look.skin_light, 160), 2.5))
