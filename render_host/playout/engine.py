@@ -59,6 +59,7 @@ class Playout:
         self._pending_stages: list[Stage] = []
         self._stage = StageState(self.config.gesture_frames)
         self._open_answer: str | None = None
+        self._closed_answers: OrderedDict[str, None] = OrderedDict()
         self._hold_frames = 0
         self._lead = self.config.viseme_lead_ms * SAMPLES_PER_MS
         self._tick: Tick | None = None  # the tick being built
@@ -78,6 +79,18 @@ class Playout:
             return False
         self._interaction.append(Entry(command, clip))
         return True
+
+    def close_answer(self, insert_id: str) -> None:
+        """The answer ``insert_id`` has no more sentences (its closing Insert came): stop
+        holding the script for it. If its last sentence is playing, the script resumes right
+        after it; if sentences of it are still queued, they play and the last one closes it."""
+        self._closed_answers[insert_id] = None
+        while len(self._closed_answers) > self.config.remembered_commands:
+            self._closed_answers.popitem(last=False)
+        if self._open_answer == insert_id and not self._queued_sentences(
+            insert_id, besides=self._current
+        ):
+            self._open_answer = None
 
     def pause(self) -> bool:
         """Operator takeover: hold the script at the next sentence boundary (inserts still
@@ -232,7 +245,7 @@ class Playout:
                 text=command.cue.text,
                 source=command.source,
             )
-            self._open_answer = None if command.final else command.insert_id
+            self._open_answer = None if self._answer_ends(entry) else command.insert_id
             self._hold_frames = 0
         if not resumed:
             entry.started_ms = ms
@@ -345,6 +358,19 @@ class Playout:
         while len(self._seen) > self.config.remembered_commands:
             self._seen.popitem(last=False)
         return True
+
+    def _queued_sentences(self, insert_id: str, besides: Entry | None = None) -> bool:
+        return any(_insert_id(e) == insert_id and e is not besides for e in self._interaction)
+
+    def _answer_ends(self, entry: Entry) -> bool:
+        """Whether ``entry`` (an insert sentence) is its answer's last: marked final, or its
+        answer was closed and no other sentence of it is queued."""
+        command = entry.command
+        assert isinstance(command, Insert)
+        if command.final:
+            return True
+        closed = command.insert_id in self._closed_answers
+        return closed and not self._queued_sentences(command.insert_id, besides=entry)
 
     def _script_speaking(self) -> bool:
         return self._current is not None and self._current.kind == "segment"
