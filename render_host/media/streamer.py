@@ -113,7 +113,12 @@ def _median(values: list[float]) -> float:
 
 class Streamer:
     """Drives ``renderer`` and the encode/publish link from ``source`` at ``fps`` on an
-    absolute schedule (frame n at start + n/fps: no drift). ``start()``, later ``stop()``."""
+    absolute schedule (frame n at start + n/fps: no drift). ``start()``, later ``stop()``.
+
+    A frame that starts more than one frame late is counted in ``late_frames``; the loop then
+    catches up without skipping an index, so the stream clock stays continuous.
+    ``first_keyframe_ms``: wall ms from ``start()`` until the ingest accepted the connection
+    with the first keyframe written to it (what StartStream waits for)."""
 
     def __init__(
         self,
