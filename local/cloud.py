@@ -73,7 +73,7 @@ class LocalCloud:
         self.config = config
         self.port = config.port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.registry = moto_gaps.HandlerRegistry()
+        self.registry = moto_gaps.HandlerRegistry(config.workdir / "lambda.log")
         self.ivs = moto_gaps.IvsFill()
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None
@@ -192,6 +192,11 @@ class LocalCloud:
     @staticmethod
     def _declared(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
         return {k: v for k, v in parameters.items() if k in cfn.get("Parameters", {})}
+
+    @property
+    def lambda_log(self) -> Path:
+        """Where the functions' log lines go (CloudWatch Logs, in AWS)."""
+        return self.config.workdir / "lambda.log"
 
     def _configure_emulator(self) -> None:
         request = urllib.request.Request(

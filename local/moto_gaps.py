@@ -25,6 +25,7 @@ import base64
 import contextvars
 import importlib.util
 import json
+import logging
 import os
 import re
 import threading
@@ -108,7 +109,8 @@ class LambdaContext:
 class HandlerRegistry:
     """Where each deployed function's code lives locally, and its loaded handler."""
 
-    def __init__(self) -> None:
+    def __init__(self, log_path: Path | None = None) -> None:
+        self.log_path = log_path  # the functions' log lines (CloudWatch Logs, in AWS)
         self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
         self._modules: dict[Path, ModuleType] = {}
         self._lock = threading.Lock()
@@ -128,7 +130,40 @@ class HandlerRegistry:
                 module = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(module)
                 self._modules[code_dir] = module
+                self._keep_logs()
         return getattr(module, function_name)
+
+    def _keep_logs(self) -> None:
+        """Tee what the functions' loggers print into ``log_path``."""
+        if self.log_path is None:
+            return
+        for logger in logging.Logger.manager.loggerDict.values():
+            for handler in getattr(logger, "handlers", []):
+                # exactly StreamHandler: what Powertools adds (not a test runner's capture)
+                if type(handler) is logging.StreamHandler and not isinstance(handler.stream, _Tee):
+                    handler.setStream(_Tee(handler.stream, self.log_path))  # type: ignore[arg-type]
+
+
+class _Tee:
+    """A stream that writes to another stream and appends to a file."""
+
+    def __init__(self, stream: Any, path: Path) -> None:
+        self.stream, self.path = stream, path
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        with self._lock, open(self.path, "a", encoding="utf-8") as log:
+            log.write(text)
+        try:
+            return int(self.stream.write(text))
+        except ValueError:  # the original stream was closed (a test's capture): keep the file
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except ValueError:
+            pass
 
 
 def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str]) -> None:
@@ -187,6 +222,7 @@ class IvsFill:
 
     ingest_endpoint: str = "localhost"
     stream_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # arn -> key
+    issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
 
@@ -208,6 +244,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
         fill.stream_keys[key["arn"]] = key
+        fill.issued.append(key["value"])
         return channel, key
 
     def key_or_404(arn: str) -> dict[str, Any]:

@@ -33,7 +33,7 @@ class AgentConfig(BaseSettings):
     encoder_threads: int = 2
 
     poll_wait_s: int = Field(default=2, ge=0, le=20)
-    heartbeat_every_s: float = 5.0
+    heartbeat_every_s: float = 2.0
     health_every_s: float = 5.0
     shutdown_grace_s: float = 8.0
     agent_version: str = "0.1.0"

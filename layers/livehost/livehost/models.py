@@ -186,7 +186,9 @@ class RoomSettings(Model):
         default=9000, ge=60, le=24_000, description="history events per ShowLoop generation"
     )
     host_ready_timeout_s: int = Field(default=600, ge=5, le=3600)
-    heartbeat_s: int = Field(default=60, ge=2, le=600)
+    heartbeat_s: int = Field(
+        default=30, ge=5, le=600, description="a render host silent this long is lost"
+    )
 
 
 class Channel(Model):
