@@ -136,8 +136,9 @@ def teardown(
 
 
 def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    """The named error of a caught failure. A failed child execution (ShowLoop) arrives as
-    States.TaskFailed with the child's describe output as cause: take the child's name."""
+    """The LiveHost name of a caught failure. A failed child execution (ShowLoop) arrives as
+    States.TaskFailed with the child's describe output as cause: take the child's name.
+    Step Functions' own errors get a LiveHost name (a workflow may not fail with States.*)."""
     if not failure:
         return None, None
     error, cause = failure.get("Error"), failure.get("Cause")
@@ -145,10 +146,18 @@ def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | Non
         try:
             child = json.loads(cause)
         except ValueError:
-            return error, cause
-        if isinstance(child, dict) and child.get("error"):
-            return child["error"], child.get("cause")
+            child = None
+        if isinstance(child, dict) and (child.get("error") or child.get("Error")):
+            error = child.get("error") or child.get("Error")
+            cause = child.get("cause") or child.get("Cause")
+    if error and error.startswith("States."):
+        cause = f"{error}: {cause}"
+        error = STATES_ERRORS.get(error, "RoomFailed")
     return error, cause
+
+
+# A timeout in these workflows is always a render host that stopped answering a callback.
+STATES_ERRORS = {"States.Timeout": "RenderHostLost", "States.HeartbeatTimeout": "RenderHostLost"}
 
 
 def _refuse_if_stopping(room: Room) -> None:
