@@ -15,6 +15,7 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 from local.moto_gaps import HandlerRegistry, resolve_definition_substitutions
+from local.unsupported import handle_unsupported
 
 CODE_BUCKET = "livehost-local-code"
 
@@ -90,6 +91,7 @@ def to_cloudformation(template: dict[str, Any], parameters: dict[str, str]) -> d
             if all(isinstance(p, str) for p in parts):
                 props["DefinitionString"] = separator.join(parts)
     resolve_definition_substitutions(cfn["Resources"])
+    handle_unsupported(cfn, parameters)
     return cfn
 
 

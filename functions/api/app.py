@@ -1,0 +1,15 @@
+"""Api: LiveHost's REST API (operators: Cognito; viewers' questions: API key). Routes live in
+``livehost.api``; this handler only wires them into Powertools' resolver."""
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.logging import correlation_paths
+from livehost.api.routes import include_routes
+
+logger = Logger()
+app = include_routes(APIGatewayRestResolver(enable_validation=True))
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+def lambda_handler(event: dict, context: object) -> dict:
+    return app.resolve(event, context)

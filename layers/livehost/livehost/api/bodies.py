@@ -1,0 +1,153 @@
+"""Request and response bodies of the REST API (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from livehost.models import (
+    ROOM_ID_PATTERN,
+    InsertMode,
+    Model,
+    Phase,
+    Room,
+    RoomSettings,
+    StopMode,
+    StreamHealth,
+    TimelineEntry,
+)
+
+MAX_QUESTION_CHARS = 500
+MAX_SAY_CHARS = 1000
+
+
+class NewRoom(Model):
+    """A room to create."""
+
+    room_id: Annotated[
+        str,
+        Field(pattern=ROOM_ID_PATTERN, description="3-40 characters: a-z, 0-9 and '-'"),
+    ]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    settings: RoomSettings = Field(default_factory=RoomSettings)
+
+
+class RoomChanges(Model):
+    """A partial update: only the fields given change (settings merge key by key)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)] | None = None
+    settings: RoomSettings | None = None
+
+
+class RoomView(Model):
+    """A room as operators see it."""
+
+    room_id: str
+    name: str
+    settings: RoomSettings
+    phase: Phase
+    run: int
+    current_segment: str | None = None
+    playback_url: str | None = None
+    stream_health: StreamHealth | None = None
+    stop_requested: StopMode | None = None
+    error: str | None = None
+    cause: str | None = None
+
+    @classmethod
+    def of(cls, room: Room) -> RoomView:
+        return cls(
+            room_id=room.room_id,
+            name=room.name,
+            settings=room.settings,
+            phase=room.phase,
+            run=room.run,
+            current_segment=room.current_segment,
+            playback_url=room.playback_url,
+            stream_health=room.stream_health,
+            stop_requested=room.stop_requested,
+            error=room.error,
+            cause=room.cause,
+        )
+
+
+class RoomList(Model):
+    rooms: list[RoomView]
+
+
+class EntryBody(Model):
+    """A knowledge entry's content (its id is in the path)."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    product_id: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class Started(Model):
+    """A run was asked for: RoomLifecycle's execution."""
+
+    room_id: str
+    run: int
+    execution_arn: str
+
+
+class StopRequest(Model):
+    mode: StopMode = Field(
+        default=StopMode.GRACEFUL, description="graceful: after the current segment; now: at once"
+    )
+
+
+class Stopping(Model):
+    room_id: str
+    run: int
+    mode: StopMode
+    phase: Phase
+
+
+class QuestionAsked(Model):
+    """A viewer's question."""
+
+    viewer_id: Annotated[str, Field(min_length=1, max_length=128)]
+    text: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+    mode: InsertMode | None = Field(default=None, description="default: the room's insertMode")
+
+
+class QuestionReceipt(Model):
+    """What happened to a question: accepted (an answer is on its way) or rejected."""
+
+    question_id: str
+    status: Literal["accepted", "rejected"]
+    message: str
+    reason: str | None = None
+
+
+class SayRequest(Model):
+    """A line the presenter speaks on the operator's behalf."""
+
+    text: Annotated[str, Field(min_length=1, max_length=MAX_SAY_CHARS)]
+    mode: InsertMode | None = Field(default=None, description="default: the room's insertMode")
+    voice: str | None = Field(default=None, description="default: the script's voice")
+
+
+class CommandSent(Model):
+    """A command went to the room's render host; the timeline records when it took effect."""
+
+    room_id: str
+    command_id: str
+    kind: Literal["say", "pause", "resume", "stage"]
+    sentences: int | None = None
+
+
+class Timeline(Model):
+    room_id: str
+    run: int
+    entries: list[TimelineEntry]
+
+
+class Problem(Model):
+    """An error: what went wrong and what to do about it."""
+
+    message: str
+    errors: list[str] | None = None

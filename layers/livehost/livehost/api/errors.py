@@ -1,0 +1,82 @@
+"""The API's refusals and how each maps to an HTTP status. Every error body is
+``{"message": ...}`` (plus ``errors`` for bad input), saying what to fix."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from livehost.errors import LiveHostError, RoomAlreadyRunning, RoomNotFound, RoomNotLive
+from livehost.store import RoomExists
+
+
+class ScriptMissing(LiveHostError):
+    """The room has no script yet."""
+
+
+class EntryNotFound(LiveHostError):
+    """The room has no knowledge entry with that id."""
+
+
+class EntryExists(LiveHostError):
+    """A knowledge entry with that id exists already."""
+
+
+class RoomNotRunning(LiveHostError):
+    """A stop was asked for a room that is neither starting nor live."""
+
+
+class QuestionsDisabled(LiveHostError):
+    """The stack has no AnswerQuestion workflow to send questions to."""
+
+
+NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound]
+CONFLICT: list[type[Exception]] = [
+    RoomAlreadyRunning,
+    RoomNotLive,
+    RoomNotRunning,
+    RoomExists,
+    EntryExists,
+    ScriptMissing,
+]
+
+
+def problem(status: HTTPStatus, message: str, errors: list[str] | None = None) -> Response:
+    body: dict[str, Any] = {"message": message}
+    if errors:
+        body["errors"] = errors
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def describe_validation(errors: list[Any]) -> list[str]:
+    """One line per problem, ``where: what`` (e.g. ``body.text: String should have at most
+    500 characters``); never the rejected value or Python internals."""
+    lines = []
+    for error in errors:
+        where = ".".join(str(part) for part in error.get("loc", ()))
+        lines.append(f"{where}: {error.get('msg', error.get('type', 'invalid'))}")
+    return lines
+
+
+def install_error_handlers(app: APIGatewayRestResolver) -> None:
+    """Named errors -> 404/409/503; bad input -> 400 with one line per problem."""
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(exc: RequestValidationError) -> Response:
+        lines = describe_validation(list(exc.errors()))
+        return problem(HTTPStatus.BAD_REQUEST, "invalid request: " + "; ".join(lines), lines)
+
+    @app.exception_handler(NOT_FOUND)
+    def not_found(exc: Exception) -> Response:
+        return problem(HTTPStatus.NOT_FOUND, str(exc))
+
+    @app.exception_handler(CONFLICT)
+    def conflict(exc: Exception) -> Response:
+        return problem(HTTPStatus.CONFLICT, str(exc))
+
+    @app.exception_handler(QuestionsDisabled)
+    def unavailable(exc: QuestionsDisabled) -> Response:
+        return problem(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))

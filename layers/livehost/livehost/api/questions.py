@@ -1,0 +1,34 @@
+"""The viewer route: ask a question (API key, throttled by the usage plan)."""
+
+from __future__ import annotations
+
+import time
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from livehost.api.asking import ask_question
+from livehost.api.bodies import QuestionAsked, QuestionReceipt
+from livehost.api.params import Deps, RoomId, answers
+
+router = Router()
+VIEWER_SECURITY: list[dict[str, list[str]]] = [{"viewerApiKey": []}]
+
+
+@router.post(
+    "/rooms/<roomId>/questions",
+    summary="Ask the presenter a question (answered live, or rejected with a reason)",
+    operation_id="askQuestion",
+    tags=["questions"],
+    security=VIEWER_SECURITY,
+    status_code=202,
+    responses=answers(202, "Accepted (an answer is on its way) or rejected", 404, 409, 503),
+)
+def ask(room_id: RoomId, body: QuestionAsked, deps: Deps) -> QuestionReceipt:
+    return ask_question(
+        deps.store,
+        deps.sfn,
+        room_id=room_id,
+        asked=body,
+        state_machine_arn=deps.settings.answer_question_arn,
+        now=time.time(),
+    )

@@ -1,0 +1,92 @@
+"""Operator routes: rooms (create, list, get, update, delete) and their timelines."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from livehost.api import service
+from livehost.api.bodies import NewRoom, RoomChanges, RoomList, RoomView, Timeline
+from livehost.api.params import Deps, RoomId, answers
+
+router = Router()
+TAGS = ["rooms"]
+
+
+@router.post(
+    "/rooms",
+    summary="Create a room",
+    operation_id="createRoom",
+    tags=TAGS,
+    status_code=201,
+    responses=answers(201, "Created", 409),
+)
+def create_room(body: NewRoom, deps: Deps) -> Response[RoomView]:
+    room = service.create_room(deps.store, body)
+    return Response(
+        status_code=HTTPStatus.CREATED,
+        content_type=content_types.APPLICATION_JSON,
+        body=RoomView.of(room).wire(),
+        headers={"Location": f"/rooms/{room.room_id}"},
+    )
+
+
+@router.get("/rooms", summary="List rooms", operation_id="listRooms", tags=TAGS)
+def list_rooms(deps: Deps) -> RoomList:
+    return RoomList(rooms=[RoomView.of(room) for room in deps.store.list_rooms()])
+
+
+@router.get(
+    "/rooms/<roomId>",
+    summary="A room: phase, current segment, playback URL, stream health",
+    operation_id="getRoom",
+    tags=TAGS,
+    responses=answers(200, "The room", 404),
+)
+def get_room(room_id: RoomId, deps: Deps) -> RoomView:
+    return RoomView.of(deps.store.get_room(room_id))
+
+
+@router.patch(
+    "/rooms/<roomId>",
+    summary="Rename a room or change some settings (from its next run)",
+    operation_id="updateRoom",
+    tags=TAGS,
+    responses=answers(200, "The room as changed", 404),
+)
+def update_room(room_id: RoomId, body: RoomChanges, deps: Deps) -> RoomView:
+    return RoomView.of(service.update_room(deps.store, room_id, body))
+
+
+@router.delete(
+    "/rooms/<roomId>",
+    summary="Delete a room that is not running",
+    operation_id="deleteRoom",
+    tags=TAGS,
+    status_code=204,
+    responses=answers(204, "Deleted", 404, 409),
+)
+def delete_room(room_id: RoomId, deps: Deps) -> None:
+    deps.store.delete_room(room_id)
+
+
+@router.get(
+    "/rooms/<roomId>/timeline",
+    summary="What was said and done in a run: when, by whom",
+    operation_id="getTimeline",
+    tags=TAGS,
+    responses=answers(200, "The run's timeline, oldest first", 404),
+)
+def timeline(
+    room_id: RoomId,
+    deps: Deps,
+    run: Annotated[int | None, Query(ge=1, description="default: the current run")] = None,
+) -> Timeline:
+    room = deps.store.get_room(room_id)
+    chosen = run or room.run
+    entries = deps.store.timeline(room_id, chosen) if chosen else []
+    return Timeline(room_id=room_id, run=chosen, entries=entries)

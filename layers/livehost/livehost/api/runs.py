@@ -1,0 +1,63 @@
+"""Starting and stopping a room's run: RoomLifecycle executions and the stop flag."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from livehost.api.bodies import Started, Stopping
+from livehost.api.errors import RoomNotRunning, ScriptMissing
+from livehost.commands import new_command_id, send_command
+from livehost.errors import RoomAlreadyRunning
+from livehost.models import ACTIVE_PHASES, Room, StopMode
+from livehost.protocol import StopStream
+from livehost.store import RoomStore
+
+
+def execution_name(room: Room) -> str:
+    """The name of the room's next RoomLifecycle execution: one per run, so a double start
+    is refused by Step Functions itself (ExecutionAlreadyExists)."""
+    return f"{room.room_id}-{room.run + 1}"
+
+
+def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: str) -> Started:
+    """Start the room's next run (RoomAlreadyRunning if a run is active)."""
+    room = store.get_room(room_id)
+    if room.phase in ACTIVE_PHASES:
+        raise RoomAlreadyRunning(
+            f"room {room_id!r} is {room.phase.value} (run {room.run}): stop it first"
+        )
+    if store.get_script(room_id) is None:
+        raise ScriptMissing(
+            f"room {room_id!r} has no script: PUT /rooms/{room_id}/script before starting"
+        )
+    name = execution_name(room)
+    try:
+        arn = sfn.start_execution(
+            stateMachineArn=state_machine_arn, name=name, input=json.dumps({"roomId": room_id})
+        )["executionArn"]
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+            raise
+        raise RoomAlreadyRunning(
+            f"room {room_id!r}: run {room.run + 1} was started already (execution {name})"
+        ) from exc
+    return Started(room_id=room_id, run=room.run + 1, execution_arn=arn)
+
+
+def stop_room(store: RoomStore, sqs: Any, *, room_id: str, mode: StopMode) -> Stopping:
+    """Ask a running room to stop: the flag ends the show (after the current segment when
+    graceful); ``now`` also tells the render host to stop at once. Never StopExecution: the
+    workflow tears down what it made."""
+    room = store.get_room(room_id)
+    if room.phase not in ACTIVE_PHASES:
+        raise RoomNotRunning(f"room {room_id!r} is {room.phase.value}: there is nothing to stop")
+    room = store.request_stop(room_id, mode)
+    if mode is StopMode.NOW and room.command_queue_url:
+        command = StopStream(
+            command_id=new_command_id(room_id, "stop"), room_id=room_id, mode=StopMode.NOW
+        )
+        send_command(sqs, room.command_queue_url, command)
+    return Stopping(room_id=room_id, run=room.run, mode=mode, phase=room.phase)

@@ -1,0 +1,87 @@
+"""Rooms, scripts and knowledge: what the operator routes do with the store."""
+
+from __future__ import annotations
+
+from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
+from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
+from livehost.errors import RoomAlreadyRunning
+from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
+from livehost.store import RoomStore
+
+
+def create_room(store: RoomStore, new: NewRoom) -> Room:
+    """A new room in phase CREATED (RoomExists if the id is taken)."""
+    return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
+
+
+def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
+    """Rename a room or change some of its settings; settings apply from the next run."""
+    room = store.get_room(room_id)
+    fields: dict[str, object] = {}
+    if changes.name is not None:
+        fields["name"] = changes.name
+    if changes.settings is not None:
+        given = changes.settings.model_dump(exclude_unset=True)
+        merged = room.settings.model_copy(update=given)
+        fields["settings"] = RoomSettings.model_validate(merged.model_dump()).wire()
+    if not fields:
+        return room
+    return store.update_room(room_id, **fields)
+
+
+def put_script(store: RoomStore, room_id: str, script: Script) -> Script:
+    """Replace the room's script; refused while a run is active (the cursor points into it)."""
+    room = store.get_room(room_id)
+    if room.phase in ACTIVE_PHASES:
+        raise RoomAlreadyRunning(
+            f"room {room_id!r} is {room.phase.value}: change its script after it stops"
+        )
+    store.put_script(room_id, script)
+    return script
+
+
+def get_script(store: RoomStore, room_id: str) -> Script:
+    store.get_room(room_id)
+    script = store.get_script(room_id)
+    if script is None:
+        raise ScriptMissing(f"room {room_id!r} has no script yet: PUT /rooms/{room_id}/script")
+    return script
+
+
+def list_entries(store: RoomStore, room_id: str) -> list[KnowledgeEntry]:
+    store.get_room(room_id)
+    return sorted(store.list_entries(room_id), key=lambda e: e.entry_id)
+
+
+def add_entry(store: RoomStore, room_id: str, entry: KnowledgeEntry) -> KnowledgeEntry:
+    """A new knowledge entry (EntryExists if its id is taken: PUT replaces)."""
+    store.get_room(room_id)
+    if store.get_entry(room_id, entry.entry_id) is not None:
+        raise EntryExists(
+            f"room {room_id!r} has an entry {entry.entry_id!r} already: "
+            f"PUT /rooms/{room_id}/knowledge/{entry.entry_id} to replace it"
+        )
+    store.put_entry(room_id, entry)
+    return entry
+
+
+def put_entry(store: RoomStore, room_id: str, entry_id: str, body: EntryBody) -> KnowledgeEntry:
+    """Create or replace the knowledge entry ``entry_id``."""
+    store.get_room(room_id)
+    entry = KnowledgeEntry(entry_id=entry_id, **body.model_dump())
+    store.put_entry(room_id, entry)
+    return entry
+
+
+def get_entry(store: RoomStore, room_id: str, entry_id: str) -> KnowledgeEntry:
+    store.get_room(room_id)
+    entry = store.get_entry(room_id, entry_id)
+    if entry is None:
+        raise EntryNotFound(f"room {room_id!r} has no knowledge entry {entry_id!r}")
+    return entry
+
+
+def delete_entry(store: RoomStore, room_id: str, entry_id: str) -> None:
+    store.get_room(room_id)
+    if not store.delete_entry(room_id, entry_id):
+        raise EntryNotFound(f"room {room_id!r} has no knowledge entry {entry_id!r}")

@@ -1,0 +1,127 @@
+"""The operator steering a live room: a line to say, pause, resume, stage changes. Each goes
+to the render host over the room's command queue and is noted in the timeline (the agent's
+own events record when it took effect)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, Literal
+
+from livehost.api.bodies import CommandSent, SayRequest
+from livehost.commands import live_queue, new_command_id, send_command
+from livehost.inserts import speak
+from livehost.models import Room, Stage, TimelineEntry
+from livehost.protocol import PauseScript, ResumeScript, SetStage
+from livehost.speech.model import Voice
+from livehost.speech.split import sentences
+from livehost.store import RoomStore
+
+Kind = Literal["pause", "resume", "stage"]
+
+
+def say(
+    store: RoomStore,
+    sqs: Any,
+    library: Any,
+    *,
+    room_id: str,
+    request: SayRequest,
+    operator: str | None,
+) -> CommandSent:
+    """Speak the operator's text as an Insert (sentence by sentence; the room's insert mode
+    unless the request names one). RoomNotLive unless the room is LIVE."""
+    room = store.get_room(room_id)
+    queue_url = live_queue(room)
+    mode = request.mode or room.settings.insert_mode
+    script = store.get_script(room_id)
+    voice = Voice(voice=request.voice or (script.voice if script else Voice().voice))
+    insert_id = f"say-{uuid.uuid4().hex[:12]}"
+    spoken = speak(
+        library=library,
+        sqs=sqs,
+        room_id=room_id,
+        queue_url=queue_url,
+        insert_id=insert_id,
+        sentences=sentences(request.text) or [request.text],
+        mode=mode,
+        source="operator",
+        voice=voice,
+    )
+    _note(store, room, "say", insert_id, operator, text=request.text, mode=mode.value)
+    return CommandSent(
+        room_id=room_id, command_id=insert_id, kind="say", sentences=len(spoken.sentences)
+    )
+
+
+def pause(store: RoomStore, sqs: Any, *, room_id: str, operator: str | None) -> CommandSent:
+    """Hold the script after the current sentence; inserts still play."""
+    return _steer(
+        store,
+        sqs,
+        room_id,
+        "pause",
+        operator,
+        lambda cid: PauseScript(command_id=cid, room_id=room_id),
+    )
+
+
+def resume(store: RoomStore, sqs: Any, *, room_id: str, operator: str | None) -> CommandSent:
+    """Carry on with the script where it was paused."""
+    return _steer(
+        store,
+        sqs,
+        room_id,
+        "resume",
+        operator,
+        lambda cid: ResumeScript(command_id=cid, room_id=room_id),
+    )
+
+
+def set_stage(
+    store: RoomStore, sqs: Any, *, room_id: str, stage: Stage, operator: str | None
+) -> CommandSent:
+    """Change how the presenter looks and sounds (only the fields given)."""
+    return _steer(
+        store,
+        sqs,
+        room_id,
+        "stage",
+        operator,
+        lambda cid: SetStage(command_id=cid, room_id=room_id, stage=stage),
+        **stage.wire(),
+    )
+
+
+def _steer(
+    store: RoomStore,
+    sqs: Any,
+    room_id: str,
+    kind: Kind,
+    operator: str | None,
+    command_of: Callable[[str], PauseScript | ResumeScript | SetStage],
+    **detail: Any,
+) -> CommandSent:
+    room = store.get_room(room_id)
+    queue_url = live_queue(room)
+    command_id = send_command(sqs, queue_url, command_of(new_command_id(room_id, kind)))
+    _note(store, room, kind, command_id, operator, **detail)
+    return CommandSent(room_id=room_id, command_id=command_id, kind=kind)
+
+
+def _note(
+    store: RoomStore,
+    room: Room,
+    kind: Literal["say", "pause", "resume", "stage"],
+    ref: str,
+    operator: str | None,
+    text: str | None = None,
+    **detail: Any,
+) -> None:
+    details = {"requested": True, **detail}
+    if operator:
+        details["operator"] = operator
+    entry = TimelineEntry(
+        at=store.clock(), kind=kind, by="operator", text=text, ref=ref, detail=details
+    )
+    store.append_timeline(room.room_id, room.run, entry)

@@ -1,0 +1,199 @@
+"""The REST API over HTTP in the local cloud: the local gateway enforces the template's
+authorization and invokes the deployed ApiFunction (the real handler); a room is created,
+started, steered and stopped through it, with real render host processes."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from roomdriver import Rooms
+
+from local.api_gateway import LocalApi
+from local.cloud import LocalCloud
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def api(cloud: LocalCloud) -> Iterator[LocalApi]:
+    with LocalApi.for_cloud(cloud) as local_api:
+        yield local_api
+
+
+def call(
+    api: LocalApi,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    token: str | None = None,
+    api_key: str | None = None,
+) -> tuple[int, Any]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if api_key:
+        headers["x-api-key"] = api_key
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(api.url + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, json.loads(text) if text else None
+
+
+def wait_for(api: LocalApi, token: str, room_id: str, phases: set[str], timeout_s: float) -> dict:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        status, room = call(api, "GET", f"/rooms/{room_id}", token=token)
+        assert status == 200
+        if room["phase"] in phases:
+            return room
+        time.sleep(0.25)
+    raise TimeoutError(f"room {room_id} never reached {phases}")
+
+
+def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
+    # Given every operator route of the template, with its path parameters filled in
+    operator_routes = [r for r in api.routes if r.auth == "operator"]
+    # When each is called without a token
+    answers = {
+        (r.method, r.resource): call(
+            api, r.method, r.resource.replace("{roomId}", "any-room").replace("{entryId}", "e1"), {}
+        )
+        for r in operator_routes
+    }
+    # Then each is 401 Unauthorized, before the function runs
+    assert len(operator_routes) == 21
+    assert {key: (status, body["message"]) for key, (status, body) in answers.items()} == {
+        (r.method, r.resource): (401, "Unauthorized") for r in operator_routes
+    }
+
+
+def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: LocalApi) -> None:
+    # Given a question for any room
+    question = {"viewerId": "v1", "text": "How long does the battery last?"}
+    # When it comes without a key, and with a wrong one
+    missing = call(api, "POST", "/rooms/any-room/questions", question)
+    wrong = call(api, "POST", "/rooms/any-room/questions", question, api_key="not-the-key")
+    # Then both are refused by the gateway
+    assert missing == (403, {"message": "Forbidden"})
+    assert wrong == (403, {"message": "Forbidden"})
+
+
+def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
+    # Given a token signed by another issuer and one that expired
+    forged = LocalApi("http://127.0.0.1:9", "none", routes=[], api_key="k").issue_token("eve")
+    expired = api.issuer.issue("op", ttl_s=-1)
+    # When they call an operator route
+    # Then both are 403 with the reason
+    assert call(api, "GET", "/rooms", token=forged) == (
+        403,
+        {"message": "Forbidden: bad signature"},
+    )
+    assert call(api, "GET", "/rooms", token=expired) == (
+        403,
+        {"message": "Forbidden: token expired"},
+    )
+
+
+def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms: Rooms) -> None:
+    token = api.issue_token("operator-1")
+    room_id = "api-room"
+    # Given a room, its script and knowledge made over HTTP
+    status, room = call(
+        api,
+        "POST",
+        "/rooms",
+        {
+            "roomId": room_id,
+            "name": "API room",
+            "settings": {"heartbeatS": 10, "hostReadyTimeoutS": 30},
+        },
+        token=token,
+    )
+    assert (status, room["phase"], room["run"]) == (201, "CREATED", 0)
+    script = {
+        "segments": [
+            {"segmentId": f"s{i}", "text": text, "pauseAfterMs": 100}
+            for i, text in enumerate(
+                [
+                    "Hello and welcome to the show.",
+                    "Today we look at a great product.",
+                    "It is light, fast and made to last.",
+                    "Ask us anything in the chat.",
+                    "Thanks for watching, see you soon.",
+                ]
+            )
+        ],
+        "loop": {"mode": "forever"},
+    }
+    assert call(api, "PUT", f"/rooms/{room_id}/script", script, token=token)[0] == 200
+    entry = {"entryId": "battery", "title": "Battery", "text": "The battery lasts ten hours."}
+    assert call(api, "POST", f"/rooms/{room_id}/knowledge", entry, token=token)[0] == 201
+    assert call(api, "GET", f"/rooms/{room_id}/knowledge/battery", token=token) == (
+        200,
+        entry | {"productId": None, "tags": []},
+    )
+
+    # When it is started over HTTP
+    status, started = call(api, "POST", f"/rooms/{room_id}/start", token=token)
+    assert (status, started["run"]) == (202, 1)
+    # Then it goes LIVE, and a second start is refused
+    live = wait_for(api, token, room_id, {"LIVE", "FAILED", "ENDED"}, 60)
+    assert live["phase"] == "LIVE"
+    assert live["playbackUrl"]
+    again = call(api, "POST", f"/rooms/{room_id}/start", token=token)
+    assert again[0] == 409
+
+    # When the operator pauses, resumes, changes the stage and says a line
+    sent = [
+        call(api, "POST", f"/rooms/{room_id}/pause", token=token),
+        call(api, "POST", f"/rooms/{room_id}/resume", token=token),
+        call(api, "PUT", f"/rooms/{room_id}/stage", {"expression": "smile"}, token=token),
+        call(
+            api,
+            "POST",
+            f"/rooms/{room_id}/say",
+            {"text": "A quick note. Prices drop tonight."},
+            token=token,
+        ),
+    ]
+    # Then each is accepted and the timeline shows them, by the operator, in order
+    assert [s for s, _ in sent] == [202, 202, 202, 202]
+    assert sent[3][1]["sentences"] == 2
+    status, timeline = call(api, "GET", f"/rooms/{room_id}/timeline", token=token)
+    requested = [
+        (e["kind"], e["by"], e["detail"]["operator"])
+        for e in timeline["entries"]
+        if (e.get("detail") or {}).get("requested")
+    ]
+    assert (status, timeline["run"]) == (200, 1)
+    assert requested == [
+        ("pause", "operator", "operator-1"),
+        ("resume", "operator", "operator-1"),
+        ("stage", "operator", "operator-1"),
+        ("say", "operator", "operator-1"),
+    ]
+
+    # When it is stopped gracefully
+    status, stopping = call(
+        api, "POST", f"/rooms/{room_id}/stop", {"mode": "graceful"}, token=token
+    )
+    assert (status, stopping["mode"]) == (202, "graceful")
+    # Then it ends, with nothing left behind
+    ended = wait_for(api, token, room_id, {"ENDED", "FAILED"}, 60)
+    assert (ended["phase"], ended.get("error")) == ("ENDED", None)
+    assert rooms.leaks() == {"instances": 0, "channels": 0, "queues": 0, "processes": 0}
+    # And run 1's timeline, asked for by number, ends with the run ending
+    entries = call(api, "GET", f"/rooms/{room_id}/timeline?run=1", token=token)[1]["entries"]
+    assert (entries[0]["text"], entries[-1]["text"]) == ("run 1 starting", "run 1 ended")
