@@ -1,0 +1,152 @@
+"""The local gateway's authorization, events and tokens, and the deployment fix-ups for the
+resources the emulator's CloudFormation skips (against the emulator in process)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+from samtranslator.yaml_helper import yaml_parse
+
+from local.api_gateway import GatewayRoute, LocalApi, TokenBucket, proxy_event
+from local.tokens import TokenIssuer, TokenMissing, TokenRejected
+from local.unsupported import CREATED_BY_API, handle_unsupported
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUTES = [
+    GatewayRoute("GET", "/rooms/{roomId}", "operator"),
+    GatewayRoute("POST", "/rooms/{roomId}/questions", "api_key"),
+]
+
+
+def gateway() -> LocalApi:
+    issuer = TokenIssuer(issuer="pool", audience="client", clock=lambda: 1000.0)
+    return LocalApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="key-1", issuer=issuer)
+
+
+def test_routes_match_paths_and_give_their_parameters() -> None:
+    assert ROUTES[0].match("GET", "/rooms/shop-1") == {"roomId": "shop-1"}
+    assert ROUTES[0].match("GET", "/rooms/shop-1/questions") is None
+    assert ROUTES[0].match("POST", "/rooms/shop-1") is None
+
+
+def test_refusals_happen_before_the_function() -> None:
+    # Given a gateway whose function does not exist (port 9 answers nothing)
+    api = gateway()
+    forged = TokenIssuer(issuer="pool", audience="client").issue("eve")
+    expired = api.issuer.issue("op", ttl_s=-1)
+    # When requests lack or carry bad credentials, or name no route
+    # Then the gateway answers as API Gateway does
+    assert api.handle("GET", "/rooms/a", {}, b"")[0::2] == (401, '{"message": "Unauthorized"}')
+    assert api.handle("GET", "/rooms/a", {"Authorization": f"Bearer {forged}"}, b"")[0] == 403
+    assert api.handle("GET", "/rooms/a", {"Authorization": expired}, b"")[2] == (
+        '{"message": "Forbidden: token expired"}'
+    )
+    assert api.handle("POST", "/rooms/a/questions", {}, b"{}")[0::2] == (
+        403,
+        '{"message": "Forbidden"}',
+    )
+    assert api.handle("DELETE", "/nowhere", {}, b"")[0::2] == (
+        403,
+        '{"message": "Missing Authentication Token"}',
+    )
+
+
+def test_tokens_carry_the_cognito_claims() -> None:
+    issuer = TokenIssuer(issuer="pool", audience="client", clock=lambda: 1000.0)
+    claims = issuer.verify(f"Bearer {issuer.issue('op-1')}")
+    assert {k: claims[k] for k in ("iss", "aud", "sub", "cognito:groups", "exp")} == {
+        "iss": "pool",
+        "aud": "client",
+        "sub": "op-1",
+        "cognito:groups": ["operators"],
+        "exp": 4600,
+    }
+    with pytest.raises(TokenMissing):
+        issuer.verify(None)
+    with pytest.raises(TokenRejected, match="another user pool"):
+        TokenIssuer(issuer="other", audience="client", secret=issuer.secret).verify(
+            issuer.issue("x")
+        )
+
+
+def test_the_proxy_event_has_api_gateways_shape() -> None:
+    event = proxy_event(
+        ROUTES[0],
+        path="/rooms/a",
+        path_parameters={"roomId": "a"},
+        headers={"H": "1"},
+        query={"run": "2"},
+        body=None,
+        claims={"sub": "op", "cognito:groups": ["a", "b"]},
+    )
+    assert (event["resource"], event["httpMethod"], event["pathParameters"]) == (
+        "/rooms/{roomId}",
+        "GET",
+        {"roomId": "a"},
+    )
+    assert event["queryStringParameters"] == {"run": "2"}
+    assert event["requestContext"]["authorizer"] == {
+        "claims": {"sub": "op", "cognito:groups": "a,b"}
+    }
+
+
+def test_the_usage_plan_throttle_allows_the_burst_then_refuses() -> None:
+    bucket = TokenBucket(rate=0.001, burst=40)
+    assert [bucket.take() for _ in range(41)] == [True] * 40 + [False]
+
+
+def test_skipped_resources_are_created_through_the_emulator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given template.yaml transformed by SAM
+    from local.deploy import to_cloudformation
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    template = yaml_parse((ROOT / "template.yaml").read_text())
+    for resource in template["Resources"].values():
+        props = resource.get("Properties", {})
+        for key in ("CodeUri", "ContentUri"):
+            if key in props:
+                props[key] = "s3://code/x.zip"
+        if "DefinitionUri" in props:
+            props["Definition"] = json.loads((ROOT / props.pop("DefinitionUri")).read_text())
+    with mock_aws():
+        monkeypatch.setattr("local.deploy.handle_unsupported", lambda cfn, parameters: [])
+        cfn = to_cloudformation(template, {"RenderHostAmiId": "ami-1"})
+        cognito = boto3.client("cognito-idp", region_name="us-east-1")
+        apigateway = boto3.client("apigateway", region_name="us-east-1")
+        # When the skipped resources are handled
+        notes = handle_unsupported(
+            cfn, stack_name="livehost", cognito_idp=cognito, apigateway=apigateway
+        )
+        # Then none is left, nothing refers to them, and each left a note
+        assert not [r for r in cfn["Resources"].values() if r["Type"] in CREATED_BY_API]
+        text = json.dumps(cfn)
+        for name in ("OperatorUserPool", "Apiv1Stage", "ApiApiKey", "ApiUsagePlan"):
+            assert f'"{name}"' not in text and "${" + name not in text
+        assert len(notes) == 8
+        [pool] = cognito.list_user_pools(MaxResults=5)["UserPools"]
+        assert pool["Name"] == "livehost-operators"
+        assert cfn["Outputs"]["UserPoolId"]["Value"] == pool["Id"]
+        [plan] = apigateway.get_usage_plans()["items"]
+        assert plan["throttle"] == {"rateLimit": 20.0, "burstLimit": 40}
+        [key] = apigateway.get_api_keys()["items"]
+        assert apigateway.get_usage_plan_keys(usagePlanId=plan["id"])["items"][0]["id"] == key["id"]
+        [api] = apigateway.get_rest_apis()["items"]
+        methods = {
+            (method, r["path"]): apigateway.get_method(
+                restApiId=api["id"], resourceId=r["id"], httpMethod=method
+            )
+            for r in apigateway.get_resources(restApiId=api["id"])["items"]
+            for method in r.get("resourceMethods", {})
+        }
+        question = methods[("POST", "/rooms/{roomId}/questions")]
+        assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
+        assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
+        assert len(methods) == 22
