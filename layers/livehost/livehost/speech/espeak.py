@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import pairwise
 
 from livehost.speech import espeak_native as native
 from livehost.speech.model import Speech, SpeechMark, SpeechRequest, Voice
@@ -25,6 +26,7 @@ VOICES: dict[str, str] = {
     **dict.fromkeys(("Brian", "Arthur"), "en+m3"),
 }
 DEFAULT_WPM = 175
+_PUNCTUATION = frozenset(".,;:!?…\"'()[]{}«»“”‘’-—–/")  # noqa: RUF001
 _ENTITY = re.compile(r"&#?\w{1,8};")
 
 
@@ -50,6 +52,8 @@ class EspeakEngine:
             request.text, espeak_settings(request.voice), ssml=request.is_ssml
         )
         marks = _marks(request.text, result.events, is_ssml=request.is_ssml)
+        if not request.is_ssml:
+            marks = _with_skipped_words(request.text, marks)
         end_ms = len(result.pcm) * 1000 // (2 * result.sample_rate)
         if not marks or marks[-1].value != SILENCE or marks[-1].type != "viseme":
             marks.append(
@@ -76,7 +80,10 @@ def _word_span(text: str, char: int, limit: int, is_ssml: bool) -> tuple[int, in
         if is_ssml and _ENTITY.fullmatch(text, char, end):
             break
         end -= 1
-    return char, end if end > char else run_end  # a word that is all symbols ("&") stays
+    if end > char:
+        return char, end
+    symbols = text[char:run_end]  # a word of symbols ("&") stays; bare punctuation is no word
+    return (char, run_end) if set(symbols) - _PUNCTUATION else (char, char)
 
 
 def _marks(text: str, events: list[native.Event], *, is_ssml: bool) -> list[SpeechMark]:
@@ -125,3 +132,36 @@ def _marks(text: str, events: list[native.Event], *, is_ssml: bool) -> list[Spee
                 )
     marks.sort(key=lambda mark: mark.time)  # stable: same-time marks keep espeak's order
     return marks
+
+
+_TOKEN = re.compile(r"\S+")
+_ALNUM_CORE = re.compile(r"[^\W_](?:.*[^\W_])?")
+
+
+def _with_skipped_words(text: str, marks: list[SpeechMark]) -> list[SpeechMark]:
+    """Add word marks espeak leaves out when it speaks two words as one ("at a", "I am"):
+    Polly marks every word. A left-out word is timed between its neighbours, in proportion to
+    its place in the text."""
+    encoded = text.encode()
+    words = [mark for mark in marks if mark.type == "word"]
+    added: list[SpeechMark] = []
+    for before, after in pairwise(words):
+        assert before.end is not None and before.start is not None and after.start is not None
+        gap = encoded[before.end : after.start].decode(errors="ignore")
+        for token in _TOKEN.finditer(gap):
+            found = _ALNUM_CORE.search(token.group())
+            if found is None:
+                continue
+            word = found.group()
+            start = before.end + len(gap[: token.start() + token.group().index(word)].encode())
+            share = (start - before.start) / max(1, after.start - before.start)
+            added.append(
+                SpeechMark(
+                    time=before.time + round((after.time - before.time) * share),
+                    type="word",
+                    start=start,
+                    end=start + len(word.encode()),
+                    value=word,
+                )
+            )
+    return sorted([*marks, *added], key=lambda mark: mark.time) if added else marks

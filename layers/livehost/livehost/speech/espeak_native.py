@@ -1,12 +1,18 @@
 """libespeak-ng (Debian ``libespeak-ng1``) through ctypes: synchronous synthesis into memory,
 with phoneme (IPA), word and sentence events.
 
-The library keeps global state (voice, parameters, one synth callback) and is not thread-safe:
-every use holds ``_LOCK``. It is loaded and initialised once, lazily, on first use."""
+The library keeps global state and is not thread-safe: it is loaded and initialised once,
+lazily, under ``_LOCK``. Its output also depends on history: the wave generator keeps static
+state (pitch-flutter position, wave phase) from one utterance to the next, so the same text
+spoken twice in one process gives different bytes. For deterministic speech this process
+never synthesizes itself: each request runs in a child forked from the initialised library
+(always the same starting state), which sends PCM and events back through a pipe (~20 ms)."""
 
 from __future__ import annotations
 
 import ctypes
+import os
+import pickle
 import threading
 from ctypes import (
     CFUNCTYPE,
@@ -155,31 +161,63 @@ def _library() -> tuple[ctypes.CDLL, int]:
 
 
 def synthesize(text: str, settings: Settings, *, ssml: bool) -> Synthesis:
-    """Speak ``text`` with ``settings``; PCM is 16-bit mono at the returned sample rate."""
-    encoded = text.encode()
+    """Speak ``text`` with ``settings``; PCM is 16-bit mono at the returned sample rate.
+
+    Same text and settings give identical bytes and events, whatever was spoken before."""
     with _LOCK:
         lib, sample_rate = _library()
-        if lib.espeak_SetVoiceByName(settings.voice.encode()) != 0:
-            raise SpeechFailed(f"espeak-ng has no voice {settings.voice!r}")
-        # Parameters are global: set every one each time so results never depend on history.
-        for parameter, value in (
-            (RATE, settings.rate),
-            (PITCH, settings.pitch),
-            (VOLUME, settings.volume),
-            (RANGE, 50),
-            (PUNCTUATION, 0),
-            (CAPITALS, 0),
-            (WORDGAP, 0),
-        ):
-            lib.espeak_SetParameter(parameter, value, 0)
-        _current.append(Synthesis(sample_rate))
-        try:
-            flags = CHARS_UTF8 | ENDPAUSE | (SSML if ssml else 0)
-            status = lib.espeak_Synth(
-                encoded, len(encoded) + 1, 0, POS_CHARACTER, 0, flags, None, None
-            )
-        finally:
-            synthesis = _current.pop()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # child: speak, report, exit without running any Python cleanup
+            try:
+                os.close(read_end)
+                outcome: object = _speak(lib, sample_rate, text, settings, ssml)
+            except BaseException as exc:  # everything goes back to the parent
+                outcome = SpeechFailed(str(exc))
+            try:
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(pickle.dumps(outcome))
+            finally:
+                os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        report = pipe.read()
+    os.waitpid(pid, 0)
+    if not report:
+        raise SpeechFailed("espeak-ng stopped without speaking")
+    result = pickle.loads(report)
+    if isinstance(result, Exception):
+        raise result
+    assert isinstance(result, Synthesis)
+    return result
+
+
+def _speak(
+    lib: ctypes.CDLL, sample_rate: int, text: str, settings: Settings, ssml: bool
+) -> Synthesis:
+    """One synthesis in this (forked) process."""
+    if lib.espeak_SetVoiceByName(settings.voice.encode()) != 0:
+        raise SpeechFailed(f"espeak-ng has no voice {settings.voice!r}")
+    for parameter, value in (
+        (RATE, settings.rate),
+        (PITCH, settings.pitch),
+        (VOLUME, settings.volume),
+        (RANGE, 50),
+        (PUNCTUATION, 0),
+        (CAPITALS, 0),
+        (WORDGAP, 0),
+    ):
+        lib.espeak_SetParameter(parameter, value, 0)
+    _libc().srand(1)  # breathy variants draw noise from rand()
+    encoded = text.encode()
+    _current.append(Synthesis(sample_rate))
+    flags = CHARS_UTF8 | ENDPAUSE | (SSML if ssml else 0)
+    status = lib.espeak_Synth(encoded, len(encoded) + 1, 0, POS_CHARACTER, 0, flags, None, None)
+    synthesis = _current.pop()
     if status != 0:
         raise SpeechFailed(f"espeak-ng refused the text (error {status})")
     return synthesis
+
+
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None)
