@@ -1,0 +1,133 @@
+"""The Polly engine's request shapes, mark parsing and throttling, against botocore's Stubber."""
+
+import io
+import json
+
+import boto3
+import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+from livehost.errors import SpeechFailed, SpeechThrottled
+from livehost.speech.engines import engine_for
+from livehost.speech.model import SpeechMark, SpeechRequest, Voice
+from livehost.speech.polly import PollyEngine
+
+SSML = "<speak>Hi &amp; bye.</speak>"  # what "Hi & bye." becomes
+POLLY_MARKS = [  # byte offsets into SSML, as Polly returns them
+    {"time": 0, "type": "sentence", "start": 7, "end": 20, "value": "Hi &amp; bye."},
+    {"time": 6, "type": "word", "start": 7, "end": 9, "value": "Hi"},
+    {"time": 6, "type": "viseme", "value": "k"},
+    {"time": 180, "type": "word", "start": 10, "end": 15, "value": "&amp;"},
+    {"time": 180, "type": "viseme", "value": "a"},
+    {"time": 420, "type": "word", "start": 16, "end": 19, "value": "bye"},
+    {"time": 420, "type": "viseme", "value": "p"},
+    {"time": 700, "type": "viseme", "value": "sil"},
+]
+
+
+def _stream(data: bytes) -> StreamingBody:
+    return StreamingBody(io.BytesIO(data), len(data))
+
+
+@pytest.fixture
+def polly():
+    client = boto3.client(
+        "polly", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    with Stubber(client) as stubber:
+        yield client, stubber
+        stubber.assert_no_pending_responses()
+
+
+def _expect_pair(stubber: Stubber, ssml: str, pcm: bytes, marks: list[dict], voice: str = "Joanna"):
+    common = {"Engine": "neural", "Text": ssml, "TextType": "ssml", "VoiceId": voice}
+    stubber.add_response(
+        "synthesize_speech",
+        {"AudioStream": _stream(pcm), "ContentType": "audio/pcm", "RequestCharacters": 9},
+        {**common, "OutputFormat": "pcm", "SampleRate": "16000"},
+    )
+    body = "\n".join(json.dumps(mark) for mark in marks).encode() + b"\n"
+    stubber.add_response(
+        "synthesize_speech",
+        {"AudioStream": _stream(body), "ContentType": "application/x-json-stream"},
+        {**common, "OutputFormat": "json", "SpeechMarkTypes": ["sentence", "word", "viseme"]},
+    )
+
+
+def test_two_calls_give_audio_and_marks_pointing_into_the_text(polly):
+    # Given Polly answering audio and marks for the escaped SSML
+    client, stubber = polly
+    pcm = b"\x01\x02" * 16000  # one second
+    _expect_pair(stubber, SSML, pcm, POLLY_MARKS)
+    # When plain text with an ampersand is synthesized
+    speech = PollyEngine(client).synthesize(SpeechRequest(text="Hi & bye."))
+    # Then the audio is Polly's and word offsets point into "Hi & bye."
+    assert (speech.pcm, speech.sample_rate, speech.duration_ms) == (pcm, 16000, 1000)
+    assert [m.wire() for m in speech.marks if m.type != "viseme"] == [
+        {"time": 0, "type": "sentence", "start": 0, "end": 9, "value": "Hi & bye."},
+        {"time": 6, "type": "word", "start": 0, "end": 2, "value": "Hi"},
+        {"time": 180, "type": "word", "start": 3, "end": 4, "value": "&"},
+        {"time": 420, "type": "word", "start": 5, "end": 8, "value": "bye"},
+    ]
+    assert [m.value for m in speech.marks if m.type == "viseme"] == ["k", "a", "p", "sil"]
+
+
+def test_voice_prosody_goes_into_the_ssml(polly):
+    client, stubber = polly
+    ssml = '<speak><prosody rate="120%" volume="-2dB">Hello</prosody></speak>'
+    marks = [{"time": 0, "type": "word", "start": 42, "end": 47, "value": "Hello"}]
+    _expect_pair(stubber, ssml, b"\x00\x00", marks, voice="Matthew")
+    request = SpeechRequest(
+        text="Hello", voice=Voice(voice="Matthew", rate=120, pitch=9, volume=-2)
+    )
+    speech = PollyEngine(client).synthesize(request)
+    assert speech.marks == [SpeechMark(time=0, type="word", start=0, end=5, value="Hello")]
+
+
+def test_throttling_is_retried_with_backoff(polly):
+    # Given Polly throttles twice, then answers
+    client, stubber = polly
+    stubber.add_client_error("synthesize_speech", "ThrottlingException", http_status_code=400)
+    stubber.add_client_error("synthesize_speech", "ServiceFailureException", http_status_code=500)
+    _expect_pair(stubber, "<speak>Hi</speak>", b"\x00\x00", [])
+    sleeps: list[float] = []
+    engine = PollyEngine(client, sleep=sleeps.append, jitter=lambda: 1.0)
+    # When synthesized
+    speech = engine.synthesize(SpeechRequest(text="Hi"))
+    # Then it waited 0.2 s, then 0.4 s, and succeeded
+    assert sleeps == [0.2, 0.4]
+    assert speech.pcm == b"\x00\x00"
+
+
+def test_persistent_throttling_raises_speech_throttled(polly):
+    client, stubber = polly
+    for _ in range(3):
+        stubber.add_client_error(
+            "synthesize_speech", "TooManyRequestsException", http_status_code=400
+        )
+    sleeps: list[float] = []
+    engine = PollyEngine(client, attempts=3, sleep=sleeps.append, jitter=lambda: 0.0)
+    with pytest.raises(SpeechThrottled, match="after 3 attempts"):
+        engine.synthesize(SpeechRequest(text="Hi"))
+    assert sleeps == [0.1, 0.2]
+
+
+def test_other_refusals_are_speech_failed_without_retry(polly):
+    client, stubber = polly
+    stubber.add_client_error(
+        "synthesize_speech", "InvalidSsmlException", "Invalid SSML request", http_status_code=400
+    )
+    sleeps: list[float] = []
+    with pytest.raises(SpeechFailed, match="InvalidSsmlException: Invalid SSML request"):
+        PollyEngine(client, sleep=sleeps.append).synthesize(SpeechRequest(text="Hi"))
+    assert sleeps == []
+
+
+def test_registry_and_names():
+    client = boto3.client(
+        "polly", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    engine = engine_for("polly", polly=client, engine="standard")
+    assert (engine.name, engine.max_chars) == ("polly/standard@16000", 3000)
+    with pytest.raises(ValueError, match="needs a Polly client"):
+        engine_for("polly")
