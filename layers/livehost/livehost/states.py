@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from livehost.models import InsertMode
+
 
 class TaskInput(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
@@ -24,3 +26,14 @@ class Failure(TaskInput):
 
 class TeardownInput(RunRef):
     failure: Failure | None = None
+
+
+class QuestionInput(RunRef):
+    """AnswerQuestion's input: a viewer's question to a live room's run. ``mode`` None means
+    the room's ``settings.insertMode``."""
+
+    question_id: str = Field(alias="questionId", pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    viewer_id: str = Field(alias="viewerId", min_length=1, max_length=128)
+    text: str = Field(max_length=20_000)
+    mode: InsertMode | None = None
+    asked_at: float = Field(alias="askedAt", description="unix time, seconds")

@@ -1,0 +1,17 @@
+"""RecordQuestion: the question and its outcome (answer, rejection or failure) in the
+room's timeline."""
+
+from aws_lambda_powertools import Logger
+from livehost import aws
+from livehost.qa import RecordInput, record_question
+from livehost.settings import FunctionSettings
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    record = RecordInput.model_validate(event)
+    store = RoomStore(aws.table(FunctionSettings().table_name))
+    return {"recorded": record_question(store, record)}

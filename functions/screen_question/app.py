@@ -1,0 +1,22 @@
+"""ScreenQuestion: a viewer's question against the room's policy and recent questions."""
+
+from aws_lambda_powertools import Logger
+from livehost import aws
+from livehost.qa import screen_question
+from livehost.settings import FunctionSettings
+from livehost.states import QuestionInput
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    question = QuestionInput.model_validate(event)
+    store = RoomStore(aws.table(FunctionSettings().table_name))
+    screening = screen_question(store, question)
+    logger.info(
+        "screened",
+        extra={"questionId": question.question_id, "reason": screening.reason},
+    )
+    return screening.wire()
