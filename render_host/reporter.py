@@ -27,7 +27,12 @@ class EventReporter:
 
     def stamp(self) -> dict[str, Any]:
         """The fields every event carries."""
-        return {"event_id": uuid.uuid4().hex, "room_id": self.room_id, "at": time.time()}
+        return {
+            "event_id": uuid.uuid4().hex,
+            "room_id": self.room_id,
+            "run": self.run,
+            "at": time.time(),
+        }
 
     def report(self, event: Event) -> None:
         self._queue.put(event)
@@ -42,10 +47,7 @@ class EventReporter:
                 self.sqs.send_message(
                     QueueUrl=self.queue_url,
                     MessageBody=event_body(event),
-                    MessageAttributes={
-                        "run": {"DataType": "Number", "StringValue": str(self.run)},
-                        "type": {"DataType": "String", "StringValue": event.type},
-                    },
+                    MessageAttributes={"type": {"DataType": "String", "StringValue": event.type}},
                 )
                 self.sent.append(event)
             except Exception:  # an event lost must not stop the show

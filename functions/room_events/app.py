@@ -24,8 +24,7 @@ def lambda_handler(event: dict, context: object) -> dict:
 
     def record(message: SQSRecord) -> None:
         agent_event = parse_event(message.body)
-        run = int(message.message_attributes["run"].string_value or 0)
-        record_event(store, run, agent_event)
+        record_event(store, agent_event.run, agent_event)
 
     return process_partial_response(
         event=event, record_handler=record, processor=processor, context=context

@@ -56,12 +56,17 @@ class Played:
 
 
 def to_protocol_event(
-    event: PlayoutEvent, *, event_id: str, room_id: str, at: float
+    event: PlayoutEvent, *, event_id: str, room_id: str, run: int, at: float
 ) -> protocol.EventBase:
     """The protocol event for ``event``, stamped by the caller (validated by pydantic)."""
     model = _EVENT_MODELS[event.type]
     return model(
-        event_id=event_id, room_id=room_id, at=at, stream_ms=event.stream_ms, **event.fields
+        event_id=event_id,
+        room_id=room_id,
+        run=run,
+        at=at,
+        stream_ms=event.stream_ms,
+        **event.fields,
     )
 
 

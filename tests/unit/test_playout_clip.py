@@ -222,13 +222,14 @@ def test_playout_event_becomes_a_protocol_event_stamped_by_the_caller():
     )
 
     # When the agent stamps it
-    wire = to_protocol_event(event, event_id="e-1", room_id="room-1", at=1700000000.5).wire()
+    wire = to_protocol_event(event, event_id="e-1", room_id="room-1", run=1, at=1700000000.5).wire()
 
     # Then it is the protocol event on the wire
     assert wire == {
         "type": "SegmentInterrupted",
         "eventId": "e-1",
         "roomId": "room-1",
+        "run": 1,
         "at": 1700000000.5,
         "streamMs": 1166,
         "segmentId": "seg-0",

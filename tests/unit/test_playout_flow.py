@@ -316,7 +316,7 @@ def test_every_event_converts_to_a_protocol_event():
 
     # When each is stamped by the agent
     wire = [
-        to_protocol_event(e, event_id=f"e-{i}", room_id="room-1", at=1.0).wire()
+        to_protocol_event(e, event_id=f"e-{i}", room_id="room-1", run=1, at=1.0).wire()
         for i, e in enumerate(e for t in ticks for e in t.events)
     ]
 

@@ -149,6 +149,7 @@ class SegmentPlayed(Model):
 class EventBase(Model):
     event_id: str
     room_id: str
+    run: int = Field(ge=1, description="the room's run the event belongs to")
     at: float = Field(description="unix time, seconds")
     stream_ms: int | None = Field(default=None, description="position on the stream clock")
 
