@@ -164,6 +164,9 @@ class Agent:
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
+                if command.speech is None:  # the closing Insert: the answer has no more
+                    self.playout.close_answer(command.insert_id)
+                    return
                 clip = self.assets.clip(command.speech, command.cue.text)
                 self.playout.insert(command, clip)
             case StartStream():

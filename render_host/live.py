@@ -38,6 +38,10 @@ class LivePlayout:
         with self._lock:
             return self._playout.insert(command, clip)
 
+    def close_answer(self, insert_id: str) -> None:
+        with self._lock:
+            self._playout.close_answer(insert_id)
+
     def pause(self) -> bool:
         with self._lock:
             return self._playout.pause()
