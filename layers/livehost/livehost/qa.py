@@ -203,7 +203,11 @@ def record_question(
                     by="presenter",
                     text=answered.answer,
                     ref=record.question_id,
-                    detail={"sentences": len(answered.sentences), "failure": problem},
+                    detail={
+                        "sentences": len(answered.sentences),
+                        "firstSentAt": answered.first_sent_at,
+                        "failure": problem,
+                    },
                 )
             )
         elif problem is not None:

@@ -1,0 +1,230 @@
+"""Live Q&A latency: from a question being accepted (the AnswerQuestion execution starting)
+to the first answer audio on the stream (the agent's InsertStarted, stamped with wall time).
+
+Brings up the local cloud, makes a room live with a long looping script, asks questions in
+mode NOW one after another (each once the previous answer has played) and prints p50/p95:
+
+(a) local stand-ins as they are (espeak, the local answerer);
+(b) with injected production-like latency: 400 ms to the model's first sentence and 200 ms
+    per synthesis, set through the functions' configuration:
+      ANSWER_FIRST_SENTENCE_DELAY_S=0.4  (LocalAnswerer.first_sentence_delay_s)
+      SPEECH_DELAY_S=0.2                 (every synthesis takes at least this long)
+    and a cold speech cache for the answer's first sentence (its asset is deleted before
+    each question, so every answer pays the synthesis).
+
+The presenter's read-out of the question is switched off (template parameter
+AnswerReadsQuestion=false): the figure is the time to the *answer*. Where the time goes is
+split by the Lambda invocation times the in-process emulator records:
+start -> ScreenQuestion -> Answer -> first Insert sent (Answered.firstSentAt) -> on air.
+
+    .venv/bin/python bench/qa_latency.py [--questions 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import statistics
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from livehost.answer.local import LEAD_IN
+from livehost.models import (
+    KnowledgeEntry,
+    LoopMode,
+    Room,
+    RoomSettings,
+    Script,
+    Segment,
+    StopMode,
+)
+from livehost.speech.library import speech_key
+from livehost.speech.model import SpeechRequest, Voice
+from livehost.store import RoomStore
+
+from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
+
+ROOM = "bench-qa"
+SCRIPT = Script(
+    segments=[
+        Segment(
+            segment_id=f"s{i}",
+            text="We are live with the travel bottle that keeps drinks hot all day long. "
+            "It is made of double walled steel and the lid never leaks a single drop. "
+            "It fits every cup holder and the side pocket of almost any backpack.",
+            pause_after_ms=200,
+            rate=100 + i,  # a distinct asset per segment
+        )
+        for i in range(2)
+    ],
+    loop=LoopMode(mode="forever"),
+)
+KNOWLEDGE = [
+    KnowledgeEntry(
+        entry_id="warranty", title="Warranty", text="Every bottle has a five year warranty."
+    ),
+    KnowledgeEntry(
+        entry_id="dishwasher", title="Dishwasher", text="The bottle is dishwasher safe."
+    ),
+    KnowledgeEntry(
+        entry_id="shipping", title="Shipping", text="Shipping is free in the United States."
+    ),
+    KnowledgeEntry(
+        entry_id="colors", title="Colors", text="It comes in black, white and ocean blue."
+    ),
+]
+QUESTIONS = [
+    "Is there a warranty?",
+    "Can it go in the dishwasher?",
+    "How much is shipping?",
+    "Which colors are there?",
+]
+STAGES = ("screen", "answer", "first_sent", "on_air")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def wait(read: Any, timeout_s: float = 60, step_s: float = 0.02) -> Any:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        value = read()
+        if value:
+            return value
+        time.sleep(step_s)
+    raise TimeoutError("waited too long")
+
+
+def run_phase(
+    label: str, questions: int, env: dict[str, str], root: Path
+) -> dict[str, list[float]]:
+    os.environ.update(env)  # the functions read these (see the module docstring)
+    config = LocalCloudConfig(workdir=Path(tempfile.mkdtemp(prefix="qa-bench-")), root=root)
+    config.parameters["AnswerReadsQuestion"] = "false"
+    with LocalCloud(config) as cloud:
+        store, sfn = RoomStore(cloud.table()), cloud.client("stepfunctions")
+        settings = RoomSettings(heartbeat_s=10, host_ready_timeout_s=30)
+        store.create_room(Room(room_id=ROOM, name="Bench", settings=settings))
+        store.put_script(ROOM, SCRIPT)
+        for entry in KNOWLEDGE:
+            store.put_entry(ROOM, entry)
+        sfn.start_execution(
+            stateMachineArn=cloud.outputs["RoomLifecycleArn"],
+            name=f"{ROOM}-1",
+            input=json.dumps({"roomId": ROOM}),
+        )
+        room = wait(lambda: (r := store.get_room(ROOM)).phase.value == "LIVE" and r)
+        wait(lambda: any(e.kind == "segment_started" for e in store.timeline(ROOM, room.run)))
+        lead_in = speech_key("espeak", SpeechRequest(text=LEAD_IN, voice=Voice(voice=SCRIPT.voice)))
+        times: dict[str, list[float]] = {
+            stage: [] for stage in (*STAGES, "agent_cut", "agent_no_cut")
+        }
+        for n in range(questions):
+            if env:  # a cold cache for the first sentence: it must be synthesized
+                cloud.table().delete_item(Key={"pk": f"SPEECH#{lead_in}", "sk": "ASSET"})
+            time.sleep(0.7)  # land somewhere inside a sentence, not always at the same point
+            question_id = f"q{n}-{uuid.uuid4().hex[:6]}"
+            invoked_before = len(cloud.registry.invocations)
+            started = time.time()
+            sfn.start_execution(
+                stateMachineArn=cloud.outputs["AnswerQuestionArn"],
+                name=question_id,
+                input=json.dumps(
+                    {
+                        "roomId": ROOM,
+                        "run": room.run,
+                        "questionId": question_id,
+                        "viewerId": f"viewer-{n}",
+                        "text": QUESTIONS[n % len(QUESTIONS)] + f" ({n})",
+                        "mode": "NOW",
+                        "askedAt": started,
+                    }
+                ),
+            )
+
+            first, done = wait(lambda q=question_id: answered(store, room.run, q))
+            cut = [
+                e
+                for e in store.timeline(ROOM, room.run)
+                if started <= e.at <= first.at and (e.detail or {}).get("interrupted")
+            ]
+            calls = cloud.registry.invocations[invoked_before:]
+            screen_at = next(at for name, at in calls if "ScreenQuestion" in name)
+            answer_at = next(at for name, at in calls if "-AnswerFunction-" in name)
+            first_sent = float((done.detail or {})["firstSentAt"])
+            times["screen"].append(screen_at - started)
+            times["answer"].append(answer_at - started)
+            times["first_sent"].append(first_sent - started)
+            times["on_air"].append(first.at - started)
+            agent = first.at - first_sent
+            times["agent_cut" if cut else "agent_no_cut"].append(agent)
+        store.request_stop(ROOM, StopMode.GRACEFUL)
+        wait(lambda: store.get_room(ROOM).phase.value in ("ENDED", "FAILED"), timeout_s=30)
+    for key in env:
+        os.environ.pop(key, None)
+    report(label, times)
+    return times
+
+
+def answered(store: RoomStore, run: int, question_id: str) -> Any:
+    """(first InsertStarted, answer record) once the whole answer has played, else None."""
+    entries = store.timeline(ROOM, run)
+    first = [e for e in entries if e.kind == "insert_started" and e.ref == question_id]
+    done = [e for e in entries if e.kind == "answer_finished" and e.ref == question_id]
+    ended = [e for e in entries if e.kind == "insert_finished" and e.ref == question_id]
+    expected = (done[0].detail or {}).get("sentences") if done else None
+    return first and done and len(ended) == expected and (first[0], done[0])
+
+
+def report(label: str, times: dict[str, list[float]]) -> None:
+    print(f"\n{label}: {len(times['on_air'])} questions, seconds after the execution started")
+    print(f"  {'stage':<42}{'p50':>8}{'p95':>8}{'max':>8}")
+    names = {
+        "screen": "ScreenQuestion invoked",
+        "answer": "Answer invoked",
+        "first_sent": "first Insert sent (SQS)",
+        "on_air": "first answer audio on air (InsertStarted)",
+    }
+    for stage in STAGES:
+        values = times[stage]
+        print(
+            f"  {names[stage]:<42}{percentile(values, 50):8.3f}{percentile(values, 95):8.3f}"
+            f"{max(values):8.3f}"
+        )
+    gaps = [air - sent for air, sent in zip(times["on_air"], times["first_sent"], strict=True)]
+    print(
+        f"  {'of which agent (sent -> on air)':<42}{statistics.median(gaps):8.3f}"
+        f"{percentile(gaps, 95):8.3f}{max(gaps):8.3f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--questions", type=int, default=24)
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to deploy")
+    parser.add_argument("--only", choices=["a", "b"], default=None)
+    args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    if args.only in (None, "a"):
+        run_phase("(a) local stand-ins (target p95 <= 0.25 s)", args.questions, {}, args.root)
+    if args.only in (None, "b"):
+        injected = {"ANSWER_FIRST_SENTENCE_DELAY_S": "0.4", "SPEECH_DELAY_S": "0.2"}
+        run_phase(
+            "(b) injected: 400 ms to first sentence, 200 ms TTS, cold cache "
+            "(targets p50 <= 1.0 s, p95 <= 1.3 s)",
+            args.questions,
+            injected,
+            args.root,
+        )
+
+
+if __name__ == "__main__":
+    main()
