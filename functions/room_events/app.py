@@ -22,10 +22,10 @@ processor = BatchProcessor(event_type=EventType.SQS)
 def lambda_handler(event: dict, context: object) -> dict:
     store = RoomStore(aws.table(FunctionSettings().table_name))
 
-    def record(message: SQSRecord) -> None:
-        agent_event = parse_event(message.body)
+    def handle(record: SQSRecord) -> None:  # Powertools passes it as ``record=``
+        agent_event = parse_event(record.body)
         record_event(store, agent_event.run, agent_event)
 
     return process_partial_response(
-        event=event, record_handler=record, processor=processor, context=context
+        event=event, record_handler=handle, processor=processor, context=context
     )
