@@ -18,8 +18,10 @@ from typing import Any
 import boto3
 
 from local import moto_gaps
+from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.supervisor import InstanceSupervisor
+from local.unsupported import handle_unsupported
 
 log = logging.getLogger("livehost.local")
 
@@ -79,6 +81,8 @@ class LocalCloud:
         self.hooks: moto_gaps.InstanceHooks | None = None
         self.ingest: Any = None
         self.outputs: dict[str, str] = {}
+        self.api: Any = None
+        self.notes: list[str] = []  # what the deployment created or substituted by hand
         self._server: Any = None
 
     # ---- lifecycle ------------------------------------------------------------------------
@@ -115,6 +119,7 @@ class LocalCloud:
         self._configure_emulator()
         try:
             self.outputs = self.deploy()
+            self.api = LocalApi.for_cloud(self).start()
         except Exception:
             self.stop()
             raise
@@ -122,6 +127,9 @@ class LocalCloud:
         return self
 
     def stop(self) -> None:
+        if self.api:
+            self.api.stop()
+            self.api = None
         if self.supervisor:
             self.supervisor.stop_all()
         if self.ingest:
@@ -182,6 +190,13 @@ class LocalCloud:
         s3 = self.client("s3")
         template = package(self.config.root, s3, self.registry)
         cfn = to_cloudformation(template, self.config.parameters)
+        self.notes = handle_unsupported(
+            cfn,
+            self.config.parameters,
+            stack_name=self.config.stack_name,
+            cognito_idp=self.client("cognito-idp"),
+            apigateway=self.client("apigateway"),
+        )
         return deploy_stack(
             self.client("cloudformation"),
             self.config.stack_name,
@@ -214,5 +229,6 @@ class LocalCloud:
             "pid": os.getpid(),
             "outputs": self.outputs,
             "ingest": self.ingest_urls(),
+            "api": {"url": self.api.url, "apiKey": self.api.api_key} if self.api else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))

@@ -4,6 +4,7 @@ There is no second list of resources anywhere."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import time
@@ -15,7 +16,6 @@ from samtranslator.translator.transform import transform
 from samtranslator.yaml_helper import yaml_parse
 
 from local.moto_gaps import HandlerRegistry, resolve_definition_substitutions
-from local.unsupported import handle_unsupported
 
 CODE_BUCKET = "livehost-local-code"
 
@@ -43,10 +43,8 @@ def package(root: Path, s3: Any, registry: HandlerRegistry) -> dict[str, Any]:
     """Read template.yaml, upload each function's and layer's code to the emulator's S3,
     and inline each state machine's definition file."""
     template = yaml_parse((root / "template.yaml").read_text())
-    try:
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(Bucket=CODE_BUCKET)
-    except s3.exceptions.BucketAlreadyOwnedByYou:
-        pass
     for name, resource in template["Resources"].items():
         props = resource.get("Properties", {})
         kind = resource["Type"]
@@ -91,7 +89,6 @@ def to_cloudformation(template: dict[str, Any], parameters: dict[str, str]) -> d
             if all(isinstance(p, str) for p in parts):
                 props["DefinitionString"] = separator.join(parts)
     resolve_definition_substitutions(cfn["Resources"])
-    handle_unsupported(cfn, parameters)
     return cfn
 
 

@@ -22,6 +22,7 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
 import importlib.util
 import json
@@ -160,10 +161,8 @@ class _Tee:
             return len(text)
 
     def flush(self) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             self.stream.flush()
-        except ValueError:
-            pass
 
 
 def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str]) -> None:
@@ -171,7 +170,7 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
     from moto.awslambda.models import LambdaFunction
 
     if not isinstance(os.environ, InvocationEnviron):
-        os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]
+        os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
 
     def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> bytes:
         code_dir = registry.code_dirs.get(self.code.get("S3Key", ""))
@@ -383,9 +382,9 @@ def resolve_definition_substitutions(resources: dict[str, Any]) -> None:
 
 def install_state_machines_in_interpreter() -> None:
     """CloudFormation's state machines go to the backend the interpreter runs."""
-    from moto.stepfunctions.utils import cfn_to_api_tags
     from moto.stepfunctions.models import StateMachine
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+    from moto.stepfunctions.utils import cfn_to_api_tags
 
     def create(
         cls: Any,
