@@ -11,7 +11,6 @@ import time
 
 from livehost.models import Product
 from livehost.speech.model import VISEMES
-
 from render_host.frame import RESOLUTIONS, FrameState
 from render_host.media.avatar import AvatarRenderer
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import av
+
 from livehost.models import Product
 
 FPS = 30

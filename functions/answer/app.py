@@ -2,6 +2,7 @@
 sentence as the answerer writes it (see livehost.qa.answer_question)."""
 
 from aws_lambda_powertools import Logger
+
 from livehost import aws
 from livehost.answer import Answerer, KnowledgeIndex, answerer_for
 from livehost.latency import with_latency

@@ -4,6 +4,7 @@
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
+
 from livehost.api.routes import include_routes
 
 logger = Logger()

@@ -2,6 +2,7 @@
 room's timeline."""
 
 from aws_lambda_powertools import Logger
+
 from livehost import aws
 from livehost.qa import RecordInput, record_question
 from livehost.settings import FunctionSettings

@@ -1,6 +1,7 @@
 """ScreenQuestion: a viewer's question against the room's policy and recent questions."""
 
 from aws_lambda_powertools import Logger
+
 from livehost import aws
 from livehost.qa import screen_question
 from livehost.settings import FunctionSettings

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import av
 import numpy as np
-from livehost.speech.model import SpeechMark
-from livehost.speech.visemes import openness
 from numpy.typing import NDArray
 from pydantic import BaseModel
 
+from livehost.speech.model import SpeechMark
+from livehost.speech.visemes import openness
 from render_host.frame import FPS
 
 DARK_LUMA = 90  # limited-range luma: inner mouth and tongue are below it, lips and skin above

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import numpy as np
-from livehost.models import Model, StreamHealth
 
+from livehost.models import Model, StreamHealth
 from render_host.frame import FPS, FrameState, Renderer
 from render_host.media.encoder import Encoder
 from render_host.media.publisher import Publisher

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from livehost.speech.model import Speech, SpeechMark
 
+from livehost.speech.model import Speech, SpeechMark
 from render_host.frame import AUDIO_RATE
 from render_host.playout.resample import to_stream_audio
 

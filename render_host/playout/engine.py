@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from livehost.models import InsertMode, Product, Stage, StopMode
 from livehost.protocol import Insert, PlaySegment
-
 from render_host.frame import FPS, SAMPLES_PER_FRAME, FrameState
 from render_host.playout.clip import SAMPLES_PER_MS, Clip
 from render_host.playout.entry import Entry, EntryKind

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from livehost.protocol import Cue, Insert, PlaySegment
-
 from render_host.playout.clip import SAMPLES_PER_MS, Clip
 
 EntryKind = Literal["segment", "insert"]

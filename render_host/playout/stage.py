@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from livehost.models import Stage
 from livehost.protocol import Cue
-
 from render_host.frame import FrameState
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from livehost.models import Room, RoomSettings, Script, Segment
 from livehost.store import RoomStore
-
 from local.cloud import LocalCloud
 
 

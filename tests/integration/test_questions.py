@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import pytest
+
 from livehost.models import (
     KnowledgeEntry,
     LoopMode,
@@ -31,7 +32,6 @@ from livehost.show import speech_request
 from livehost.speech.library import parse_marks, speech_key
 from livehost.speech.model import Speech, SpeechRequest, Voice
 from livehost.store import RoomStore
-
 from local.cloud import LocalCloud
 from render_host.playout import Clip
 

@@ -7,10 +7,11 @@ import json
 import time
 
 import pytest
+from roomdriver import Rooms, short_script
+
 from livehost.commands import send_command
 from livehost.models import StopMode
 from livehost.protocol import StopStream
-from roomdriver import Rooms, short_script
 
 pytestmark = pytest.mark.integration
 

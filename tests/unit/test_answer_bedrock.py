@@ -14,6 +14,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
+
 from livehost.answer import NO_ANSWER, BedrockAnswerer, KnowledgeIndex, sentences_from_events
 from livehost.errors import AnswerFailed
 from livehost.models import KnowledgeEntry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+
 from livehost.answer import (
     NO_ANSWER,
     BedrockAnswerer,

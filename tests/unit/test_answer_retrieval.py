@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from livehost.answer import KnowledgeIndex
 from livehost.answer.text import terms
 from livehost.models import KnowledgeEntry

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from livehost.answer import SentenceStream, sentences_of
 
 ANSWER = (

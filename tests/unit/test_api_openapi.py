@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from livehost.api.openapi import openapi_document, openapi_text
 from samtranslator.yaml_helper import yaml_parse
 
+from livehost.api.openapi import openapi_document, openapi_text
 from local.api_gateway import routes_from_template
 
 ROOT = Path(__file__).resolve().parents[2]

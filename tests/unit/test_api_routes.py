@@ -12,12 +12,12 @@ from typing import Any
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from livehost import aws
 from livehost.models import Phase, Room, Script, Segment
 from livehost.protocol import parse_command
 from livehost.store import RoomStore
-from moto import mock_aws
-
 from local.api_gateway import GatewayRoute, proxy_event
 from local.moto_gaps import LambdaContext
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from livehost.models import Product
 from livehost.speech.model import VISEMES
 from livehost.speech.visemes import OPENNESS
-
 from render_host.frame import RESOLUTIONS, FrameState
 from render_host.media.avatar import MOUTH_OPENNESS, AvatarRenderer
 from render_host.media.avatar.motion import blink_start

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from livehost.errors import AnswerFailed
 from livehost.inserts import speak
 from livehost.models import InsertMode
@@ -15,7 +17,6 @@ from livehost.protocol import Insert, parse_command
 from livehost.speech.espeak import EspeakEngine
 from livehost.speech.library import SpeechLibrary
 from livehost.speech.model import Voice
-from moto import mock_aws
 
 
 @pytest.fixture

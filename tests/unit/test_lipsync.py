@@ -10,8 +10,8 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from livehost.speech.model import VISEMES, SpeechMark
 
+from livehost.speech.model import VISEMES, SpeechMark
 from render_host.checks.lipsync import (
     check_lipsync,
     correlate,

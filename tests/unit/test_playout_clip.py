@@ -5,10 +5,10 @@ Also the synthetic speech the other playout tests use (imported from here by nam
 from __future__ import annotations
 
 import numpy as np
+
 from livehost.models import InsertMode, Product
 from livehost.protocol import Cue, Insert, PlaySegment, SpeechRef
 from livehost.speech.model import Speech, SpeechMark
-
 from render_host.playout import Clip, Played, PlayoutEvent, segment_played, to_protocol_event
 
 HELLO = "Hello there. How are you today?"

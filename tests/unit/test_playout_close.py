@@ -8,10 +8,10 @@ sentence (sample 43200). The default idle hold is 90 frames."""
 from __future__ import annotations
 
 import numpy as np
-from livehost.models import InsertMode
 from test_playout_clip import hello_clip, insert, segment, sure_clip
 from test_playout_cuts import completions, events, run
 
+from livehost.models import InsertMode
 from render_host.playout import Playout, PlayoutConfig
 
 SPF = 1600

@@ -7,9 +7,9 @@ The hello clip is 60 frames (96000 samples); its words start at samples 2400, 19
 from __future__ import annotations
 
 import numpy as np
-from livehost.models import InsertMode
 from test_playout_clip import hello_clip, insert, segment, sure_clip
 
+from livehost.models import InsertMode
 from render_host.playout import Playout, Tick
 
 SPF = 1600

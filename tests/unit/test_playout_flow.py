@@ -4,11 +4,11 @@ lip-sync lead, subtitles, stage and cues, and conversion of every event to the p
 from __future__ import annotations
 
 import numpy as np
-from livehost.models import InsertMode, Stage, StopMode
-from livehost.protocol import Cue
 from test_playout_clip import HELLO, MUG, hello_clip, insert, segment, sure_clip
 from test_playout_cuts import audio, completions, events, run, silence
 
+from livehost.models import InsertMode, Stage, StopMode
+from livehost.protocol import Cue
 from render_host.playout import Played, Playout, PlayoutConfig, to_protocol_event
 
 SPF = 1600

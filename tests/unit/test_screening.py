@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
+
 from livehost.screening import (
     Question,
     RecentQuestion,
@@ -11,7 +13,6 @@ from livehost.screening import (
     clean_question,
     screen,
 )
-from pydantic import ValidationError
 
 NOW = 1_800_000_000.0
 POLICY = ScreeningPolicy(blocklist=["scam", "free money"])

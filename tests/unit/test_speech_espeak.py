@@ -4,6 +4,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+
 from livehost.errors import SpeechFailed
 from livehost.speech.engines import engine_for
 from livehost.speech.espeak import EspeakEngine, espeak_settings

@@ -2,13 +2,14 @@
 
 import boto3
 import pytest
+from moto import mock_aws
+
 from livehost.errors import InvalidScript
 from livehost.speech.engines import synthesize_long
 from livehost.speech.espeak import EspeakEngine
 from livehost.speech.library import DAY_SECONDS, SpeechLibrary, speech_key
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.speech.split import split_sentences
-from moto import mock_aws
 
 BUCKET = "livehost-speech"
 TABLE = "livehost"

@@ -7,6 +7,7 @@ import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
+
 from livehost.errors import SpeechFailed, SpeechThrottled
 from livehost.speech.engines import engine_for
 from livehost.speech.model import SpeechMark, SpeechRequest, Voice

@@ -1,6 +1,7 @@
 """Splitting long text into engine-sized chunks and joining their speech back."""
 
 import pytest
+
 from livehost.speech.model import Speech, SpeechMark
 from livehost.speech.split import (
     join_speech,

@@ -1,6 +1,7 @@
 """SSML: building from plain text, operator SSML validation, plain text for subtitles."""
 
 import pytest
+
 from livehost.errors import InvalidScript
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.speech.ssml import build_ssml, plain_text, render_ssml, validate_ssml

@@ -2,6 +2,7 @@
 """The espeak IPA -> Polly viseme table and the mouth-openness table."""
 
 import pytest
+
 from livehost.speech.model import VISEMES
 from livehost.speech.visemes import OPENNESS, openness, viseme_for
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import boto3
@@ -16,7 +16,7 @@ _CONFIG = Config(
 )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _session() -> boto3.session.Session:
     return boto3.session.Session()
 
@@ -27,7 +27,7 @@ def client(service: str) -> Any:
         return _client(service)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client(service: str) -> Any:
     return _session().client(service, config=_CONFIG)  # type: ignore[call-overload]
 
@@ -38,6 +38,6 @@ def table(name: str) -> Any:
         return _table(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(name: str) -> Any:
     return _session().resource("dynamodb", config=_CONFIG).Table(name)  # type: ignore[call-overload]

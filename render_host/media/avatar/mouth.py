@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from livehost.speech.visemes import OPENNESS, openness
 from PIL import Image
 
+from livehost.speech.visemes import OPENNESS, openness
 from render_host.media.avatar.look import MOUTH_BOX, MOUTH_HALF_WIDTH, MOUTH_MAX_GAP, MOUTH_Y, Look
 from render_host.media.avatar.paint import Canvas, Point, bezier
 

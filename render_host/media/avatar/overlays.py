@@ -7,9 +7,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-from livehost.models import Product
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from livehost.models import Product
 from render_host.media.avatar.yuv import Sprite
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

@@ -1,0 +1,179 @@
+"""The ``livehost`` command.
+
+livehost local up [--port N]      the local cloud in the background; prints its endpoints
+livehost local status             is it up, and where
+livehost local down               stop it; leaves no process or port behind
+livehost local demo --out DIR     a whole room, locally: video, transcript, graphs, figures
+livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS account)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WORKDIR = Path(".livehost/local")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="livehost", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    local = commands.add_parser("local", help="the local cloud").add_subparsers(
+        dest="action", required=True
+    )
+    up = local.add_parser("up", help="start the local cloud in the background")
+    up.add_argument("--port", type=int, default=4566, help="the AWS emulator's port (0: any free)")
+    local.add_parser("status", help="is the local cloud up")
+    local.add_parser("down", help="stop the local cloud")
+    demo = local.add_parser("demo", help="run a whole room locally")
+    demo.add_argument("--out", type=Path, default=Path("out/demo"))
+    demo.add_argument("--short", action="store_true", help="a shorter show (for tests)")
+    graph = commands.add_parser("graph", help="an execution as an HTML graph")
+    graph.add_argument("execution_arn")
+    graph.add_argument("-o", "--output", type=Path, required=True)
+    graph.add_argument("--no-children", action="store_true")
+    args = parser.parse_args(argv)
+
+    if args.command == "graph":
+        from local.graph import main as graph_main
+
+        return graph_main(
+            [
+                args.execution_arn,
+                "-o",
+                str(args.output),
+                *(["--no-children"] if args.no_children else []),
+            ]
+        )
+    if args.action == "demo":
+        from local.demo import run_demo
+
+        return run_demo(args.out, short=args.short)
+    return {"up": lambda: local_up(args.port), "status": local_status, "down": local_down}[
+        args.action
+    ]()
+
+
+def _state() -> dict | None:
+    path = WORKDIR / "cloud.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def local_up(port: int) -> int:
+    state = _state()
+    if state and _alive(state["pid"]):
+        print(f"the local cloud is already up at {state['endpoint']}")
+        return _print_endpoints(state)
+    from local.cloud import PortBusy, ensure_free
+
+    if port:
+        try:
+            ensure_free(port, "AWS emulator")
+        except PortBusy as exc:
+            print(f"livehost: {exc}", file=sys.stderr)
+            return 1
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    (WORKDIR / "cloud.json").unlink(missing_ok=True)
+    with open(WORKDIR / "service.err", "wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local.service", "--workdir", str(WORKDIR), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+        )
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        if (state := _state()) is not None:
+            return _print_endpoints(state)
+        if process.poll() is not None:
+            error = WORKDIR / "error.txt"
+            reason = (
+                error.read_text().split("\n\n")[0]
+                if error.exists()
+                else (WORKDIR / "service.err").read_text()
+            )
+            print(f"livehost: the local cloud did not start: {reason}", file=sys.stderr)
+            return 1
+        time.sleep(0.3)
+    process.terminate()
+    print(
+        "livehost: the local cloud took more than 90 s to start; see .livehost/local/cloud.log",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def _print_endpoints(state: dict) -> int:
+    outputs = state["outputs"]
+    print(f"AWS emulator   {state['endpoint']}  (template.yaml deployed as stack 'livehost')")
+    if state.get("ingest"):
+        print(
+            f"RTMP ingest    {state['ingest']['rtmps']} (RTMPS)  {state['ingest']['rtmp']} (RTMP)"
+        )
+        print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
+    if state.get("api"):
+        print(f"REST API       {state['api']['url']}  (viewer x-api-key: {state['api']['apiKey']})")
+    print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
+    print("\nPoint the AWS CLI or boto3 at it:")
+    print(
+        f"  export AWS_ENDPOINT_URL={state['endpoint']} AWS_DEFAULT_REGION=us-east-1 "
+        "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing"
+    )
+    print(
+        "  aws stepfunctions start-execution --state-machine-arn "
+        f"{outputs['RoomLifecycleArn']} --name demo-showcase-1 --input file://events/start-room.json"
+    )
+    return 0
+
+
+def local_status() -> int:
+    state = _state()
+    if not state or not _alive(state["pid"]):
+        print("the local cloud is down")
+        return 3
+    print(f"the local cloud is up (pid {state['pid']})")
+    return _print_endpoints(state)
+
+
+def local_down() -> int:
+    state = _state()
+    if not state or not _alive(state["pid"]):
+        print("the local cloud is down")
+        (WORKDIR / "cloud.json").unlink(missing_ok=True)
+        return 0
+    os.kill(state["pid"], signal.SIGTERM)
+    deadline = time.time() + 30
+    while _alive(state["pid"]) and time.time() < deadline:
+        time.sleep(0.2)
+    if _alive(state["pid"]):
+        os.killpg(state["pid"], signal.SIGKILL)
+    from local.cloud import PortBusy, ensure_free
+
+    try:
+        ensure_free(state["port"], "AWS emulator")
+    except PortBusy as exc:
+        print(f"livehost: stopped, but {exc}", file=sys.stderr)
+        return 1
+    (WORKDIR / "cloud.json").unlink(missing_ok=True)
+    print("the local cloud is down; nothing left running")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
