@@ -305,6 +305,7 @@ class InstanceHooks:
 
 
 def install_instance_hooks(hooks: InstanceHooks) -> None:
+    from moto.core.types import Base64EncodedString
     from moto.ec2.exceptions import EC2ClientError
     from moto.ec2.models.instances import InstanceBackend
 
@@ -329,8 +330,8 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
             )
             if data is None:
                 text = ""
-            elif hasattr(data, "decode") and not isinstance(data, bytes):
-                text = data.decode()  # moto's Base64EncodedString
+            elif isinstance(data, Base64EncodedString):
+                text = data.decode()
             else:
                 text = base64.b64decode(data).decode()
             hooks.on_run(instance.id, instance.instance_type, text)

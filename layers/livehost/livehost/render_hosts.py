@@ -34,7 +34,8 @@ def launch_render_host(
     Returns (instance id, instance type); raises NoCapacity when every choice is refused."""
     refusals: list[str] = []
     for instance_type in instance_types:
-        for subnet in subnet_ids or [None]:
+        choices: list[str | None] = [*subnet_ids] or [None]
+        for subnet in choices:
             params: dict[str, Any] = {
                 "LaunchTemplate": {"LaunchTemplateId": launch_template_id},
                 "InstanceType": instance_type,
