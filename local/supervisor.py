@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ class RenderHostProcess:
     room_id: str
     process: subprocess.Popen[bytes]
     log_path: Path
+    started_at: float = field(default_factory=time.monotonic)
+    wall_s: float | None = None  # set when it has ended
+    cpu_s: float | None = None  # user + system CPU seconds, the encoder's ffmpeg included
 
 
 @dataclass
@@ -38,6 +42,7 @@ class InstanceSupervisor:
     agent_env: dict[str, str]
     faults: SupervisorFaults = field(default_factory=SupervisorFaults)
     hosts: dict[str, RenderHostProcess] = field(default_factory=dict)
+    finished: list[RenderHostProcess] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
@@ -60,6 +65,7 @@ class InstanceSupervisor:
             "LIVEHOST_INSTANCE_ID": instance_id,
             "LIVEHOST_INSTANCE_TYPE": instance_type,
             "LIVEHOST_WORKDIR": str(folder),
+            "LIVEHOST_VISEME_TRACK": str(folder / "visemes.jsonl"),
         }
         with open(log_path, "ab") as out:
             process = subprocess.Popen(
@@ -82,6 +88,7 @@ class InstanceSupervisor:
             host = self.hosts.pop(instance_id, None)
         if host:
             self._stop(host, grace_s=15)
+            self.finished.append(host)
 
     def kill(self, instance_id: str) -> None:
         """A real fault: the render host dies without a word (SIGKILL)."""
@@ -99,14 +106,33 @@ class InstanceSupervisor:
             hosts, self.hosts = list(self.hosts.values()), {}
         for host in hosts:
             self._stop(host, grace_s=5)
+            self.finished.append(host)
 
     @staticmethod
     def _stop(host: RenderHostProcess, grace_s: float) -> None:
-        if host.process.poll() is not None:
-            return
-        host.process.send_signal(signal.SIGTERM)
-        try:
-            host.process.wait(grace_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(host.process.pid, signal.SIGKILL)
-            host.process.wait(5)
+        """SIGTERM, then SIGKILL after ``grace_s``; reaps it and keeps its CPU time."""
+        process = host.process
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + grace_s
+            while not _reap(host) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if process.returncode is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                while not _reap(host):
+                    time.sleep(0.05)
+        host.wall_s = time.monotonic() - host.started_at
+
+
+def _reap(host: RenderHostProcess) -> bool:
+    """Reap the process if it has exited (wait4 gives its CPU time, children included)."""
+    try:
+        pid, status, usage = os.wait4(host.process.pid, os.WNOHANG)
+    except ChildProcessError:  # reaped already (e.g. by kill())
+        host.process.returncode = host.process.returncode or -1
+        return True
+    if pid == 0:
+        return False
+    host.process.returncode = os.waitstatus_to_exitcode(status)
+    host.cpu_s = usage.ru_utime + usage.ru_stime
+    return True

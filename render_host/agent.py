@@ -7,6 +7,7 @@ command is rejected with a reason and moved to the dead-letter queue; the stream
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import signal
@@ -64,7 +65,9 @@ class Agent:
             self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
         )
         self.playout = LivePlayout(
-            PlayoutConfig(viseme_lead_ms=config.viseme_lead_ms), on_tick=self._ticks_put
+            PlayoutConfig(viseme_lead_ms=config.viseme_lead_ms),
+            on_tick=self._ticks_put,
+            track=config.viseme_track is not None,
         )
         self.secrets = SecretFilter()
         self.streamer: Streamer | None = None
@@ -126,6 +129,7 @@ class Agent:
             self.reporter.report(
                 StreamEvent(**self.reporter.stamp(), state="stopped", detail="agent shut down")
             )
+            self._write_viseme_track()
             self.streamer = None
         self.callbacks.fail_all("RenderHostLost", "the render host agent shut down")
         self._ticks.put(None)
@@ -256,7 +260,13 @@ class Agent:
         if streamer:
             streamer.stop(self.config.shutdown_grace_s)
             self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
+            self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
+
+    def _write_viseme_track(self) -> None:
+        if self.config.viseme_track and self.playout.visemes is not None:
+            lines = (json.dumps([ms, viseme]) for ms, viseme in self.playout.visemes)
+            self.config.viseme_track.write_text("\n".join(lines) + "\n")
 
     def _first_keyframe(self, ms: int) -> None:
         command = self._start_command

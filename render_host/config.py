@@ -28,7 +28,10 @@ class AgentConfig(BaseSettings):
     first_keyframe_timeout_s: float = 20.0
 
     renderer: str = "avatar-2d"
-    viseme_lead_ms: int = 60
+    viseme_lead_ms: int = Field(
+        default=30, description="show each viseme this early (video and audio share pts)"
+    )
+    viseme_track: Path | None = Field(default=None, description="write the viseme track here")
     video_kbps: int | None = None
     encoder_threads: int = 2
 

@@ -18,14 +18,23 @@ class LivePlayout:
     """A thread-safe FrameSource over a Playout. ``on_tick`` gets each tick's events and
     completions (called on the frame loop thread: keep it quick, hand work off)."""
 
-    def __init__(self, config: PlayoutConfig, on_tick: Callable[[Tick], None]) -> None:
+    def __init__(
+        self, config: PlayoutConfig, on_tick: Callable[[Tick], None], *, track: bool = False
+    ) -> None:
         self._playout = Playout(config)
         self._lock = threading.Lock()
         self._on_tick = on_tick
+        self._lead_ms = config.viseme_lead_ms
+        # (audio time ms, viseme) at each change: what the stream says, for lip-sync checks
+        self.visemes: list[tuple[int, str]] | None = [] if track else None
 
     def next_frame(self) -> tuple[FrameState, np.ndarray]:
         with self._lock:
             tick = self._playout.next_frame()
+        if self.visemes is not None and (
+            not self.visemes or self.visemes[-1][1] != tick.state.viseme
+        ):
+            self.visemes.append((tick.state.stream_ms + self._lead_ms, tick.state.viseme))
         if tick.events or tick.played:
             self._on_tick(tick)
         return tick.state, tick.audio

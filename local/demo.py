@@ -1,0 +1,180 @@
+"""``livehost local demo --out DIR``: a whole room on this machine, as an operator and
+viewers would use it, through the REST API. Writes room.mp4, transcript.json,
+execution.html and summary.json to DIR."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+import urllib.error
+import urllib.request
+from ctypes.util import find_library
+from pathlib import Path
+from typing import Any
+
+from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
+from local.demo_report import write_outputs
+
+EVENTS = REPO_ROOT / "events"
+ROOM = "demo-showcase"
+
+
+class ApiClient:
+    """The REST API as an operator (bearer token) or a viewer (API key) calls it."""
+
+    def __init__(self, url: str, token: str, api_key: str) -> None:
+        self.url, self.token, self.api_key = url, token, api_key
+
+    def call(self, method: str, path: str, body: Any = None, *, viewer: bool = False) -> Any:
+        headers = {"content-type": "application/json"}
+        headers |= (
+            {"x-api-key": self.api_key} if viewer else {"authorization": f"Bearer {self.token}"}
+        )
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as reply:
+                text = reply.read()
+        except urllib.error.HTTPError as exc:
+            raise RuntimeError(
+                f"{method} {path} -> {exc.code}: {exc.read().decode()[:300]}"
+            ) from exc
+        return json.loads(text) if text else None
+
+
+def missing_prerequisites() -> list[str]:
+    missing = [
+        f"{tool} (apt-get install {package})"
+        for tool, package in (
+            ("ffmpeg", "ffmpeg"),
+            ("ffprobe", "ffmpeg"),
+            ("nginx", "nginx libnginx-mod-rtmp"),
+        )
+        if shutil.which(tool) is None
+    ]
+    if not Path("/usr/lib/nginx/modules/ngx_rtmp_module.so").exists():
+        missing.append("nginx's RTMP module (apt-get install libnginx-mod-rtmp)")
+    if (
+        find_library("espeak-ng") is None
+        and not Path("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1").exists()
+    ):
+        missing.append("libespeak-ng (apt-get install libespeak-ng1)")
+    return missing
+
+
+def run_demo(out: Path, *, short: bool = False) -> int:
+    """Run the demo; 0 when the room ran and every output was written."""
+    if missing := missing_prerequisites():
+        print("livehost demo needs: " + "; ".join(missing) + ". `./dev demo` installs them.")
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    logging.getLogger("livehost").propagate = False
+    logging.getLogger("moto").setLevel(logging.CRITICAL)  # its interpreter logs caught errors
+    started = time.time()
+    print("==> starting the local cloud (AWS emulator, template.yaml, ingest, API)")
+    with LocalCloud(LocalCloudConfig(workdir=out / "cloud")) as cloud:
+        api = ApiClient(cloud.api.url, cloud.api.issue_token("demo-operator"), cloud.api.api_key)
+        print(
+            f"    up in {time.time() - started:.1f} s: emulator {cloud.endpoint}, API {cloud.api.url}"
+        )
+        execution_arn = show(api, short)
+        print("==> writing outputs")
+        summary = write_outputs(cloud, api, ROOM, execution_arn, out)
+    print_summary(out, summary, time.time() - started)
+    return 0 if summary["ok"] else 1
+
+
+def show(api: ApiClient, short: bool) -> str:
+    """Create the sample room, start it, ask questions mid-show, let it end."""
+    room = json.loads((EVENTS / "demo-room.json").read_text())
+    script = json.loads((EVENTS / "demo-script.json").read_text())
+    if short:
+        script["segments"] = script["segments"][:3]
+    api.call("POST", "/rooms", room)
+    api.call("PUT", f"/rooms/{ROOM}/script", script)
+    for entry in json.loads((EVENTS / "demo-knowledge.json").read_text()):
+        api.call("POST", f"/rooms/{ROOM}/knowledge", entry)
+    print(
+        f"==> room {ROOM}: {len(script['segments'])} segments, "
+        f"{len(script['products'])} products, knowledge base ready; starting"
+    )
+    execution_arn = api.call("POST", f"/rooms/{ROOM}/start")["executionArn"]
+
+    asked = {"question-1": False, "question-2": False, "say": False}
+    phase, segment = "", ""
+    while True:
+        status = api.call("GET", f"/rooms/{ROOM}")
+        if status["phase"] != phase:
+            phase = status["phase"]
+            print(
+                f"    phase {phase}"
+                + (f"  (playback {status['playbackUrl']})" if phase == "LIVE" else "")
+            )
+        if status.get("currentSegment") and status["currentSegment"] != segment:
+            segment = status["currentSegment"]
+            print(f"    segment {segment}")
+        if phase in ("ENDED", "FAILED"):
+            if phase == "FAILED":
+                print(f"    failed: {status.get('error')}: {status.get('cause')}")
+            return str(execution_arn)
+        if phase == "LIVE":
+            ask_during(api, segment, asked, short)
+        time.sleep(0.5)
+
+
+def ask_during(api: ApiClient, segment: str, asked: dict[str, bool], short: bool) -> None:
+    """Questions and an operator line at set points in the script."""
+    plan = [
+        (
+            "question-1",
+            "buds-intro",
+            {
+                "viewerId": "viewer-17",
+                "text": "How long does the battery last on the buds?",
+                "mode": "NOW",
+            },
+        ),
+        (
+            "question-2",
+            "buds-detail",
+            {
+                "viewerId": "viewer-42",
+                "text": "Can I wear them in the rain?",
+                "mode": "SENTENCE_END",
+            },
+        ),
+        (
+            "say",
+            "buds-detail" if short else "dock-intro",
+            {"text": "Quick note from the team: shipping is free this week.", "mode": "APPEND"},
+        ),
+    ]
+    for key, at_segment, body in plan:
+        if asked[key] or segment != at_segment:
+            continue
+        asked[key] = True
+        if key == "say":
+            api.call("POST", f"/rooms/{ROOM}/say", body)
+            print(f"    operator says ({body['mode']}): {body['text']}")
+        else:
+            reply = api.call("POST", f"/rooms/{ROOM}/questions", body, viewer=True)
+            print(f"    viewer asks ({body['mode']}): {body['text']}  -> {reply['status']}")
+
+
+def print_summary(out: Path, summary: dict[str, Any], seconds: float) -> None:
+    figures = summary["figures"]
+    print(f"==> done in {seconds:.0f} s; outputs in {out}/")
+    for name in ("room.mp4", "transcript.json", "execution.html", "summary.json"):
+        print(f"    {name}")
+    print(
+        f"    segments played {figures['segmentsPlayed']}, questions answered "
+        f"{figures['questionsAnswered']}, question -> first answer audio "
+        f"{figures['answerLatencyMs']} ms, silences between segments "
+        f"{figures['unscriptedSilenceMs']} ms, transitions per segment "
+        f"{figures['transitionsPerSegment']}, render host CPU {figures['renderHostCpuPercent']}%"
+    )
+    for problem in summary["problems"]:
+        print(f"    problem: {problem}")
