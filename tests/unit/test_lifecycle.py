@@ -1,0 +1,79 @@
+"""Lifecycle decisions that need no cloud: naming failures, render host fallback."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from livehost.boot import AgentBoot, boot_of, encoded_user_data, user_data
+from livehost.errors import NoCapacity
+from livehost.lifecycle import named_failure
+from livehost.render_hosts import launch_render_host
+
+
+def test_a_failed_show_generation_is_named_by_its_own_error() -> None:
+    child = {"Status": "FAILED", "Error": "RenderHostLost", "Cause": "no heartbeat"}
+    assert named_failure({"Error": "States.TaskFailed", "Cause": json.dumps(child)}) == (
+        "RenderHostLost",
+        "no heartbeat",
+    )
+
+
+def test_step_functions_own_errors_get_livehost_names() -> None:
+    assert named_failure({"Error": "States.Timeout", "Cause": "late"}) == (
+        "RenderHostLost",
+        "States.Timeout: late",
+    )
+    assert named_failure({"Error": "States.Runtime", "Cause": "x"})[0] == "RoomFailed"
+    assert named_failure(None) == (None, None)
+    assert named_failure({"Error": "ChannelFailed", "Cause": "quota"}) == ("ChannelFailed", "quota")
+
+
+def test_the_boot_document_survives_user_data() -> None:
+    boot = AgentBoot(
+        room_id="r", run=2, command_queue_url="q", events_queue_url="e", region="us-east-1"
+    )
+    assert boot_of(user_data(boot)) == boot
+    assert boot_of(encoded_user_data(boot)) == boot
+    with pytest.raises(ValueError, match="no LiveHost boot document"):
+        boot_of("#!/bin/bash\necho hi\n")
+
+
+class Ec2:
+    """RunInstances that refuses the types it has no capacity for (botocore's error shape)."""
+
+    def __init__(self, full: set[str]) -> None:
+        self.full, self.asked = full, []
+
+    def run_instances(self, **params: Any) -> dict:
+        self.asked.append(params["InstanceType"])
+        if params["InstanceType"] in self.full:
+            error = {"Error": {"Code": "InsufficientInstanceCapacity", "Message": "none"}}
+            raise ClientError(error, "RunInstances")
+        return {"Instances": [{"InstanceId": "i-1"}]}
+
+
+def launch(ec2: Ec2) -> tuple[str, str]:
+    return launch_render_host(
+        ec2,
+        room_id="r",
+        run=1,
+        launch_template_id="lt",
+        instance_types=["g5", "g4dn", "c7i"],
+        subnet_ids=[],
+        user_data_b64="",
+    )
+
+
+def test_falls_back_through_instance_types_in_order() -> None:
+    ec2 = Ec2(full={"g5", "g4dn"})
+    assert launch(ec2) == ("i-1", "c7i")
+    assert ec2.asked == ["g5", "g4dn", "c7i"]
+
+
+def test_no_capacity_anywhere_names_every_refusal() -> None:
+    with pytest.raises(NoCapacity, match=r"g5: InsufficientInstanceCapacity; g4dn: .*; c7i: "):
+        launch(Ec2(full={"g5", "g4dn", "c7i"}))

@@ -1,0 +1,112 @@
+"""The single-table data layer against the emulator's DynamoDB (in process)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from livehost.errors import RoomAlreadyRunning, RoomNotFound
+from livehost.models import Cursor, KnowledgeEntry, Phase, Room, StopMode, TimelineEntry
+from livehost.store import RoomExists, RoomStore
+
+
+@pytest.fixture
+def table() -> Iterator[Any]:
+    with mock_aws():
+        dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
+        yield dynamodb.create_table(
+            TableName="livehost",
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[
+                {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "kind")
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": "byKind",
+                    "KeySchema": [
+                        {"AttributeName": "kind", "KeyType": "HASH"},
+                        {"AttributeName": "pk", "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+            ],
+        )
+
+
+@pytest.fixture
+def store(table: Any) -> RoomStore:
+    return RoomStore(table, clock=lambda: 1000.0)
+
+
+def test_rooms_are_created_once_and_listed(store: RoomStore) -> None:
+    store.create_room(Room(room_id="room-b", name="B"))
+    store.create_room(Room(room_id="room-a", name="A"))
+    with pytest.raises(RoomExists, match="room 'room-a' exists already"):
+        store.create_room(Room(room_id="room-a", name="again"))
+    assert [r.room_id for r in store.list_rooms()] == ["room-a", "room-b"]
+
+
+def test_a_run_is_claimed_once_until_the_room_ends(store: RoomStore) -> None:
+    # Given a room
+    store.create_room(Room(room_id="room-a", name="A"))
+    # When a run is claimed
+    room = store.begin_run("room-a")
+    # Then it is run 1, provisioning; a second claim is refused while it is active
+    assert (room.run, room.phase) == (1, Phase.PROVISIONING)
+    with pytest.raises(
+        RoomAlreadyRunning, match="room 'room-a' is PROVISIONING \\(run 1\\); stop it first"
+    ):
+        store.begin_run("room-a")
+    # And once it ended, run 2 starts clean
+    store.set_phase("room-a", Phase.ENDED, stopRequested="graceful")
+    room = store.begin_run("room-a")
+    assert (room.run, room.stop_requested) == (2, None)
+
+
+def test_unknown_rooms_are_named(store: RoomStore) -> None:
+    with pytest.raises(RoomNotFound, match="no room 'ghost'"):
+        store.begin_run("ghost")
+    with pytest.raises(RoomNotFound):
+        store.update_room("ghost", phase="LIVE")
+
+
+def test_the_cursor_moves_only_from_where_it_is(store: RoomStore) -> None:
+    # Given a fresh run
+    assert store.get_cursor("r", 1) == Cursor()
+    # When segment 0 is reported played, twice (a duplicate delivery)
+    first = store.advance_cursor("r", 1, Cursor(), Cursor(index=1))
+    second = store.advance_cursor("r", 1, Cursor(), Cursor(index=1))
+    # Then it moved once
+    assert (first, second) == (True, False)
+    assert store.get_cursor("r", 1) == Cursor(index=1)
+    # And a stale report from the past cannot move it back
+    assert store.advance_cursor("r", 1, Cursor(), Cursor(index=1)) is False
+    assert store.advance_cursor("r", 1, Cursor(index=1), Cursor(loop=1, index=0)) is True
+    assert store.get_cursor("r", 1) == Cursor(loop=1, index=0)
+
+
+def test_stop_flag_and_fields(store: RoomStore) -> None:
+    store.create_room(Room(room_id="room-a", name="A"))
+    room = store.request_stop("room-a", StopMode.NOW)
+    assert room.stop_requested == StopMode.NOW
+    room = store.update_room("room-a", streamHealth={"fps": 29.97, "bitrateKbps": 2500.5})
+    assert room.stream_health is not None and room.stream_health.fps == 29.97
+
+
+def test_knowledge_and_timeline(store: RoomStore) -> None:
+    store.put_entry("r", KnowledgeEntry(entry_id="e1", title="T", text="Fact."))
+    assert [e.entry_id for e in store.list_entries("r")] == ["e1"]
+    assert store.delete_entry("r", "e1") is True
+    assert store.delete_entry("r", "e1") is False
+    store.append_timeline("r", 1, TimelineEntry(at=2.0, kind="phase", text="b"))
+    store.append_timeline("r", 1, TimelineEntry(at=1.0, kind="phase", text="a"))
+    store.append_timeline("r", 2, TimelineEntry(at=1.5, kind="phase", text="other run"))
+    assert [e.text for e in store.timeline("r", 1)] == ["a", "b"]
