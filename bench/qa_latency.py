@@ -27,6 +27,8 @@ import json
 import logging
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -46,7 +48,6 @@ from livehost.models import (
 from livehost.speech.library import speech_key
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.store import RoomStore
-
 from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
 
 ROOM = "bench-qa"
@@ -200,10 +201,17 @@ def report(label: str, times: dict[str, list[float]]) -> None:
             f"{max(values):8.3f}"
         )
     gaps = [air - sent for air, sent in zip(times["on_air"], times["first_sent"], strict=True)]
-    print(
-        f"  {'of which agent (sent -> on air)':<42}{statistics.median(gaps):8.3f}"
-        f"{percentile(gaps, 95):8.3f}{max(gaps):8.3f}"
-    )
+    rows = [
+        ("agent part (sent -> on air), all", gaps),
+        ("  landed mid-speech (waits for a word)", times["agent_cut"]),
+        ("  landed in a pause (no cut)", times["agent_no_cut"]),
+    ]
+    for name, values in rows:
+        if values:
+            print(
+                f"  {name:<42}{statistics.median(values):8.3f}{percentile(values, 95):8.3f}"
+                f"{max(values):8.3f}  (n={len(values)})"
+            )
 
 
 def main() -> None:
@@ -213,9 +221,21 @@ def main() -> None:
     parser.add_argument("--only", choices=["a", "b"], default=None)
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    if args.only in (None, "a"):
+    if args.only is None:  # each phase in a fresh process: the emulator's state is global
+        for phase in ("a", "b"):
+            command = [
+                sys.executable,
+                __file__,
+                "--only",
+                phase,
+                "--questions",
+                str(args.questions),
+            ]
+            subprocess.run([*command, "--root", str(args.root)], check=True)
+        return
+    if args.only == "a":
         run_phase("(a) local stand-ins (target p95 <= 0.25 s)", args.questions, {}, args.root)
-    if args.only in (None, "b"):
+    else:
         injected = {"ANSWER_FIRST_SENTENCE_DELAY_S": "0.4", "SPEECH_DELAY_S": "0.2"}
         run_phase(
             "(b) injected: 400 ms to first sentence, 200 ms TTS, cold cache "
