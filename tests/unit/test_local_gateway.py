@@ -117,7 +117,6 @@ def test_skipped_resources_are_created_through_the_emulator(
         if "DefinitionUri" in props:
             props["Definition"] = json.loads((ROOT / props.pop("DefinitionUri")).read_text())
     with mock_aws():
-        monkeypatch.setattr("local.deploy.handle_unsupported", lambda cfn, parameters: [])
         cfn = to_cloudformation(template, {"RenderHostAmiId": "ami-1"})
         cognito = boto3.client("cognito-idp", region_name="us-east-1")
         apigateway = boto3.client("apigateway", region_name="us-east-1")
