@@ -139,6 +139,27 @@ def test_gap_6_start_execution_sync_passes_pascal_case_to_boto3() -> None:
     )
 
 
+def test_gap_7_sqs_to_lambda_records_lose_message_attributes() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            from moto.awslambda.models import LambdaFunction
+            seen = []  # what the function would receive (recorded instead of running it)
+            LambdaFunction.invoke = lambda self, body, *a: seen.append(json.loads(body)) or b"{}"
+            iam = boto3.client("iam", region_name=region)
+            role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+            lam, sqs = boto3.client("lambda", region_name=region), boto3.client("sqs", region_name=region)
+            lam.create_function(FunctionName="f", Runtime="python3.11", Role=role, Handler="a.h",
+                                Code={"ZipFile": b"PK"})
+            url = sqs.create_queue(QueueName="q")["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            lam.create_event_source_mapping(EventSourceArn=arn, FunctionName="f")
+            sqs.send_message(QueueUrl=url, MessageBody="{}",
+                             MessageAttributes={"run": {"DataType": "Number", "StringValue": "1"}})
+            print(json.dumps(seen[0]["Records"][0]["messageAttributes"]))
+    """)
+    assert json.loads(printed) == {}, "moto now passes message attributes to Lambda (gap 7 closed)"
+
+
 def test_definition_substitutions_keep_context_paths() -> None:
     # Given a definition with a substitution and a context path
     resources = {
