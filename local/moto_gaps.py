@@ -408,7 +408,7 @@ def install_state_machines_in_interpreter() -> None:
             loggingConfiguration=_camel(properties.get("LoggingConfiguration")),
         )
 
-    StateMachine.create_from_cloudformation_json = classmethod(create)
+    StateMachine.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign, assignment]
 
 
 def _camel(value: Any) -> Any:
@@ -417,7 +417,7 @@ def _camel(value: Any) -> Any:
         return {k[:1].lower() + k[1:]: _camel(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_camel(v) for v in value]
-    return value  # type: ignore[method-assign, assignment]
+    return value
 
 
 # ---- 6. states:startExecution parameters ----------------------------------------------------

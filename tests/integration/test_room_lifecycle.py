@@ -112,9 +112,9 @@ def test_a_host_that_never_says_hello_is_lost(rooms: Rooms) -> None:
     assert rooms.leaks() == NOTHING_LEFT
 
 
-def test_a_host_killed_mid_show_is_lost_by_heartbeat(rooms: Rooms) -> None:
-    # Given a live room with a long script and a 5 s heartbeat
-    rooms.create("killed-host", script=short_script(6), heartbeat_s=5)
+def test_a_host_lost_with_no_replacement_allowed_fails_named(rooms: Rooms) -> None:
+    # Given a live room that may not replace its render host, with a 5 s heartbeat
+    rooms.create("killed-host", script=short_script(6), heartbeat_s=5, max_replacements=0)
     execution = rooms.start("killed-host")
     room = rooms.wait_phase("killed-host", {"LIVE"})
     time.sleep(1.0)
@@ -126,7 +126,9 @@ def test_a_host_killed_mid_show_is_lost_by_heartbeat(rooms: Rooms) -> None:
 
     # Then the missed heartbeat fails the show with RenderHostLost and teardown runs
     assert (result["status"], result["error"]) == ("FAILED", "RenderHostLost")
-    assert rooms.store.get_room("killed-host").error == "RenderHostLost"
+    room = rooms.store.get_room("killed-host")
+    assert room.error == "RenderHostLost"
+    assert "after 0 replacement(s), the room's maximum" in (room.cause or "")
     assert rooms.leaks() == NOTHING_LEFT
 
 

@@ -97,3 +97,31 @@ def redeliver_last_play_segment(rooms: Rooms, generation_arn: str) -> bool:
         MessageDeduplicationId="redelivered-" + parameters["MessageDeduplicationId"],
     )
     return True
+
+
+def test_a_render_host_killed_mid_show_is_replaced_and_the_sequence_stays_exact(
+    rooms: Rooms,
+) -> None:
+    # Given a live room playing a 6-segment script twice, with a 5 s heartbeat
+    rooms.create("phoenix", script=counting_script(2), heartbeat_s=5)
+    execution = rooms.start("phoenix")
+    room = rooms.wait_phase("phoenix", {"LIVE"})
+    while rooms.store.get_cursor("phoenix", 1).index < 2:
+        time.sleep(0.2)
+
+    # When its render host dies without a word in the middle of the show
+    assert rooms.cloud.supervisor is not None and room.instance_id
+    rooms.cloud.supervisor.kill(room.instance_id)
+    result = rooms.wait(execution, timeout_s=120)
+
+    # Then a replacement takes over on the same channel and the show ends normally
+    assert result["status"] == "SUCCEEDED"
+    states = rooms.states(execution)
+    assert [
+        s for s in states if s in ("ReplaceRenderHost", "WaitReplacementReady", "ResumeStream")
+    ] == ["ReplaceRenderHost", "WaitReplacementReady", "ResumeStream"]
+    ended = rooms.store.get_room("phoenix")
+    assert (ended.phase.value, ended.replacements) == ("ENDED", 1)
+    # And every segment was fully played exactly once per loop, in order
+    assert played(rooms, "phoenix", 1) == [f"c{i + 1}" for i in range(6)] * 2
+    assert rooms.leaks() == {"instances": 0, "channels": 0, "queues": 0, "processes": 0}

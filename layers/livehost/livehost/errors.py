@@ -56,3 +56,11 @@ class AnswerFailed(LiveHostError):
 
 class QuestionRejected(LiveHostError):
     """The question was screened out (blocked, duplicate or rate-limited)."""
+
+
+def named(name: str, cause: str) -> LiveHostError:
+    """An error whose class name is ``name`` (so a workflow's ErrorEquals matches it)."""
+    known = globals().get(name)
+    if isinstance(known, type) and issubclass(known, LiveHostError):
+        return known(cause)
+    return type(name, (LiveHostError,), {})(cause)

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import close_channel, open_channel
-from livehost.errors import RoomStopRequested
+from livehost.errors import RoomStopRequested, named
 from livehost.models import Phase, Room, TimelineEntry
 from livehost.render_hosts import launch_render_host, terminate_render_host
 from livehost.store import RoomStore
@@ -68,28 +68,110 @@ def provision(
         },
         tags={"livehost:room": room_id},
     )["QueueUrl"]
-    store.update_room(room_id, commandQueueUrl=queue_url)
+    store.update_room(room_id, commandQueueUrl=queue_url)  # teardown deletes it, whatever follows
+    instance_id, instance_type = _launch(
+        store,
+        ec2,
+        sqs,
+        room,
+        run=run,
+        queue_url=queue_url,
+        launch_template_id=launch_template_id,
+        instance_types=instance_types,
+        subnet_ids=subnet_ids,
+        command_dlq_arn=command_dlq_arn,
+        events_queue_url=events_queue_url,
+        region=region,
+    )
+    store.set_phase(room_id, Phase.WAITING_HOST)
+    return {"instanceId": instance_id, "instanceType": instance_type, "commandQueueUrl": queue_url}
+
+
+def replace_render_host(
+    store: RoomStore,
+    ec2: Any,
+    sqs: Any,
+    *,
+    room_id: str,
+    run: int,
+    show_failure: dict[str, Any] | None,
+    show: dict[str, Any],
+    launch_template_id: str,
+    instance_types: list[str],
+    subnet_ids: list[str],
+    command_dlq_arn: str,
+    events_queue_url: str,
+    region: str,
+) -> dict[str, Any]:
+    """After a ShowLoop generation failed: if its render host was lost and the room may have
+    another, terminate the old one, clear its queue and launch a replacement; the next
+    generation resumes at the table's cursor. Otherwise raise the failure's named error."""
+    error, cause = named_failure(show_failure)
+    room = store.get_room(room_id)
+    if error != "RenderHostLost" or room.stop_requested or not room.command_queue_url:
+        raise named(error or "RoomFailed", cause or "the show failed")
+    if room.replacements >= room.settings.max_replacements:
+        raise named(
+            error, f"{cause} (after {room.replacements} replacement(s), the room's maximum)"
+        )
+    if room.instance_id:
+        terminate_render_host(ec2, room.instance_id)
+    sqs.purge_queue(QueueUrl=room.command_queue_url)  # nothing the lost host left may replay
+    instance_id, _ = _launch(
+        store,
+        ec2,
+        sqs,
+        room,
+        run=run,
+        queue_url=room.command_queue_url,
+        launch_template_id=launch_template_id,
+        instance_types=instance_types,
+        subnet_ids=subnet_ids,
+        command_dlq_arn=command_dlq_arn,
+        events_queue_url=events_queue_url,
+        region=region,
+    )
+    store.update_room(room_id, replacements=room.replacements + 1)
+    _note(store, room, f"render host lost ({cause}); replaced by {instance_id}")
+    return {**show, "nextGeneration": int(show["nextGeneration"]) + 1, "done": False}
+
+
+def _launch(
+    store: RoomStore,
+    ec2: Any,
+    sqs: Any,
+    room: Room,
+    *,
+    run: int,
+    queue_url: str,
+    launch_template_id: str,
+    instance_types: list[str],
+    subnet_ids: list[str],
+    command_dlq_arn: str,
+    events_queue_url: str,
+    region: str,
+) -> tuple[str, str]:
+    """Launch a render host that serves ``room`` from ``queue_url``; record it on the room."""
     dlq_url = sqs.get_queue_url(QueueName=command_dlq_arn.rsplit(":", 1)[-1])["QueueUrl"]
     boot = AgentBoot(
-        room_id=room_id,
+        room_id=room.room_id,
         run=run,
         command_queue_url=queue_url,
         events_queue_url=events_queue_url,
         dead_letter_queue_url=dlq_url,
         region=region,
     )
-    types = room.settings.instance_types or instance_types
-    instance_id, instance_type = launch_render_host(
+    launched = launch_render_host(
         ec2,
-        room_id=room_id,
+        room_id=room.room_id,
         run=run,
         launch_template_id=launch_template_id,
-        instance_types=types,
+        instance_types=room.settings.instance_types or instance_types,
         subnet_ids=subnet_ids,
         user_data_b64=encoded_user_data(boot),
     )
-    store.set_phase(room_id, Phase.WAITING_HOST, instanceId=instance_id)
-    return {"instanceId": instance_id, "instanceType": instance_type, "commandQueueUrl": queue_url}
+    store.update_room(room.room_id, instanceId=launched[0])
+    return launched
 
 
 def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, run: int, stack: str) -> dict:

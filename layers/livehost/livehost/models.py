@@ -186,6 +186,9 @@ class RoomSettings(Model):
         default=9000, ge=60, le=24_000, description="history events per ShowLoop generation"
     )
     host_ready_timeout_s: int = Field(default=600, ge=5, le=3600)
+    max_replacements: int = Field(
+        default=2, ge=0, le=20, description="render hosts replaced per run after one is lost"
+    )
     heartbeat_s: int = Field(
         default=30, ge=5, le=600, description="a render host silent this long is lost"
     )
@@ -229,6 +232,7 @@ class Room(Model):
     error: str | None = None
     cause: str | None = None
     removed: list[str] = Field(default_factory=list)
+    replacements: int = 0
 
     @property
     def playback_url(self) -> str | None:

@@ -28,6 +28,13 @@ class TeardownInput(RunRef):
     failure: Failure | None = None
 
 
+class ShowFailure(RunRef):
+    """What RunShow's Catch hands to ReplaceRenderHost."""
+
+    show_failure: Failure = Field(alias="showFailure")
+    show: dict = Field(description="the last generation's summary (nextGeneration, played)")
+
+
 class QuestionInput(RunRef):
     """AnswerQuestion's input: a viewer's question to a live room's run. ``mode`` None means
     the room's ``settings.insertMode``."""

@@ -45,6 +45,7 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "streamHealth",
     "error",
     "cause",
+    "replacements",
 )
 
 

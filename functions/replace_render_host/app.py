@@ -1,0 +1,32 @@
+"""ReplaceRenderHost: after a lost render host, a new one for the same room and queue; the
+next ShowLoop generation resumes at the cursor. Any other failure is raised by name."""
+
+from aws_lambda_powertools import Logger
+
+from livehost import aws, lifecycle
+from livehost.settings import ProvisionSettings
+from livehost.states import ShowFailure
+from livehost.store import RoomStore
+
+logger = Logger()
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict, context: object) -> dict:
+    request = ShowFailure.model_validate(event)
+    settings = ProvisionSettings()
+    return lifecycle.replace_render_host(
+        RoomStore(aws.table(settings.table_name)),
+        aws.client("ec2"),
+        aws.client("sqs"),
+        room_id=request.room_id,
+        run=request.run,
+        show_failure=request.show_failure.model_dump(by_alias=True),
+        show=request.show,
+        launch_template_id=settings.launch_template_id,
+        instance_types=settings.instance_type_list(),
+        subnet_ids=settings.subnet_list(),
+        command_dlq_arn=settings.command_dlq_arn,
+        events_queue_url=settings.events_queue_url,
+        region=settings.aws_region,
+    )
