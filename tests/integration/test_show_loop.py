@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import pytest
 from roomdriver import Rooms
@@ -48,9 +49,12 @@ def played(rooms: Rooms, room_id: str, run: int) -> list[str]:
         time.sleep(1.0)
 
 
-def test_a_looping_script_plays_exactly_once_per_loop_across_generations(rooms: Rooms) -> None:
+def test_a_looping_script_plays_exactly_once_per_loop_across_generations(
+    rooms: Rooms, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Given a 6-segment script looped 3 times and a budget of about 5 segments per generation
     budget = 1 + 5 * EVENTS_PER_SEGMENT + EVENTS_TO_CLOSE
+    synthesized = count_synthesis(monkeypatch)
     rooms.create("counting", script=counting_script(3), event_budget=budget)
 
     # When the room runs, and one PlaySegment is delivered twice along the way
@@ -82,6 +86,24 @@ def test_a_looping_script_plays_exactly_once_per_loop_across_generations(rooms: 
         if output["played"]:
             assert (len(entered) - 2) / output["played"] <= 4  # minus the closing NextCue, Decide
     assert rooms.store.get_cursor("counting", 1).model_dump() == {"loop": 3, "index": 0}
+    # And each segment was synthesized once: loops 2 and 3 made no synthesis call
+    assert sorted(synthesized) == sorted(WORDS)
+
+
+def count_synthesis(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record every text the local speech engine synthesizes (the functions run in this
+    process), calling through to the real engine."""
+    from livehost.speech.espeak import EspeakEngine
+
+    texts: list[str] = []
+    real = EspeakEngine.synthesize
+
+    def counted(self: EspeakEngine, request: Any) -> Any:
+        texts.append(request.text)
+        return real(self, request)
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", counted)
+    return texts
 
 
 def redeliver_last_play_segment(rooms: Rooms, generation_arn: str) -> bool:
