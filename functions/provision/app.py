@@ -20,11 +20,6 @@ def lambda_handler(event: dict, context: object) -> dict:
         aws.client("sqs"),
         room_id=request.room_id,
         run=request.run,
-        launch_template_id=settings.launch_template_id,
-        instance_types=settings.instance_type_list(),
-        subnet_ids=settings.subnet_list(),
         queue_prefix=settings.queue_prefix,
-        command_dlq_arn=settings.command_dlq_arn,
-        events_queue_url=settings.events_queue_url,
-        region=settings.aws_region,
+        launch=settings.host_launch(),
     )

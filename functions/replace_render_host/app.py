@@ -23,10 +23,5 @@ def lambda_handler(event: dict, context: object) -> dict:
         run=request.run,
         show_failure=request.show_failure.model_dump(by_alias=True),
         show=request.show,
-        launch_template_id=settings.launch_template_id,
-        instance_types=settings.instance_type_list(),
-        subnet_ids=settings.subnet_list(),
-        command_dlq_arn=settings.command_dlq_arn,
-        events_queue_url=settings.events_queue_url,
-        region=settings.aws_region,
+        launch=settings.host_launch(),
     )

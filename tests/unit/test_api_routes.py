@@ -12,6 +12,7 @@ from typing import Any
 
 import boto3
 import pytest
+from livehost_table import create_livehost_table
 from moto import mock_aws
 
 from livehost import aws
@@ -91,27 +92,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
         cached.cache_clear()  # fresh clients inside this emulator
     with mock_aws():
         ddb = boto3.resource("dynamodb", region_name="us-east-1")
-        table = ddb.create_table(
-            TableName="livehost",
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "kind")
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "byKind",
-                    "KeySchema": [
-                        {"AttributeName": "kind", "KeyType": "HASH"},
-                        {"AttributeName": "pk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+        table = create_livehost_table(ddb)
         boto3.client("s3", region_name="us-east-1").create_bucket(Bucket="assets")
         sqs = boto3.client("sqs", region_name="us-east-1")
         queue_url = sqs.create_queue(

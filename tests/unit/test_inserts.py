@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from livehost_table import create_livehost_table
 from moto import mock_aws
 
 from livehost.errors import AnswerFailed
@@ -29,18 +30,7 @@ def aws():
         s3 = boto3.client("s3", region_name="us-east-1")
         s3.create_bucket(Bucket="assets")
         dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
-        table = dynamodb.create_table(
-            TableName="t",
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        table = create_livehost_table(dynamodb, "t")
         yield sqs, queue, SpeechLibrary(EspeakEngine(), s3, "assets", table)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import boto3
 import pytest
+from livehost_table import create_livehost_table
 from moto import mock_aws
 
 from livehost.errors import RoomAlreadyRunning, RoomNotFound
@@ -18,27 +19,7 @@ from livehost.store import RoomExists, RoomStore
 def table() -> Iterator[Any]:
     with mock_aws():
         dynamodb = boto3.resource("dynamodb", region_name="us-east-1")
-        yield dynamodb.create_table(
-            TableName="livehost",
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[
-                {"AttributeName": n, "AttributeType": "S"} for n in ("pk", "sk", "kind")
-            ],
-            KeySchema=[
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": "byKind",
-                    "KeySchema": [
-                        {"AttributeName": "kind", "KeyType": "HASH"},
-                        {"AttributeName": "pk", "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-            ],
-        )
+        yield create_livehost_table(dynamodb)
 
 
 @pytest.fixture

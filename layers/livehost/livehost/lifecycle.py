@@ -12,7 +12,7 @@ from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import close_channel, open_channel
 from livehost.errors import RoomStopRequested, named
 from livehost.models import Phase, Room, TimelineEntry
-from livehost.render_hosts import launch_render_host, terminate_render_host
+from livehost.render_hosts import HostLaunch, launch_render_host, terminate_render_host
 from livehost.store import RoomStore
 
 # Errors that end a run without it being a failure of the room.
@@ -45,13 +45,8 @@ def provision(
     *,
     room_id: str,
     run: int,
-    launch_template_id: str,
-    instance_types: list[str],
-    subnet_ids: list[str],
     queue_prefix: str,
-    command_dlq_arn: str,
-    events_queue_url: str,
-    region: str,
+    launch: HostLaunch,
 ) -> dict[str, Any]:
     """Create the room's FIFO command queue and launch its render host."""
     room = store.get_room(room_id)
@@ -63,26 +58,13 @@ def provision(
             "VisibilityTimeout": "30",
             "MessageRetentionPeriod": "3600",
             "RedrivePolicy": json.dumps(
-                {"deadLetterTargetArn": command_dlq_arn, "maxReceiveCount": "3"}
+                {"deadLetterTargetArn": launch.command_dlq_arn, "maxReceiveCount": "3"}
             ),
         },
         tags={"livehost:room": room_id},
     )["QueueUrl"]
     store.update_room(room_id, commandQueueUrl=queue_url)  # teardown deletes it, whatever follows
-    instance_id, instance_type = _launch(
-        store,
-        ec2,
-        sqs,
-        room,
-        run=run,
-        queue_url=queue_url,
-        launch_template_id=launch_template_id,
-        instance_types=instance_types,
-        subnet_ids=subnet_ids,
-        command_dlq_arn=command_dlq_arn,
-        events_queue_url=events_queue_url,
-        region=region,
-    )
+    instance_id, instance_type = _launch(store, ec2, sqs, room, run, queue_url, launch)
     store.set_phase(room_id, Phase.WAITING_HOST)
     return {"instanceId": instance_id, "instanceType": instance_type, "commandQueueUrl": queue_url}
 
@@ -96,12 +78,7 @@ def replace_render_host(
     run: int,
     show_failure: dict[str, Any] | None,
     show: dict[str, Any],
-    launch_template_id: str,
-    instance_types: list[str],
-    subnet_ids: list[str],
-    command_dlq_arn: str,
-    events_queue_url: str,
-    region: str,
+    launch: HostLaunch,
 ) -> dict[str, Any]:
     """After a ShowLoop generation failed: if its render host was lost and the room may have
     another, terminate the old one, clear its queue and launch a replacement; the next
@@ -117,57 +94,32 @@ def replace_render_host(
     if room.instance_id:
         terminate_render_host(ec2, room.instance_id)
     sqs.purge_queue(QueueUrl=room.command_queue_url)  # nothing the lost host left may replay
-    instance_id, _ = _launch(
-        store,
-        ec2,
-        sqs,
-        room,
-        run=run,
-        queue_url=room.command_queue_url,
-        launch_template_id=launch_template_id,
-        instance_types=instance_types,
-        subnet_ids=subnet_ids,
-        command_dlq_arn=command_dlq_arn,
-        events_queue_url=events_queue_url,
-        region=region,
-    )
+    instance_id, _ = _launch(store, ec2, sqs, room, run, room.command_queue_url, launch)
     store.update_room(room_id, replacements=room.replacements + 1)
     _note(store, room, f"render host lost ({cause}); replaced by {instance_id}")
     return {**show, "nextGeneration": int(show["nextGeneration"]) + 1, "done": False}
 
 
 def _launch(
-    store: RoomStore,
-    ec2: Any,
-    sqs: Any,
-    room: Room,
-    *,
-    run: int,
-    queue_url: str,
-    launch_template_id: str,
-    instance_types: list[str],
-    subnet_ids: list[str],
-    command_dlq_arn: str,
-    events_queue_url: str,
-    region: str,
+    store: RoomStore, ec2: Any, sqs: Any, room: Room, run: int, queue_url: str, launch: HostLaunch
 ) -> tuple[str, str]:
     """Launch a render host that serves ``room`` from ``queue_url``; record it on the room."""
-    dlq_url = sqs.get_queue_url(QueueName=command_dlq_arn.rsplit(":", 1)[-1])["QueueUrl"]
+    dlq_url = sqs.get_queue_url(QueueName=launch.command_dlq_arn.rsplit(":", 1)[-1])["QueueUrl"]
     boot = AgentBoot(
         room_id=room.room_id,
         run=run,
         command_queue_url=queue_url,
-        events_queue_url=events_queue_url,
+        events_queue_url=launch.events_queue_url,
         dead_letter_queue_url=dlq_url,
-        region=region,
+        region=launch.region,
     )
     launched = launch_render_host(
         ec2,
         room_id=room.room_id,
         run=run,
-        launch_template_id=launch_template_id,
-        instance_types=room.settings.instance_types or instance_types,
-        subnet_ids=subnet_ids,
+        launch_template_id=launch.launch_template_id,
+        instance_types=room.settings.instance_types or launch.instance_types,
+        subnet_ids=launch.subnet_ids,
         user_data_b64=encoded_user_data(boot),
     )
     store.update_room(room.room_id, instanceId=launched[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,6 +19,18 @@ CAPACITY_ERRORS = frozenset(
     }
 )
 ROOM_TAG = "livehost:room"
+
+
+@dataclass(frozen=True)
+class HostLaunch:
+    """How this stack launches render hosts (from the template, via the function settings)."""
+
+    launch_template_id: str
+    instance_types: list[str]
+    subnet_ids: list[str]
+    command_dlq_arn: str
+    events_queue_url: str
+    region: str
 
 
 def launch_render_host(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from livehost.render_hosts import HostLaunch
+
 
 class FunctionSettings(BaseSettings):
     """What every LiveHost function gets from template.yaml's Globals."""
@@ -26,8 +28,13 @@ class ProvisionSettings(FunctionSettings):
     command_dlq_arn: str
     queue_prefix: str
 
-    def instance_type_list(self) -> list[str]:
-        return [t for t in self.instance_types.split(",") if t]
-
-    def subnet_list(self) -> list[str]:
-        return [s for s in self.subnet_ids.split(",") if s]
+    def host_launch(self) -> HostLaunch:
+        """How to launch render hosts, as the template configured this function."""
+        return HostLaunch(
+            launch_template_id=self.launch_template_id,
+            instance_types=[t for t in self.instance_types.split(",") if t],
+            subnet_ids=[s for s in self.subnet_ids.split(",") if s],
+            command_dlq_arn=self.command_dlq_arn,
+            events_queue_url=self.events_queue_url,
+            region=self.aws_region,
+        )
