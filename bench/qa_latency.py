@@ -105,11 +105,11 @@ def wait(read: Any, timeout_s: float = 60, step_s: float = 0.02) -> Any:
 
 
 def run_phase(
-    label: str, questions: int, env: dict[str, str], root: Path
+    label: str, questions: int, env: dict[str, str], root: Path, read_question: bool = False
 ) -> dict[str, list[float]]:
     os.environ.update(env)  # the functions read these (see the module docstring)
     config = LocalCloudConfig(workdir=Path(tempfile.mkdtemp(prefix="qa-bench-")), root=root)
-    config.parameters["AnswerReadsQuestion"] = "false"
+    config.parameters["AnswerReadsQuestion"] = "true" if read_question else "false"
     with LocalCloud(config) as cloud:
         store, sfn = RoomStore(cloud.table()), cloud.client("stepfunctions")
         settings = RoomSettings(heartbeat_s=10, host_ready_timeout_s=30)
@@ -219,6 +219,12 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=24)
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to deploy")
     parser.add_argument("--only", choices=["a", "b"], default=None)
+    parser.add_argument(
+        "--read-question",
+        action="store_true",
+        help="the shipped default: the presenter reads the question out first (the figure is "
+        "then the time to the presenter's first words about the question)",
+    )
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     if args.only is None:  # each phase in a fresh process: the emulator's state is global
@@ -231,10 +237,18 @@ def main() -> None:
                 "--questions",
                 str(args.questions),
             ]
+            if args.read_question:
+                command.append("--read-question")
             subprocess.run([*command, "--root", str(args.root)], check=True)
         return
     if args.only == "a":
-        run_phase("(a) local stand-ins (target p95 <= 0.25 s)", args.questions, {}, args.root)
+        run_phase(
+            "(a) local stand-ins (target p95 <= 0.25 s)",
+            args.questions,
+            {},
+            args.root,
+            args.read_question,
+        )
     else:
         injected = {"ANSWER_FIRST_SENTENCE_DELAY_S": "0.4", "SPEECH_DELAY_S": "0.2"}
         run_phase(
@@ -243,6 +257,7 @@ def main() -> None:
             args.questions,
             injected,
             args.root,
+            args.read_question,
         )
 
 

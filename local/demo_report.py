@@ -54,6 +54,7 @@ def write_outputs(cloud: LocalCloud, api: Any, room_id: str, execution_arn: str,
         "unscriptedSilenceMs": silences(entries),
         "transitionsPerSegment": transitions_per_segment(children),
         "renderHostCpuPercent": render_host_cpu(cloud),
+        "productCardsSent": [json.loads(m["metadata"])["productId"] for m in cloud.ivs.metadata],
         "executionStatus": record.status,
     }
     summary = {

@@ -75,6 +75,8 @@ class Agent:
         self._ticks: queue.Queue[Tick | None] = queue.Queue()
         self._segments: dict[str, PlaySegment] = {}
         self._start_command: StartStream | None = None
+        self._channel_arn: str | None = None
+        self._announced: set[str] = set()
         self._stop_command: StopStream | None = None
         self._threads: list[threading.Thread] = []
 
@@ -219,7 +221,8 @@ class Agent:
             return
         if self.streamer is not None:
             return  # already starting or streaming: this token is answered with the first
-        key = self.ivs.get_stream_key(arn=command.stream_key_arn)["streamKey"]["value"]
+        stream_key = self.ivs.get_stream_key(arn=command.stream_key_arn)["streamKey"]
+        key, self._channel_arn = stream_key["value"], stream_key["channelArn"]
         self.secrets.add(key)
         url = (
             f"{self.config.ingest_scheme}://{command.ingest_endpoint}:{self.config.ingest_port}"
@@ -313,10 +316,13 @@ class Agent:
     def _handle_ticks(self) -> None:
         while (tick := self._ticks.get()) is not None:
             for event in tick.events:
+                if event.type == "SegmentStarted":
+                    self._announce_product(event.fields["loop"], event.fields["index"])
                 stamp = self.reporter.stamp()
                 self.reporter.report(to_protocol_event(event, **stamp))  # type: ignore[arg-type]
             for played in tick.played:
                 segment = self._segments.pop(played.command_id, None)
+                self._announced.discard(played.command_id)
                 if segment is not None:
                     self.callbacks.succeed(
                         played.command_id, segment_played(segment, played).wire()
@@ -324,6 +330,23 @@ class Agent:
             stop = self._stop_command
             if stop is not None and self.playout.is_idle():
                 self._close_stream(stop)
+
+    def _announce_product(self, loop: int, index: int) -> None:
+        """Send the segment's product card to viewers as IVS timed metadata (in sync with the
+        video); at most one per segment start, far under IVS's 5 per second."""
+        segment = next(
+            (c for c in self._segments.values() if (c.loop, c.index) == (loop, index)), None
+        )
+        if segment is None or segment.cue.product is None or self._channel_arn is None:
+            return
+        if segment.command_id in self._announced:  # resumed after an insert: shown already
+            return
+        self._announced.add(segment.command_id)
+        card = {"type": "product", **segment.cue.product.wire()}
+        try:
+            self.ivs.put_metadata(channelArn=self._channel_arn, metadata=json.dumps(card)[:1024])
+        except Exception as exc:  # viewers miss one card; the stream goes on
+            log.warning("product card not sent: %s", type(exc).__name__)
 
     def _heartbeats(self) -> None:
         while not self.should_exit.wait(self.config.heartbeat_every_s):

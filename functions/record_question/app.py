@@ -15,4 +15,5 @@ logger = Logger()
 def lambda_handler(event: dict, context: object) -> dict:
     record = RecordInput.model_validate(event)
     store = RoomStore(aws.table(FunctionSettings().table_name))
-    return {"recorded": record_question(store, record)}
+    # ``failed`` lets the workflow's Outcome decide without probing for an absent path
+    return {"recorded": record_question(store, record), "failed": record.failure is not None}

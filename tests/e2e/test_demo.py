@@ -131,3 +131,5 @@ def test_the_figures_are_present_and_consistent(demo: Path) -> None:
     assert 3.0 <= figures["transitionsPerSegment"] <= 4.0
     assert 0 < figures["renderHostCpuPercent"] < 100
     assert figures["executionStatus"] == "SUCCEEDED"
+    # product cards went to viewers as timed metadata as their segments started
+    assert figures["productCardsSent"] == ["aurora-buds", "aurora-buds"]
