@@ -25,6 +25,7 @@ from livehost.protocol import (
     Command,
     CommandRejected,
     Health,
+    Hello,
     HostReady,
     Insert,
     PauseScript,
@@ -185,7 +186,7 @@ class Agent:
                 self.playout.pause()
             case ResumeScript():
                 self.playout.resume()
-            case _:  # Hello
+            case Hello():
                 self.callbacks.wait(command.command_id, command.task_token)
                 capabilities = Capabilities(
                     host=f"{socket.gethostname()} {self.config.instance_id} ({self.config.instance_type})",
