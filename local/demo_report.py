@@ -4,7 +4,6 @@ execution graphs and the figures, with the checks that say whether they are righ
 from __future__ import annotations
 
 import json
-import statistics
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -138,7 +137,3 @@ def lipsync_problems(cloud: LocalCloud, video: Path) -> list[str]:
     if not report.passes(min_r=0.9, max_lag=1):
         return [f"lip-sync: r={report.r_at_best:.2f} at lag {report.best_lag_frames} frames"]
     return []
-
-
-def median(values: list[int]) -> float | None:
-    return statistics.median(values) if values else None

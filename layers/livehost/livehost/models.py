@@ -5,7 +5,6 @@ boundaries) and accepts snake_case in Python."""
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -264,11 +263,3 @@ class TimelineEntry(Model):
     ref: str | None = None
     stream_ms: int | None = None
     detail: dict | None = None
-
-
-_SLUG = re.compile(r"[^a-z0-9-]+")
-
-
-def slug(value: str, limit: int = 40) -> str:
-    """A lower-case id fragment safe for queue names and execution names."""
-    return _SLUG.sub("-", value.lower()).strip("-")[:limit] or "x"
