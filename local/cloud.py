@@ -88,14 +88,22 @@ class LocalCloud:
     # ---- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> LocalCloud:
-        from moto.server import ThreadedMotoServer
-
         ensure_free(self.port, "AWS emulator")
         self.config.workdir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._start()
+        except BaseException:
+            self.stop()  # nothing half-started stays behind
+            raise
+        self._write_state()
+        return self
+
+    def _start(self) -> None:
+        from moto.server import ThreadedMotoServer
+
         env = self.client_env()
         os.environ.update(env)
-        base_env = {**env, "MOTO_PORT": str(self.port)}
-        moto_gaps.install_lambda_dispatch(self.registry, base_env)
+        moto_gaps.install_lambda_dispatch(self.registry, {**env, "MOTO_PORT": str(self.port)})
         moto_gaps.install_ivs_fill(self.ivs)
         moto_gaps.install_state_machines_in_interpreter()
         moto_gaps.install_start_execution_casing()
@@ -113,18 +121,11 @@ class LocalCloud:
         self.supervisor = InstanceSupervisor(self.config.workdir, agent_env)
         self.hooks = moto_gaps.InstanceHooks(self.supervisor.on_run, self.supervisor.on_terminate)
         moto_gaps.install_instance_hooks(self.hooks)
-
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         self._configure_emulator()
-        try:
-            self.outputs = self.deploy()
-            self.api = LocalApi.for_cloud(self).start()
-        except Exception:
-            self.stop()
-            raise
-        self._write_state()
-        return self
+        self.outputs = self.deploy()
+        self.api = LocalApi.for_cloud(self).start()
 
     def stop(self) -> None:
         if self.api:

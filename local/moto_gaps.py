@@ -43,6 +43,20 @@ from typing import Any
 
 MOTO_VERSION = "5.2.5"
 
+# What the installed patches act on. Installing again (a second local cloud in the same
+# process) only points them at the new objects: moto's classes are wrapped once.
+_current: dict[str, Any] = {}
+_installed: set[str] = set()
+
+
+def _install_once(name: str) -> bool:
+    """True the first time ``name`` is installed in this process."""
+    if name in _installed:
+        return False
+    _installed.add(name)
+    return True
+
+
 # ---- 1. Lambda, in process ---------------------------------------------------------------
 
 _invocation_env: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
@@ -171,10 +185,16 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
     """Make moto's Lambda run the real handlers in this process."""
     from moto.awslambda.models import LambdaFunction
 
+    _current["registry"], _current["base_env"] = registry, base_env
+    if not _install_once("lambda"):
+        return
+
     if not isinstance(os.environ, InvocationEnviron):
         os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
 
     def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> bytes:
+        registry: HandlerRegistry = _current["registry"]
+        base_env: dict[str, str] = _current["base_env"]
         code_dir = registry.code_dirs.get(self.code.get("S3Key", ""))
         if code_dir is None:
             raise RuntimeError(f"function {self.function_name} has no local code to run")
@@ -235,9 +255,13 @@ def install_ivs_fill(fill: IvsFill) -> None:
     from moto.ivs.models import IVSBackend
     from moto.ivs.responses import IVSResponse
 
+    _current["ivs"] = fill
+    if not _install_once("ivs"):
+        return
     original_create = IVSBackend.create_channel
 
     def create_channel(self: IVSBackend, *args: Any, **kwargs: Any) -> Any:
+        fill: IvsFill = _current["ivs"]
         if fill.fail_create_channel:
             from moto.core.exceptions import JsonRESTError
 
@@ -249,6 +273,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return channel, key
 
     def key_or_404(arn: str) -> dict[str, Any]:
+        fill: IvsFill = _current["ivs"]
         if arn not in fill.stream_keys:
             raise ResourceNotFoundException(f"Resource: {arn} not found")
         return fill.stream_keys[arn]
@@ -260,6 +285,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return json.dumps({"streamKey": key_or_404(body(self)["arn"])})
 
     def list_stream_keys(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
         channel_arn = body(self)["channelArn"]
         self.ivs_backend.get_channel(channel_arn)  # 404 for an unknown channel
         keys = [
@@ -270,6 +296,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return json.dumps({"streamKeys": keys})
 
     def delete_stream_key(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
         fill.stream_keys.pop(key_or_404(body(self)["arn"])["arn"])
         return "{}"
 
@@ -278,6 +305,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return "{}"
 
     def put_metadata(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
         request = body(self)
         self.ivs_backend.get_channel(request["channelArn"])
         fill.metadata.append({**request, "at": time.time()})
@@ -311,12 +339,16 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
     from moto.ec2.exceptions import EC2ClientError
     from moto.ec2.models.instances import InstanceBackend
 
+    _current["hooks"] = hooks
+    if not _install_once("instances"):
+        return
     original_run = InstanceBackend.run_instances
     original_terminate = InstanceBackend.terminate_instances
 
     def run_instances(
         self: Any, image_id: str, count: int, user_data: Any, *args: Any, **kwargs: Any
     ) -> Any:
+        hooks: InstanceHooks = _current["hooks"]
         instance_type = kwargs.get("instance_type", "m1.small")
         if instance_type in hooks.unavailable_types:
             raise EC2ClientError(
@@ -342,7 +374,7 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
     def terminate_instances(self: Any, instance_ids: list[str]) -> Any:
         result = original_terminate(self, instance_ids)
         for instance, _previous in result:
-            hooks.on_terminate(instance.id)
+            _current["hooks"].on_terminate(instance.id)
         return result
 
     InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
@@ -387,6 +419,9 @@ def install_state_machines_in_interpreter() -> None:
     """CloudFormation's state machines go to the backend the interpreter runs."""
     from moto.stepfunctions.models import StateMachine
     from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+
+    if not _install_once("state_machines"):
+        return
     from moto.stepfunctions.utils import cfn_to_api_tags
 
     def create(
@@ -428,6 +463,8 @@ def install_start_execution_casing() -> None:
         state_task_service_sfn as sfn_service,
     )
 
+    if not _install_once("start_execution"):
+        return
     service = sfn_service.StateTaskServiceSfn
     original = service._normalise_parameters
 
