@@ -198,12 +198,18 @@ class LocalCloud:
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
         )
-        return deploy_stack(
-            self.client("cloudformation"),
-            self.config.stack_name,
-            cfn,
-            self._declared(cfn, self.config.parameters),
+        alarms = moto_gaps.take_alarms(cfn["Resources"])
+        cloudformation = self.client("cloudformation")
+        outputs = deploy_stack(
+            cloudformation, self.config.stack_name, cfn, self._declared(cfn, self.config.parameters)
         )
+        deployed = cloudformation.describe_stack_resources(StackName=self.config.stack_name)
+        physical = {
+            r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
+            for r in deployed["StackResources"]
+        }
+        self.notes += moto_gaps.create_alarms(self.client("cloudwatch"), physical, alarms)
+        return outputs
 
     @staticmethod
     def _declared(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:

@@ -19,6 +19,8 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    boto3's camelCase where ASL reads PascalCase (``ExecutionArn``, ``Output``): renamed.
 7. SQS -> Lambda event source mappings deliver records with empty ``messageAttributes``:
    no work-around here; LiveHost's messages carry everything in their body (``run`` included).
+8. CloudFormation skips ``AWS::CloudWatch::Alarm``: the alarms are taken out of the template
+   and created through the CloudWatch API once the stack exists (``create_alarms``).
 """
 
 from __future__ import annotations
@@ -497,3 +499,45 @@ def install_start_execution_casing() -> None:
 
     service._normalise_parameters = normalise  # type: ignore[method-assign]
     service._normalise_response = normalise_response  # type: ignore[method-assign]
+
+
+# ---- 8. alarms ----------------------------------------------------------------------------
+
+
+def take_alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Remove the template's alarms (the emulator's CloudFormation would skip them)."""
+    alarms = {
+        n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
+    }
+    for name in alarms:
+        del resources[name]
+    return alarms
+
+
+def create_alarms(
+    cloudwatch: Any, stack_resources: dict[str, str], alarms: dict[str, dict[str, Any]]
+) -> list[str]:
+    """Create ``alarms`` through the CloudWatch API, their Ref/GetAtt resolved from the deployed
+    stack (``stack_resources``: logical id -> physical id). Returns a note per alarm."""
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, dict) and "Ref" in value:
+            return stack_resources[value["Ref"]]
+        if isinstance(value, dict) and "Fn::GetAtt" in value:
+            name, attribute = value["Fn::GetAtt"]
+            if attribute != "QueueName":
+                raise ValueError(
+                    f"alarm references {name}.{attribute}, which the local cloud cannot resolve"
+                )
+            return stack_resources[name].rstrip("/").rsplit("/", 1)[-1]
+        if isinstance(value, dict):
+            return {k: resolve(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v) for v in value]
+        return value
+
+    notes = []
+    for name, props in alarms.items():
+        cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
+        notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
+    return notes

@@ -160,6 +160,34 @@ def test_gap_7_sqs_to_lambda_records_lose_message_attributes() -> None:
     assert json.loads(printed) == {}, "moto now passes message attributes to Lambda (gap 7 closed)"
 
 
+def test_gap_8_cloudformation_skips_alarms() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+                "Namespace": "AWS/SQS", "MetricName": "M", "Statistic": "Sum", "Period": 60,
+                "EvaluationPeriods": 1, "Threshold": 1, "ComparisonOperator": "GreaterThanThreshold"}}
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps({"Resources": {"A": alarm}}))
+            print(len(boto3.client("cloudwatch", region_name=region).describe_alarms()["MetricAlarms"]))
+    """)
+    assert printed == "0", "moto's CloudFormation creates alarms now: drop work-around 8"
+
+
+def test_the_stacks_alarms_exist_in_the_local_cloud(rooms: Rooms) -> None:
+    alarms = rooms.cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    by_name = {a["AlarmName"]: a for a in alarms}
+    assert sorted(by_name) == [
+        "CommandDeadLettersAlarm",
+        "EventDeadLettersAlarm",
+        "RoomFailuresAlarm",
+    ]
+    failures = by_name["RoomFailuresAlarm"]["Dimensions"][0]
+    assert failures == {"Name": "StateMachineArn", "Value": rooms.cloud.outputs["RoomLifecycleArn"]}
+    assert by_name["CommandDeadLettersAlarm"]["Dimensions"][0]["Value"].endswith(
+        "commands-dlq.fifo"
+    )
+
+
 def test_definition_substitutions_keep_context_paths() -> None:
     # Given a definition with a substitution and a context path
     resources = {
