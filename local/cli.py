@@ -128,7 +128,9 @@ def _print_endpoints(state: dict) -> int:
         )
         print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
     if state.get("api"):
-        print(f"REST API       {state['api']['url']}  (viewer x-api-key: {state['api']['apiKey']})")
+        api = state["api"]
+        print(f"REST API       {api['url']}  (viewer x-api-key: {api['apiKey']})")
+        print(f"  operator token (12 h): export LIVEHOST_TOKEN={api['operatorToken']}")
     print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
     print("\nPoint the AWS CLI or boto3 at it:")
     print(

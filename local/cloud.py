@@ -59,7 +59,10 @@ def free_port() -> int:
 
 
 def ensure_free(port: int, what: str) -> None:
+    """PortBusy if something listens on ``port`` (connections in TIME_WAIT do not count: the
+    server binds with SO_REUSEADDR too)."""
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
         except OSError as exc:
@@ -236,6 +239,13 @@ class LocalCloud:
             "pid": os.getpid(),
             "outputs": self.outputs,
             "ingest": self.ingest_urls(),
-            "api": {"url": self.api.url, "apiKey": self.api.api_key} if self.api else None,
+            "api": {
+                "url": self.api.url,
+                "apiKey": self.api.api_key,
+                # an operator's token for the local API (12 h): this machine's cloud only
+                "operatorToken": self.api.issuer.issue("local-operator", ttl_s=12 * 3600),
+            }
+            if self.api
+            else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))
