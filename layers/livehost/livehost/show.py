@@ -59,7 +59,6 @@ def next_cue(store: RoomStore, speech: SpeechSource, state: dict[str, Any]) -> d
     upcoming = following(script, cursor)
     if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
         speech.ensure(speech_request(script, script.segments[upcoming.index]))
-    store.update_room(room_id, currentSegment=segment.segment_id)
     command = {
         "commandId": f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
         "segmentId": segment.segment_id,
