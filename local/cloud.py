@@ -6,6 +6,7 @@ Usable in-process (tests: ``with LocalCloud(config) as cloud``) or as a backgrou
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -129,6 +130,7 @@ class LocalCloud:
         self._configure_emulator()
         self.outputs = self.deploy()
         self.api = LocalApi.for_cloud(self).start()
+        quiet_collector()
 
     def stop(self) -> None:
         if self.api:
@@ -249,3 +251,15 @@ class LocalCloud:
             else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))
+
+
+def quiet_collector() -> None:
+    """Keep the garbage collector from stalling the live room. The emulator is one process
+    holding every service's state: a full collection walks all of it and stopped the world
+    for up to 340 ms in ``bench/qa_latency.py``, long enough to be heard in a live answer.
+    What exists once the stack is deployed lives as long as the cloud: it is frozen out of
+    collection, and full collections come ten times less often."""
+    gc.collect()
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)

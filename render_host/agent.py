@@ -66,7 +66,10 @@ class Agent:
             self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
         )
         self.playout = LivePlayout(
-            PlayoutConfig(viseme_lead_ms=config.viseme_lead_ms),
+            PlayoutConfig(
+                viseme_lead_ms=config.viseme_lead_ms,
+                now_cut_within_ms=config.now_cut_within_ms,
+            ),
             on_tick=self._ticks_put,
             track=config.viseme_track is not None,
         )
@@ -171,8 +174,11 @@ class Agent:
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
-                if command.speech is None:  # the closing Insert: the answer has no more
+                if command.speech is None and command.final:  # closing: no more sentences
                     self.playout.close_answer(command.insert_id)
+                    return
+                if command.speech is None:  # opening: make room, the sentences are coming
+                    self.playout.open_insert(command)
                     return
                 clip = self.assets.clip(command.speech, command.cue.text)
                 self.playout.insert(command, clip)

@@ -31,6 +31,11 @@ class AgentConfig(BaseSettings):
     viseme_lead_ms: int = Field(
         default=30, description="show each viseme this early (video and audio share pts)"
     )
+    now_cut_within_ms: int = Field(
+        default=150,
+        ge=0,
+        description="NOW waits this long at most for a word boundary, then cuts faded",
+    )
     viseme_track: Path | None = Field(default=None, description="write the viseme track here")
     video_kbps: int | None = None
     encoder_threads: int = 2

@@ -47,6 +47,10 @@ class LivePlayout:
         with self._lock:
             return self._playout.insert(command, clip)
 
+    def open_insert(self, command: Insert) -> bool:
+        with self._lock:
+            return self._playout.open_insert(command)
+
     def close_answer(self, insert_id: str) -> None:
         with self._lock:
             self._playout.close_answer(insert_id)

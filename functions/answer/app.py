@@ -13,6 +13,8 @@ from livehost.speech.library import SpeechLibrary
 from livehost.store import RoomStore
 
 logger = Logger()
+for service in ("sqs", "s3"):  # made at init, not on the first question
+    aws.client(service)
 
 
 class AnswerSettings(FunctionSettings):

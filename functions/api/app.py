@@ -5,10 +5,13 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 
+from livehost import aws
 from livehost.api.routes import include_routes
 
 logger = Logger()
 app = include_routes(APIGatewayRestResolver(enable_validation=True))
+for service in ("stepfunctions", "sqs"):  # made at init, not on a viewer's first question
+    aws.client(service)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

@@ -17,6 +17,7 @@ from render_host.frame import AUDIO_RATE
 from render_host.playout.resample import to_stream_audio
 
 SAMPLES_PER_MS = AUDIO_RATE // 1000  # 48: mark times (ms) map exactly to stream samples
+FADE_SAMPLES = 5 * SAMPLES_PER_MS  # a cut between words fades out over this (no click)
 _SENTENCE_END = re.compile(r"[.!?…]")
 
 
@@ -140,6 +141,18 @@ class Clip:
         """The first word start at or after ``sample``; the clip's end if none is left."""
         i = bisect_right(self.word_samples, sample - 1)
         return self.word_samples[i] if i < len(self.word_samples) else self.samples
+
+    def quietest_point(self, start: int, end: int) -> int:
+        """Where a cut inside a word is least audible: the end of the quietest
+        ``FADE_SAMPLES`` in ``[start, end]`` (the earliest such point, e.g. the first gap
+        between syllables). ``end`` if the span is too short to search."""
+        end = min(end, self.samples)
+        if end - start <= FADE_SAMPLES:
+            return max(start, end)
+        level = self.pcm[start:end].astype(np.float64)
+        power = np.concatenate([[0.0], np.cumsum((level * level).sum(axis=1))])
+        window = power[FADE_SAMPLES:] - power[:-FADE_SAMPLES]
+        return start + int(np.argmin(window)) + FADE_SAMPLES
 
     def next_sentence_boundary(self, sample: int) -> int:
         """The first sentence start at or after ``sample``; the clip's end if none is left."""

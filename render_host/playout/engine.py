@@ -16,7 +16,7 @@ import numpy as np
 from livehost.models import InsertMode, Product, Stage, StopMode
 from livehost.protocol import Insert, PlaySegment
 from render_host.frame import FPS, SAMPLES_PER_FRAME, FrameState
-from render_host.playout.clip import SAMPLES_PER_MS, Clip
+from render_host.playout.clip import FADE_SAMPLES, SAMPLES_PER_MS, Clip
 from render_host.playout.entry import Entry, EntryKind
 from render_host.playout.events import Played, PlayoutEvent, PlayoutEventType
 from render_host.playout.stage import StageState
@@ -28,6 +28,9 @@ class PlayoutConfig:
 
     viseme_lead_ms: int = 60  # show each viseme this early: the mouth otherwise trails audio
     insert_timeout_frames: int = 3 * FPS  # idle wait for an open answer's next sentence
+    # NOW cuts at the next word boundary if one comes within this; otherwise at the quietest
+    # point before then, faded out (the word is said again when the sentence resumes)
+    now_cut_within_ms: int = 150
     gesture_frames: int = round(1.2 * FPS)
     remembered_commands: int = 10_000  # command ids kept for idempotency
 
@@ -78,6 +81,22 @@ class Playout:
         if not self._accept(command.command_id):
             return False
         self._interaction.append(Entry(command, clip))
+        return True
+
+    def open_insert(self, command: Insert) -> bool:
+        """An insert is on its way but its first sentence is not ready yet (the opening
+        Insert, without speech): make room for it at its mode's point now, and hold, idle,
+        for its sentences (up to ``insert_timeout_frames``). Ignored if its sentences are
+        here already. False for a repeated command id."""
+        if not self._accept(command.command_id):
+            return False
+        insert_id = command.insert_id
+        here = self._queued_sentences(insert_id) or insert_id in (
+            _insert_id(self._current),
+            self._open_answer,
+        )
+        if not here and insert_id not in self._closed_answers:
+            self._interaction.append(Entry(command, _NO_SPEECH))
         return True
 
     def close_answer(self, insert_id: str) -> None:
@@ -218,6 +237,11 @@ class Playout:
         for entry in self._interaction:
             mode = entry.command.mode if isinstance(entry.command, Insert) else None
             if not in_progress or self._paused or mode != InsertMode.APPEND:
+                if entry.opens:  # room is made: hold for the insert's sentences
+                    self._interaction.remove(entry)
+                    if _insert_id(entry) not in self._closed_answers:
+                        self._open_answer, self._hold_frames = _insert_id(entry), 0
+                    return self._select()
                 return self._start(entry)
         if self._script and not self._paused:
             return self._start(self._script[0])
@@ -260,8 +284,12 @@ class Playout:
         clip, pos = entry.clip, entry.pos
         modes = {e.command.mode for e in self._interaction if isinstance(e.command, Insert)}
         cut: int | None = None
+        if InsertMode.NOW not in modes:
+            entry.now_cut, entry.now_cut_fades = None, False
         if InsertMode.NOW in modes:
-            cut = clip.next_word_boundary(pos)
+            if entry.now_cut is None:
+                self._decide_now_cut(entry)
+            cut = entry.now_cut
         elif InsertMode.SENTENCE_END in modes:
             cut = clip.next_sentence_boundary(pos)
         if self._paused:
@@ -270,6 +298,18 @@ class Playout:
                 cut = held
         return cut
 
+    def _decide_now_cut(self, entry: Entry) -> None:
+        """Where a NOW insert stops this segment, decided once (when the insert is first
+        seen) so that the wait is bounded: the next word boundary if it comes within
+        ``now_cut_within_ms``, else the quietest point before then."""
+        clip, pos = entry.clip, entry.pos
+        within = self.config.now_cut_within_ms * SAMPLES_PER_MS
+        boundary = clip.next_word_boundary(pos)
+        if boundary - pos <= within:
+            entry.now_cut, entry.now_cut_fades = boundary, False
+        else:
+            entry.now_cut, entry.now_cut_fades = clip.quietest_point(pos, pos + within), True
+
     def _speak(self, entry: Entry, limit: int, tick: Tick) -> None:
         """Write this frame's audio and mouth/subtitle state; advance the entry."""
         clip, pos, state = entry.clip, entry.pos, tick.state
@@ -277,6 +317,8 @@ class Playout:
         audible = min(n, clip.samples - pos)
         if audible > 0:
             tick.audio[:audible] = clip.pcm[pos : pos + audible]
+            if entry.now_cut_fades and limit == entry.now_cut and limit - pos - FADE_SAMPLES < n:
+                _fade_out(tick.audio[:audible], pos, limit)
             state.speaking = True
             ahead = pos + self._lead
             state.viseme = clip.viseme_at(ahead) if ahead < min(limit, clip.samples) else "sil"
@@ -360,7 +402,10 @@ class Playout:
         return True
 
     def _queued_sentences(self, insert_id: str, besides: Entry | None = None) -> bool:
-        return any(_insert_id(e) == insert_id and e is not besides for e in self._interaction)
+        return any(
+            _insert_id(e) == insert_id and e is not besides and not e.opens
+            for e in self._interaction
+        )
 
     def _answer_ends(self, entry: Entry) -> bool:
         """Whether ``entry`` (an insert sentence) is its answer's last: marked final, or its
@@ -390,8 +435,18 @@ class Playout:
         tick.events.append(PlayoutEvent(kind, self._frame, self._stream_ms(end), fields))
 
 
-def _insert_id(entry: Entry) -> str | None:
-    return entry.command.insert_id if isinstance(entry.command, Insert) else None
+def _insert_id(entry: Entry | None) -> str | None:
+    return entry.command.insert_id if entry and isinstance(entry.command, Insert) else None
+
+
+def _fade_out(audio: np.ndarray, pos: int, cut: int) -> None:
+    """Fade ``audio`` (samples from ``pos`` on) linearly to silence at sample ``cut``."""
+    samples = np.arange(pos, pos + len(audio))
+    gain = np.clip((cut - samples) / FADE_SAMPLES, 0.0, 1.0)
+    audio[:] = (audio * gain[:, None]).astype(np.int16)
+
+
+_NO_SPEECH = Clip.from_marks("", np.zeros((0, 2), np.int16), [])
 
 
 def _sequence(entry: Entry) -> int:

@@ -22,6 +22,8 @@ class Entry:
     started_ms: int | None = None  # stream ms of its first frame, once it has started
     resume_char: int = 0
     next_sentence: int = 0  # the first sentence not yet reported in WordsSpoken
+    now_cut: int | None = None  # where a waiting NOW insert stops it (decided once)
+    now_cut_fades: bool = False  # that cut is inside a word: fade out into it
     length: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -41,6 +43,12 @@ class Entry:
         return self.command.cue
 
     @property
+    def opens(self) -> bool:
+        """An opening Insert: no speech of its own, it makes room for the sentences coming."""
+        command = self.command
+        return isinstance(command, Insert) and command.speech is None and not command.final
+
+    @property
     def started(self) -> bool:
         return self.started_ms is not None
 
@@ -57,3 +65,4 @@ class Entry:
         self.pos = sentence.sample
         self.resume_char = sentence.char_start
         self.next_sentence = index
+        self.now_cut, self.now_cut_fades = None, False

@@ -224,22 +224,26 @@ def the_insert_plays_after_a_cut(live: Live, question_id: str, started: Timeline
     return entries, interrupted, first_insert, resumed
 
 
-def test_now_interrupts_at_a_word_boundary_and_the_script_resumes_at_the_sentence_start(live):
+def test_now_interrupts_within_the_sentence_being_spoken_and_the_script_resumes_at_its_start(
+    live,
+):
     # Given a segment one second in
     started = live.fresh_segment()
 
     # When a viewer asks with mode NOW
+    asked = time.time()
     question_id = live.ask("Is there a warranty on the bottle?", "NOW", viewer="ana")
 
-    # Then the segment is cut at a word start inside the sentence being spoken, the answer
-    # plays, and the same segment resumes from the start of that sentence
+    # Then the segment is cut at once (where exactly, word start or quiet point within
+    # 150 ms, is test_playout_now's), the answer plays, and the same segment resumes from
+    # the start of the sentence that was cut
     entries, interrupted, first_insert, resumed = the_insert_plays_after_a_cut(
         live, question_id, started
     )
     clip = segment_clip(live, started.ref or "")
     position = cut_ms(started, interrupted)
-    words_ms = [sample / 48 for sample in clip.word_samples]
-    assert near_one_of(position, words_ms)
+    assert interrupted.at - asked < 1.0
+    assert first_insert.at - asked < 1.5
     sentence = clip.sentences[clip.sentence_index_at(round((position - 1) * 48))]
     assert interrupted.detail == {"interrupted": True, "resumeAtChar": sentence.char_start}
     assert first_insert.detail == {"sequence": 0, "mode": "NOW"}

@@ -300,10 +300,11 @@ def test_say_speaks_each_sentence_then_closes(api: Api) -> None:
         {"text": "Hello there. Prices drop tonight.", "mode": "NOW"},
         roomId="live",
     )
-    # Then two Inserts with speech and a closing one go out, from the operator
+    # Then the opening Insert, two with speech and a closing one go out, from the operator
     assert (status, sent["sentences"]) == (202, 2)
     inserts = api.commands()
     assert [(i.sequence, i.final, i.speech is not None, i.mode, i.source) for i in inserts] == [
+        (0, False, False, "NOW", "operator"),
         (0, False, True, "NOW", "operator"),
         (1, False, True, "NOW", "operator"),
         (2, True, False, "NOW", "operator"),
@@ -371,6 +372,7 @@ def test_an_accepted_question_starts_answer_question(api: Api) -> None:
     # When a viewer asks, mode APPEND
     status, receipt = ask(api, "live", "How long does the battery last?", mode="APPEND")
     # Then 202 accepted and AnswerQuestion runs, named by the question id, with its input
+    # and the API's verdict (the workflow does not screen it again)
     assert (status, receipt["status"]) == (202, "accepted")
     [execution] = executions(api, "AnswerQuestion")
     started = json.loads(execution["input"])
@@ -382,4 +384,50 @@ def test_an_accepted_question_starts_answer_question(api: Api) -> None:
         "viewerId": "v1",
         "text": "How long does the battery last?",
         "mode": "APPEND",
+        "screening": {
+            "accepted": True,
+            "reason": "ok",
+            "message": receipt["message"],
+            "text": "How long does the battery last?",
+            "mode": "APPEND",
+            "opened": True,
+        },
     }
+    # And the playout is told the answer is coming (the opening Insert, no speech)
+    [opening] = api.commands()
+    assert (opening.insert_id, opening.speech, opening.final, opening.mode) == (
+        receipt["questionId"],
+        None,
+        False,
+        "APPEND",
+    )
+
+
+def test_a_viewer_over_the_rate_limit_or_repeating_a_question_hears_so_at_once(api: Api) -> None:
+    # Given a live room whose policy lets a viewer ask twice a minute
+    api.live("live")
+    assert (
+        api.call("PUT", "/rooms/{roomId}/screening", {"perViewerLimit": 2}, roomId="live")[0] == 200
+    )
+    # When viewer v1 asks three questions, and viewer v2 repeats v1's first
+    first = ask(api, "live", "How long does the battery last?")[1]
+    second = ask(api, "live", "Is it waterproof?")[1]
+    third = ask(api, "live", "Which colours are there?")[1]
+    repeat = api.call(
+        "POST",
+        "/rooms/{roomId}/questions",
+        {"viewerId": "v2", "text": "How long does the battery last?"},
+        sub=None,
+        roomId="live",
+    )[1]
+    # Then the first two are accepted; the third and the repeat are rejected, saying why,
+    # in the response, and never reach the workflow
+    assert [r["status"] for r in (first, second, third, repeat)] == [
+        "accepted",
+        "accepted",
+        "rejected",
+        "rejected",
+    ]
+    assert (third["reason"], repeat["reason"]) == ("rate_limited", "duplicate")
+    assert "try again in" in third["message"]
+    assert len(executions(api, "AnswerQuestion")) == 2

@@ -1,4 +1,5 @@
-"""speak(): each sentence is synthesized and sent as soon as the stream yields it, then the
+"""speak(): the insert is opened first (the playout makes room while the first sentence is
+written), each sentence is synthesized and sent as soon as the stream yields it, then the
 insert is closed; a failure after a sentence still closes it. Real SQS FIFO queue, S3 and
 DynamoDB (moto in process) and the real speech library with the local espeak engine."""
 
@@ -84,15 +85,17 @@ def test_each_sentence_is_sent_before_the_next_one_is_asked_for_then_the_insert_
     # When it is spoken with mode SENTENCE_END by an operator
     result = call(aws, stream(), mode=InsertMode.SENTENCE_END, source="operator")
 
-    # Then nothing waited for a later sentence, blanks were skipped, and the close came last
-    assert seen_before == [0, 1, 1]
+    # Then the opening came first, nothing waited for a later sentence, blanks were skipped,
+    # and the close came last
+    assert seen_before == [1, 2, 2]
     commands = sent(sqs, queue)
     assert [(c.command_id, c.sequence, c.final, c.cue.text) for c in commands] == [
+        ("q-1-open", 0, False, ""),
         ("q-1-0", 0, False, "Good question."),
         ("q-1-1", 1, False, "It is <b>dishwasher</b> safe."),
         ("q-1-end", 2, True, ""),
     ]
-    assert [c.speech is None for c in commands] == [False, False, True]
+    assert [c.speech is None for c in commands] == [True, False, False, True]
     assert {(c.mode, c.source, c.insert_id) for c in commands} == {
         (InsertMode.SENTENCE_END, "operator", "q-1")
     }
@@ -112,15 +115,16 @@ def test_a_failure_after_a_sentence_closes_the_insert_and_propagates(aws):
     with pytest.raises(AnswerFailed):
         call(aws, stream())
 
-    # Then the sentence and the close were sent
+    # Then the opening, the sentence and the close were sent
     sqs, queue, _ = aws
     assert [(c.command_id, c.final) for c in sent(sqs, queue)] == [
+        ("q-1-open", False),
         ("q-1-0", False),
         ("q-1-end", True),
     ]
 
 
-def test_a_failure_before_any_sentence_sends_nothing(aws):
+def test_a_failure_before_any_sentence_sends_only_the_opening(aws):
     # Given a stream that fails at once
     def stream() -> Iterator[str]:
         raise AnswerFailed("throttled")
@@ -130,6 +134,7 @@ def test_a_failure_before_any_sentence_sends_nothing(aws):
     with pytest.raises(AnswerFailed):
         call(aws, stream())
 
-    # Then nothing was sent: a retry starts clean
+    # Then only the opening was sent (the playout holds a while for a retry, whose opening
+    # is the same command, dropped as a repeat) and nothing else: a retry starts clean
     sqs, queue, _ = aws
-    assert sent(sqs, queue) == []
+    assert [c.command_id for c in sent(sqs, queue)] == ["q-1-open"]

@@ -9,9 +9,19 @@ import numpy as np
 from livehost.models import InsertMode, Product
 from livehost.protocol import Cue, Insert, PlaySegment, SpeechRef
 from livehost.speech.model import Speech, SpeechMark
-from render_host.playout import Clip, Played, PlayoutEvent, segment_played, to_protocol_event
+from render_host.playout import (
+    Clip,
+    Played,
+    PlayoutConfig,
+    PlayoutEvent,
+    segment_played,
+    to_protocol_event,
+)
 
 HELLO = "Hello there. How are you today?"
+# The fixtures' words are up to 300 ms apart: with this, NOW always waits for the next word
+# (the bounded cut has tests of its own, in test_playout_now.py)
+WORD_CUTS = PlayoutConfig(now_cut_within_ms=1_000)
 # 2000 ms at 16 kHz -> 96000 samples at 48 kHz = exactly 60 frames of 1600 samples.
 HELLO_MARKS = [
     SpeechMark(time=0, type="sentence", start=0, end=12, value="Hello there."),

@@ -7,12 +7,14 @@ sentence (sample 43200). The default idle hold is 90 frames."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
-from test_playout_clip import hello_clip, insert, segment, sure_clip
+from test_playout_clip import WORD_CUTS, hello_clip, insert, segment, sure_clip
 from test_playout_cuts import completions, events, run
 
 from livehost.models import InsertMode
-from render_host.playout import Playout, PlayoutConfig
+from render_host.playout import Playout
 
 SPF = 1600
 RESUME_SAMPLE = 43_200  # start of "How are you today?"
@@ -35,7 +37,7 @@ def started_frames(ticks) -> list[int]:
 def test_closing_while_the_last_sentence_plays_resumes_the_script_right_after_it():
     # Given an open answer whose sentence cuts the segment and plays frames 35..49
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(answer_sentence(0), sure)
@@ -55,7 +57,7 @@ def test_closing_while_the_last_sentence_plays_resumes_the_script_right_after_it
 def test_closing_during_the_idle_hold_ends_the_hold_on_the_next_frame():
     # Given an open answer whose only sentence finished at frame 49, now holding the script
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(answer_sentence(0), sure)
@@ -74,7 +76,7 @@ def test_closing_during_the_idle_hold_ends_the_hold_on_the_next_frame():
 def test_closing_before_queued_sentences_played_lets_them_all_play_then_the_script():
     # Given two sentences of an answer queued and the answer closed at once
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(answer_sentence(0), sure)
@@ -93,7 +95,7 @@ def test_closing_before_queued_sentences_played_lets_them_all_play_then_the_scri
 def test_another_answer_queued_behind_a_closed_one_plays_before_the_script():
     # Given answer a (closed) and answer b (final) queued together
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(answer_sentence(0), sure)
@@ -111,7 +113,7 @@ def test_another_answer_queued_behind_a_closed_one_plays_before_the_script():
 def test_closing_another_answer_keeps_holding_for_the_open_one():
     # Given answer a open and holding the script after its sentence (hold of 9 frames)
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout(PlayoutConfig(insert_timeout_frames=9))
+    playout = Playout(replace(WORD_CUTS, insert_timeout_frames=9))
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(answer_sentence(0), sure)
@@ -128,7 +130,7 @@ def test_closing_another_answer_keeps_holding_for_the_open_one():
 def test_closing_twice_or_after_a_final_sentence_changes_nothing():
     # Given an answer whose last sentence was marked final
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(insert("c-a0", InsertMode.NOW, insert_id="a", final=True), sure)

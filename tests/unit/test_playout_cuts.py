@@ -7,7 +7,7 @@ The hello clip is 60 frames (96000 samples); its words start at samples 2400, 19
 from __future__ import annotations
 
 import numpy as np
-from test_playout_clip import hello_clip, insert, segment, sure_clip
+from test_playout_clip import WORD_CUTS, hello_clip, insert, segment, sure_clip
 
 from livehost.models import InsertMode
 from render_host.playout import Playout, Tick
@@ -38,7 +38,7 @@ def silence(samples: int) -> np.ndarray:
 def test_now_cuts_at_the_next_word_boundary_and_resumes_at_the_sentence_start():
     # Given a segment played for 29 frames (now = sample 46400, inside "How are you today?")
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
 
@@ -91,7 +91,7 @@ def test_now_cuts_at_the_next_word_boundary_and_resumes_at_the_sentence_start():
 def test_now_at_a_sentence_start_does_not_replay_the_finished_sentence():
     # Given a segment played for 21 frames (now = 33600; the next word, "How", is 43200)
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 21)
 
@@ -120,7 +120,7 @@ def test_now_at_a_sentence_start_does_not_replay_the_finished_sentence():
 def test_sentence_end_lands_at_the_end_of_the_current_sentence():
     # Given a segment 6 frames in ("Hello there." ends at sample 43200 = frame 27)
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 6)
 
@@ -140,7 +140,7 @@ def test_sentence_end_lands_at_the_end_of_the_current_sentence():
 def test_sentence_end_in_the_last_sentence_lets_the_segment_finish_and_takes_its_pause():
     # Given a segment in its last sentence (frame 29 of 60)
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
 
@@ -161,7 +161,7 @@ def test_sentence_end_in_the_last_sentence_lets_the_segment_finish_and_takes_its
 def test_now_during_the_pause_after_ends_the_pause():
     # Given a segment whose speech is over, 3 frames into its 15-frame pause
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 63)
 
@@ -178,7 +178,7 @@ def test_now_during_the_pause_after_ends_the_pause():
 def test_append_waits_for_the_segment_and_its_pause_then_precedes_the_next_segment():
     # Given two script segments, the first 6 frames in
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg-0", index=0), hello)
     playout.play_segment(segment("c-seg-1", index=1), hello)
     ticks = run(playout, 6)
@@ -198,7 +198,7 @@ def test_append_waits_for_the_segment_and_its_pause_then_precedes_the_next_segme
 def test_append_after_an_interruption_waits_for_the_interrupted_segment():
     # Given a NOW insert playing, having cut the segment at frame 26
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     run(playout, 21)
     playout.insert(insert("c-now", InsertMode.NOW, insert_id="a"), sure)
@@ -216,7 +216,7 @@ def test_append_after_an_interruption_waits_for_the_interrupted_segment():
 def test_an_insert_starts_on_the_next_frame_when_nothing_plays():
     # Given an idle playout
     sure = sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     ticks = run(playout, 3)
 
     # When an APPEND insert arrives

@@ -3,13 +3,15 @@ lip-sync lead, subtitles, stage and cues, and conversion of every event to the p
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
-from test_playout_clip import HELLO, MUG, hello_clip, insert, segment, sure_clip
+from test_playout_clip import HELLO, MUG, WORD_CUTS, hello_clip, insert, segment, sure_clip
 from test_playout_cuts import audio, completions, events, run, silence
 
 from livehost.models import InsertMode, Stage, StopMode
 from livehost.protocol import Cue
-from render_host.playout import Played, Playout, PlayoutConfig, to_protocol_event
+from render_host.playout import Played, Playout, to_protocol_event
 
 SPF = 1600
 
@@ -17,7 +19,7 @@ SPF = 1600
 def test_a_segment_completes_only_after_its_speech_and_pause_have_played():
     # Given a segment with a 500 ms pause after it
     hello = hello_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
 
     # When 76 frames play
@@ -41,7 +43,7 @@ def test_a_segment_completes_only_after_its_speech_and_pause_have_played():
 def test_observable_state_follows_the_queues():
     # Given two queued segments
     hello = hello_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-0", index=0), hello)
     playout.play_segment(segment("c-1", index=1), hello)
     assert playout.is_idle() is False
@@ -64,7 +66,7 @@ def test_observable_state_follows_the_queues():
 def test_duplicate_command_ids_are_ignored():
     # Given a segment and an insert accepted once
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     assert playout.play_segment(segment("c-seg"), hello) is True
     assert playout.insert(insert("c-ins", InsertMode.APPEND), sure) is True
 
@@ -83,7 +85,7 @@ def test_duplicate_command_ids_are_ignored():
 def test_pause_holds_at_the_sentence_boundary_and_resume_replays_from_the_held_sentence():
     # Given a segment 6 frames in
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 6)
 
@@ -111,7 +113,7 @@ def test_pause_holds_at_the_sentence_boundary_and_resume_replays_from_the_held_s
 def test_pause_while_idle_keeps_queued_segments_waiting():
     # Given a paused, idle playout
     hello = hello_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.pause()
     ticks = run(playout, 1)
 
@@ -129,7 +131,7 @@ def test_pause_while_idle_keeps_queued_segments_waiting():
 def test_a_streamed_answer_holds_the_script_between_its_sentences():
     # Given an open answer's first sentence cutting a segment (insert plays 35..49)
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout(PlayoutConfig(insert_timeout_frames=9))
+    playout = Playout(replace(WORD_CUTS, insert_timeout_frames=9))
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
     playout.insert(insert("c-a0", InsertMode.NOW, insert_id="a", sequence=0, final=False), sure)
@@ -153,7 +155,7 @@ def test_a_streamed_answer_holds_the_script_between_its_sentences():
 def test_an_open_answer_that_goes_quiet_gives_the_script_back_after_the_timeout():
     # Given an open answer whose only sentence finished at frame 49
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout(PlayoutConfig(insert_timeout_frames=9))
+    playout = Playout(replace(WORD_CUTS, insert_timeout_frames=9))
     playout.play_segment(segment("c-seg"), hello)
     run(playout, 29)
     playout.insert(insert("c-a0", InsertMode.NOW, insert_id="a", final=False), sure)
@@ -169,7 +171,7 @@ def test_an_open_answer_that_goes_quiet_gives_the_script_back_after_the_timeout(
 def test_graceful_stop_finishes_the_current_segment_then_idles():
     # Given a segment playing and another queued
     hello = hello_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-0", index=0), hello)
     playout.play_segment(segment("c-1", index=1), hello)
     ticks = run(playout, 10)
@@ -188,7 +190,7 @@ def test_graceful_stop_finishes_the_current_segment_then_idles():
 def test_stop_now_idles_on_the_next_frame():
     # Given a segment playing, an insert and a segment queued
     hello, sure = hello_clip(), sure_clip()
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-0", index=0), hello)
     playout.play_segment(segment("c-1", index=1), hello)
     ticks = run(playout, 10)
@@ -213,7 +215,7 @@ def test_stop_now_idles_on_the_next_frame():
 def test_visemes_lead_the_audio_by_the_configured_time():
     # Given the same segment played with the default 60 ms lead and with none
     hello = hello_clip()
-    led, plain = Playout(), Playout(PlayoutConfig(viseme_lead_ms=0))
+    led, plain = Playout(WORD_CUTS), Playout(replace(WORD_CUTS, viseme_lead_ms=0))
     led.play_segment(segment("c"), hello)
     plain.play_segment(segment("c"), hello)
 
@@ -228,7 +230,7 @@ def test_visemes_lead_the_audio_by_the_configured_time():
 
 def test_subtitles_show_the_current_sentence_so_far():
     # Given a segment
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c"), hello_clip())
 
     # When it plays
@@ -253,7 +255,7 @@ def test_subtitles_show_the_current_sentence_so_far():
 def test_cue_expression_gesture_and_product_follow_the_segment_through_an_insert():
     # Given a segment cued with a smile, a nod and a product, cut by a plain NOW insert
     cue = Cue(text=HELLO, expression="smile", gesture="nod", product=MUG)
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg", cue=cue), hello_clip())
     ticks = run(playout, 29)
     playout.insert(insert("c-ins", InsertMode.NOW), sure_clip())
@@ -283,7 +285,7 @@ def test_cue_expression_gesture_and_product_follow_the_segment_through_an_insert
 
 def test_set_stage_applies_from_the_next_frame_and_records_the_voice():
     # Given a playout 3 frames in
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     ticks = run(playout, 3)
 
     # When the operator sets the stage
@@ -304,7 +306,7 @@ def test_set_stage_applies_from_the_next_frame_and_records_the_voice():
 
 def test_every_event_converts_to_a_protocol_event():
     # Given a run with every kind of playout event
-    playout = Playout()
+    playout = Playout(WORD_CUTS)
     playout.play_segment(segment("c-seg"), hello_clip())
     playout.set_stage(Stage(camera="wide"))
     ticks = run(playout, 29)

@@ -48,6 +48,32 @@ def insert_command_id(insert_id: str, sequence: int) -> str:
     return f"{insert_id}-{sequence}"
 
 
+def open_insert(
+    sqs: Any,
+    queue_url: str,
+    *,
+    room_id: str,
+    insert_id: str,
+    mode: InsertMode,
+    source: InsertSource,
+) -> str:
+    """Send the opening Insert ``{insert_id}-open`` (no speech): the playout makes room at
+    the mode's point now and holds for the sentences, so the wait for the cut is spent while
+    the first sentence is still being written. Safe to send twice (one command id)."""
+    command = Insert(
+        command_id=f"{insert_id}-open",
+        room_id=room_id,
+        insert_id=insert_id,
+        sequence=0,
+        final=False,
+        mode=mode,
+        speech=None,
+        cue=Cue(text=""),
+        source=source,
+    )
+    return send_command(sqs, queue_url, command)
+
+
 def speak(
     *,
     library: SpeechSource,
@@ -60,13 +86,18 @@ def speak(
     source: InsertSource,
     voice: Voice,
     clock: Callable[[], float] = time.time,
+    open_first: bool = True,
 ) -> SpeakResult:
     """Synthesize each sentence as the (streaming) iterable yields it and send it at once as
     Insert ``{insert_id}-{sequence}``; then send the closing Insert ``{insert_id}-end`` (no
-    speech, ``final``, ``sequence`` = the number of sentences). Blank sentences are skipped. A failure while
-    speaking (e.g. ``SpeechThrottled``) after a sentence was sent still closes the insert
-    before it propagates, so the playout never holds the script for a broken answer."""
+    speech, ``final``, ``sequence`` = the number of sentences). Blank sentences are skipped.
+    With ``open_first``, the opening Insert goes out before the first sentence is written
+    (see ``open_insert``). A failure while speaking (e.g. ``SpeechThrottled``) after a
+    sentence was sent still closes the insert before it propagates, so the playout never
+    holds the script for a broken answer."""
     result = SpeakResult(insert_id=insert_id)
+    if open_first:
+        open_insert(sqs, queue_url, room_id=room_id, insert_id=insert_id, mode=mode, source=source)
 
     def close() -> None:
         command = Insert(

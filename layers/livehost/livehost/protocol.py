@@ -69,7 +69,12 @@ class PlaySegment(CommandBase):
 
 
 class Insert(CommandBase):
-    """Speak something outside the script (an answer sentence, an operator line)."""
+    """Speak something outside the script (an answer sentence, an operator line).
+
+    An insert is its sentences (``sequence`` 0, 1, ...) and then a closing Insert without
+    speech (``final``). A sender that knows an insert is coming before its first sentence is
+    ready may send an opening Insert first (no speech, not final): the playout makes room at
+    the mode's point at once and holds, idle, for the sentences."""
 
     type: Literal["Insert"] = "Insert"
     insert_id: str = Field(description="groups the sentences of one answer")
@@ -77,7 +82,7 @@ class Insert(CommandBase):
     final: bool = Field(description="true on the insert's last sentence")
     mode: InsertMode
     speech: SpeechRef | None = Field(
-        default=None, description="None only on a final, empty Insert that closes the answer"
+        default=None, description="None only on the opening and the closing Insert"
     )
     cue: Cue
     source: Literal["viewer", "operator"] = "viewer"

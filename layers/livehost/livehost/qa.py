@@ -15,7 +15,7 @@ from livehost.answer import Answerer, KnowledgeIndex
 from livehost.commands import live_queue
 from livehost.errors import RoomNotLive
 from livehost.inserts import SpeechSource, speak
-from livehost.models import InsertMode, Model, Script, TimelineEntry
+from livehost.models import InsertMode, Model, Room, Script, TimelineEntry
 from livehost.questions import QuestionBook, QuestionRecord
 from livehost.screening import Question, screen
 from livehost.speech.model import Voice
@@ -37,6 +37,9 @@ class Screening(Model):
     message: str
     text: str
     mode: InsertMode
+    opened: bool = Field(
+        default=False, description="the playout was told the answer is coming (the API does)"
+    )
 
 
 class AnswerInput(TaskInput):
@@ -45,6 +48,7 @@ class AnswerInput(TaskInput):
     question_id: str = Field(alias="questionId")
     text: str = Field(min_length=1)
     mode: InsertMode
+    opened: bool = False
 
 
 class Answered(Model):
@@ -58,12 +62,18 @@ class Answered(Model):
 
 
 def screen_question(
-    store: RoomStore, question: QuestionInput, clock: Callable[[], float] = time.time
+    store: RoomStore,
+    question: QuestionInput,
+    clock: Callable[[], float] = time.time,
+    *,
+    room: Room | None = None,
+    keep: bool = True,
 ) -> Screening:
-    """Screen against the room's policy and the run's recent questions; record the verdict.
-    Raises RoomNotLive unless the room is live in this run. Screening the same question id
-    again returns its first verdict."""
-    room = store.get_room(question.room_id)
+    """Screen against the room's policy and the run's recent questions; keep the verdict
+    (unless ``keep`` is off: then the caller does, with ``keep_screened``). Raises
+    RoomNotLive unless the room (read here unless given) is live in this run. Screening the
+    same question id again returns its first verdict."""
+    room = room or store.get_room(question.room_id)
     live_queue(room)
     if room.run != question.run:
         raise RoomNotLive(f"room {room.room_id!r} is in run {room.run}, not {question.run}")
@@ -85,17 +95,24 @@ def screen_question(
         now=now,
         policy=book.policy(question.room_id),
     )
+    screening = Screening(**verdict.model_dump(), mode=mode)
+    if keep:
+        keep_screened(store, question, screening)
+    return screening
+
+
+def keep_screened(store: RoomStore, question: QuestionInput, screening: Screening) -> None:
+    """Remember a screened question: later ones are screened against it."""
     record = QuestionRecord(
         question_id=question.question_id,
         viewer_id=question.viewer_id,
-        text=verdict.text,
+        text=screening.text,
         asked_at=question.asked_at,
-        accepted=verdict.accepted,
-        reason=verdict.reason,
-        message=verdict.message,
+        accepted=screening.accepted,
+        reason=screening.reason,
+        message=screening.message,
     )
-    book.add(question.room_id, question.run, record)
-    return Screening(**verdict.model_dump(), mode=mode)
+    QuestionBook(store).add(question.room_id, question.run, record)
 
 
 def answer_question(
@@ -110,14 +127,14 @@ def answer_question(
 ) -> Answered:
     """Answer out loud: each sentence goes to the render host as soon as the answerer yields
     it (so the first plays while the rest is written), grounded on the room's knowledge and
-    the product on screen. Failures before anything was sent propagate (a retry is safe);
-    after that the presenter ends with an apology and the failure is returned."""
-    room = store.get_room(request.room_id)
+    the product on screen. The answer's insert is opened first unless ``request.opened``.
+    Failures before anything was sent propagate (a retry is safe); after that the presenter
+    ends with an apology and the failure is returned."""
+    room, script, entries = store.room_content(request.room_id)
     queue_url = live_queue(room)
-    script = store.get_script(request.room_id)
     voice = Voice(voice=script.voice) if script else Voice()
     product_id = _product_on_screen(script, room.current_segment)
-    answerer = answerer_for_index(KnowledgeIndex(store.list_entries(request.room_id)))
+    answerer = answerer_for_index(KnowledgeIndex(entries))
     lines: list[str] = []
     failure: list[Exception] = []
 
@@ -146,6 +163,7 @@ def answer_question(
         source="viewer",
         voice=voice,
         clock=clock,
+        open_first=not request.opened,
     )
     spoken_answer = result.sentences[1:] if reads_question else result.sentences
     return Answered(

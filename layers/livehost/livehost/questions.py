@@ -6,7 +6,7 @@ at-least-once Express execution may, gives the same verdict).
 pk                     sk                      what
 =====================  ======================  ===========================================
 ``ROOM#<id>``          ``SCREENING``           the room's ScreeningPolicy (JSON body)
-``ROOM#<id>``          ``Q#<run>#<ms>#<id>``   a screened question (RoomStore, with TTL)
+``ROOM#<id>#Q``        ``<run>#<ms>#<id>``     a screened question (RoomStore, with TTL)
 =====================  ======================  ===========================================
 """
 

@@ -8,9 +8,13 @@ pk                     sk                      what
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
 ``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
-``ROOM#<id>``          ``Q#<run>#<ms>#<id>``   a recent question, for screening (TTL)
+``ROOM#<id>#Q``        ``<run>#<ms>#<id>``     a recent question, for screening (TTL)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
 =====================  ======================  ===========================================
+
+What answering a question needs (knowledge ``KB#``, the room ``META``, its ``SCREENING``
+policy, its ``SCRIPT``) sorts together, so one Query reads it all (``room_content``); the
+many short-lived questions live in a partition of their own so they never sit in between.
 """
 
 from __future__ import annotations
@@ -157,6 +161,30 @@ class RoomStore:
             ) from exc
         return _room_of(item)
 
+    def room_content(self, room_id: str) -> tuple[Room, Script | None, list[KnowledgeEntry]]:
+        """The room, its script and its knowledge entries, in one Query (consistent)."""
+        room, script, entries = None, None, []
+        kwargs: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
+            "ExpressionAttributeValues": {":pk": f"ROOM#{room_id}", ":lo": "KB#", ":hi": "SCRIPT"},
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self.table.query(**kwargs)
+            for item in page["Items"]:
+                if item["sk"] == "META":
+                    room = _room_of(item)
+                elif item["sk"] == "SCRIPT":
+                    script = Script.model_validate_json(item["body"])
+                elif item["sk"].startswith("KB#"):
+                    entries.append(KnowledgeEntry.model_validate_json(item["body"]))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        if room is None:
+            raise RoomNotFound(f"no room {room_id!r}")
+        return room, script, entries
+
     def request_stop(self, room_id: str, mode: StopMode) -> Room:
         return self.update_room(room_id, stopRequested=mode.value)
 
@@ -164,15 +192,20 @@ class RoomStore:
         room = self.get_room(room_id)
         if room.phase in ACTIVE_PHASES:
             raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
-        pk = f"ROOM#{room_id}"
-        page = self.table.query(
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": pk},
-            ProjectionExpression="pk, sk",
-        )
         with self.table.batch_writer() as batch:
-            for item in page["Items"]:
-                batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+            for pk in (f"ROOM#{room_id}", _questions_pk(room_id)):
+                kwargs: dict[str, Any] = {
+                    "KeyConditionExpression": "pk = :pk",
+                    "ExpressionAttributeValues": {":pk": pk},
+                    "ProjectionExpression": "pk, sk",
+                }
+                while True:
+                    page = self.table.query(**kwargs)
+                    for item in page["Items"]:
+                        batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+                    if "LastEvaluatedKey" not in page:
+                        break
+                    kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def _update(self, room_id: str, sets: dict[str, Any], removes: list[str]) -> Room:
         names = {f"#{k}": k for k in [*sets, *removes]}
@@ -272,10 +305,10 @@ class RoomStore:
 
     def add_question(self, room_id: str, run: int, record: dict[str, Any], ttl_s: int) -> None:
         at = float(record["askedAt"])
-        sk = f"Q#{run:05d}#{int(at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+        sk = f"{run:05d}#{int(at * 1000):013d}#{uuid.uuid4().hex[:8]}"
         self.table.put_item(
             Item={
-                "pk": f"ROOM#{room_id}",
+                "pk": _questions_pk(room_id),
                 "sk": sk,
                 "body": json.dumps(record),
                 "expiresAt": int(at) + ttl_s,
@@ -286,9 +319,9 @@ class RoomStore:
         page = self.table.query(
             KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
             ExpressionAttributeValues={
-                ":pk": f"ROOM#{room_id}",
-                ":lo": f"Q#{run:05d}#{int(since * 1000):013d}",
-                ":hi": f"Q#{run:05d}#~",
+                ":pk": _questions_pk(room_id),
+                ":lo": f"{run:05d}#{int(since * 1000):013d}",
+                ":hi": f"{run:05d}#~",
             },
         )
         return [json.loads(item["body"]) for item in page["Items"]]
@@ -314,6 +347,10 @@ class RoomStore:
             if "LastEvaluatedKey" not in page:
                 return bodies
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _questions_pk(room_id: str) -> str:
+    return f"ROOM#{room_id}#Q"
 
 
 def _room_of(item: dict[str, Any]) -> Room:

@@ -1,20 +1,28 @@
-"""A viewer's question: checked against the room, screened for content, and handed to the
-AnswerQuestion workflow, which screens it fully (duplicates, rate limit), answers it and
-records it. Blocked content is refused here at once, so it never reaches the workflow."""
+"""A viewer's question: screened here, in full (content, rate limit, near-duplicates), so
+the viewer hears the verdict at once. For an accepted question the playout is told an
+answer is coming (the opening Insert: the presenter stops at the mode's point while the
+answer is still being written) as the AnswerQuestion workflow starts with the verdict (it
+screens only questions that come without one)."""
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from livehost.api.bodies import QuestionAsked, QuestionReceipt
 from livehost.api.errors import QuestionsDisabled
+from livehost.commands import live_queue
 from livehost.errors import RoomNotLive
+from livehost.inserts import open_insert
 from livehost.models import Phase, TimelineEntry
-from livehost.questions import QuestionBook
-from livehost.screening import Question, screen
+from livehost.qa import keep_screened, screen_question
+from livehost.states import QuestionInput
 from livehost.store import RoomStore
+
+log = logging.getLogger(__name__)
 
 
 def new_question_id(room_id: str) -> str:
@@ -25,6 +33,7 @@ def new_question_id(room_id: str) -> str:
 def ask_question(
     store: RoomStore,
     sfn: Any,
+    sqs: Any,
     *,
     room_id: str,
     asked: QuestionAsked,
@@ -32,18 +41,26 @@ def ask_question(
     now: float,
     question_id: str | None = None,
 ) -> QuestionReceipt:
-    """Accept (start AnswerQuestion) or reject (content against the room's screening policy:
-    empty, too long, blocked) a question.
+    """Accept (start AnswerQuestion, open the answer's insert) or reject (the room's
+    screening policy: empty, too long, blocked, rate limited, duplicate) a question.
     RoomNotFound for an unknown room, RoomNotLive unless it is LIVE."""
     room = store.get_room(room_id)
     if room.phase is not Phase.LIVE:
         raise RoomNotLive(f"room {room_id!r} is {room.phase.value}: questions open when it is LIVE")
-    question_id = question_id or new_question_id(room_id)
-    question = Question(room_id=room_id, viewer_id=asked.viewer_id, text=asked.text, asked_at=now)
-    # Content only: duplicates and the rate limit need the recent questions, which the
-    # workflow reads and writes in one place.
-    verdict = screen(question, recent=[], now=now, policy=QuestionBook(store).policy(room_id))
-    if not verdict.accepted:
+    if not state_machine_arn:
+        raise QuestionsDisabled("this stack answers no questions: ANSWER_QUESTION_ARN is not set")
+    question = QuestionInput(
+        roomId=room_id,
+        run=room.run,
+        questionId=question_id or new_question_id(room_id),
+        viewerId=asked.viewer_id,
+        text=asked.text,
+        mode=asked.mode or room.settings.insert_mode,
+        askedAt=now,
+    )
+    screening = screen_question(store, question, lambda: now, room=room, keep=False)
+    if not screening.accepted:
+        keep_screened(store, question, screening)
         store.append_timeline(
             room_id,
             room.run,
@@ -51,37 +68,44 @@ def ask_question(
                 at=now,
                 kind="rejected",
                 by="viewer",
-                ref=question_id,
-                text=verdict.message,
-                detail={"reason": verdict.reason, "viewerId": asked.viewer_id},
+                ref=question.question_id,
+                text=screening.message,
+                detail={"reason": screening.reason, "viewerId": asked.viewer_id},
             ),
         )
         return QuestionReceipt(
-            question_id=question_id,
+            question_id=question.question_id,
             status="rejected",
-            message=verdict.message,
-            reason=verdict.reason,
+            message=screening.message,
+            reason=screening.reason,
         )
-    if not state_machine_arn:
-        raise QuestionsDisabled("this stack answers no questions: ANSWER_QUESTION_ARN is not set")
-    mode = asked.mode or room.settings.insert_mode
-    sfn.start_execution(
-        stateMachineArn=state_machine_arn,
-        name=question_id,
-        input=json.dumps(
-            {
-                "roomId": room_id,
-                "run": room.run,
-                "questionId": question_id,
-                "viewerId": asked.viewer_id,
-                "text": asked.text,
-                "mode": mode.value,
-                "askedAt": now,
-            }
-        ),
-    )
+    # At once and side by side: the playout is told the answer is coming (the presenter
+    # stops while the answer is written) and the workflow starts. Then the question is kept.
+    screening.opened = True
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        opening = pool.submit(
+            open_insert,
+            sqs,
+            live_queue(room),
+            room_id=room_id,
+            insert_id=question.question_id,
+            mode=screening.mode,
+            source="viewer",
+        )
+        sfn.start_execution(
+            stateMachineArn=state_machine_arn,
+            name=question.question_id,
+            input=json.dumps(
+                question.model_dump(mode="json", by_alias=True) | {"screening": screening.wire()}
+            ),
+        )
+        if opening.exception() is not None:  # the answer lands all the same, only later
+            log.warning(
+                "could not open the insert of %s: %r", question.question_id, opening.exception()
+            )
+    keep_screened(store, question, screening)
     return QuestionReceipt(
-        question_id=question_id,
+        question_id=question.question_id,
         status="accepted",
-        message=verdict.message,
+        message=screening.message,
     )

@@ -27,6 +27,7 @@ def ask(room_id: RoomId, body: QuestionAsked, deps: Deps) -> QuestionReceipt:
     return ask_question(
         deps.store,
         deps.sfn,
+        deps.sqs,
         room_id=room_id,
         asked=body,
         state_machine_arn=deps.settings.answer_question_arn,
