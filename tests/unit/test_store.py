@@ -11,8 +11,30 @@ from livehost_table import create_livehost_table
 from moto import mock_aws
 
 from livehost.errors import RoomAlreadyRunning, RoomNotFound
-from livehost.models import Cursor, KnowledgeEntry, Phase, Room, StopMode, TimelineEntry
+from livehost.models import (
+    Cursor,
+    KnowledgeEntry,
+    Phase,
+    Room,
+    Script,
+    Segment,
+    StopMode,
+    TimelineEntry,
+)
+from livehost.questions import QuestionBook
+from livehost.screening import ScreeningPolicy
 from livehost.store import RoomExists, RoomStore
+
+
+class CountingTable:
+    """A table that counts the calls made through it."""
+
+    def __init__(self, table: Any) -> None:
+        self.table, self.calls = table, []
+
+    def __getattr__(self, name: str) -> Any:
+        self.calls.append(name)
+        return getattr(self.table, name)
 
 
 @pytest.fixture
@@ -91,3 +113,41 @@ def test_knowledge_and_timeline(store: RoomStore) -> None:
     store.append_timeline("r", 1, TimelineEntry(at=1.0, kind="phase", text="a"))
     store.append_timeline("r", 2, TimelineEntry(at=1.5, kind="phase", text="other run"))
     assert [e.text for e in store.timeline("r", 1)] == ["a", "b"]
+
+
+def test_what_an_answer_needs_is_read_in_one_query(store: RoomStore, table: Any) -> None:
+    # Given a room with a script, knowledge, a screening policy, a timeline and questions
+    store.create_room(Room(room_id="room-a", name="A"))
+    store.put_script("room-a", Script(segments=[Segment(segment_id="s1", text="Hi.")]))
+    store.put_entry("room-a", KnowledgeEntry(entry_id="k1", title="T", text="Fact."))
+    QuestionBook(store).set_policy("room-a", ScreeningPolicy(blocklist=["x"]))
+    store.append_timeline("room-a", 1, TimelineEntry(at=1000.0, kind="question", by="viewer"))
+    store.add_question("room-a", 1, {"askedAt": 999.0, "text": "q"}, ttl_s=60)
+    store.table = CountingTable(table)
+
+    # When the room's content is read
+    room, script, entries = store.room_content("room-a")
+
+    # Then one query gives the room, its script and its knowledge
+    assert store.table.calls == ["query"]
+    assert (room.room_id, script and script.segments[0].segment_id) == ("room-a", "s1")
+    assert [e.entry_id for e in entries] == ["k1"]
+
+
+def test_room_content_of_an_unknown_room_is_named(store: RoomStore) -> None:
+    with pytest.raises(RoomNotFound, match="no room 'nope'"):
+        store.room_content("nope")
+
+
+def test_questions_live_apart_and_go_with_their_room(store: RoomStore, table: Any) -> None:
+    # Given a room with a question in run 1
+    store.create_room(Room(room_id="room-a", name="A"))
+    store.add_question("room-a", 1, {"askedAt": 999.0, "text": "q"}, ttl_s=60)
+    assert store.recent_questions("room-a", 1, since=990.0) == [{"askedAt": 999.0, "text": "q"}]
+    assert store.recent_questions("room-a", 2, since=990.0) == []
+
+    # When the room is deleted
+    store.delete_room("room-a")
+
+    # Then nothing of it is left, its questions included
+    assert table.scan()["Items"] == []
