@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -109,18 +109,12 @@ class RoomStore:
         return _room_of(item)
 
     def list_rooms(self) -> list[Room]:
-        rooms: list[Room] = []
-        kwargs: dict[str, Any] = {
-            "IndexName": "byKind",
-            "KeyConditionExpression": "kind = :k",
-            "ExpressionAttributeValues": {":k": "ROOM"},
-        }
-        while True:
-            page = self.table.query(**kwargs)
-            rooms += [_room_of(item) for item in page["Items"]]
-            if "LastEvaluatedKey" not in page:
-                return sorted(rooms, key=lambda r: r.room_id)
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = self._query(
+            IndexName="byKind",
+            KeyConditionExpression="kind = :k",
+            ExpressionAttributeValues={":k": "ROOM"},
+        )
+        return sorted((_room_of(item) for item in items), key=lambda r: r.room_id)
 
     def update_room(self, room_id: str, **fields: Any) -> Room:
         """Set room attributes (camelCase names; None removes); the room must exist."""
@@ -164,23 +158,17 @@ class RoomStore:
     def room_content(self, room_id: str) -> tuple[Room, Script | None, list[KnowledgeEntry]]:
         """The room, its script and its knowledge entries, in one Query (consistent)."""
         room, script, entries = None, None, []
-        kwargs: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :lo AND :hi",
-            "ExpressionAttributeValues": {":pk": f"ROOM#{room_id}", ":lo": "KB#", ":hi": "SCRIPT"},
-            "ConsistentRead": True,
-        }
-        while True:
-            page = self.table.query(**kwargs)
-            for item in page["Items"]:
-                if item["sk"] == "META":
-                    room = _room_of(item)
-                elif item["sk"] == "SCRIPT":
-                    script = Script.model_validate_json(item["body"])
-                elif item["sk"].startswith("KB#"):
-                    entries.append(KnowledgeEntry.model_validate_json(item["body"]))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for item in self._query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", ":lo": "KB#", ":hi": "SCRIPT"},
+            ConsistentRead=True,
+        ):
+            if item["sk"] == "META":
+                room = _room_of(item)
+            elif item["sk"] == "SCRIPT":
+                script = Script.model_validate_json(item["body"])
+            elif item["sk"].startswith("KB#"):
+                entries.append(KnowledgeEntry.model_validate_json(item["body"]))
         if room is None:
             raise RoomNotFound(f"no room {room_id!r}")
         return room, script, entries
@@ -194,18 +182,12 @@ class RoomStore:
             raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
         with self.table.batch_writer() as batch:
             for pk in (f"ROOM#{room_id}", _questions_pk(room_id)):
-                kwargs: dict[str, Any] = {
-                    "KeyConditionExpression": "pk = :pk",
-                    "ExpressionAttributeValues": {":pk": pk},
-                    "ProjectionExpression": "pk, sk",
-                }
-                while True:
-                    page = self.table.query(**kwargs)
-                    for item in page["Items"]:
-                        batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-                    if "LastEvaluatedKey" not in page:
-                        break
-                    kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                for item in self._query(
+                    KeyConditionExpression="pk = :pk",
+                    ExpressionAttributeValues={":pk": pk},
+                    ProjectionExpression="pk, sk",
+                ):
+                    batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
 
     def _update(self, room_id: str, sets: dict[str, Any], removes: list[str]) -> Room:
         names = {f"#{k}": k for k in [*sets, *removes]}
@@ -336,17 +318,20 @@ class RoomStore:
         return json.loads(item["body"]) if item else None
 
     def _bodies(self, room_id: str, prefix: str) -> list[dict[str, Any]]:
-        bodies: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :p)",
-            "ExpressionAttributeValues": {":pk": f"ROOM#{room_id}", ":p": prefix},
-        }
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :p)",
+            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", ":p": prefix},
+        )
+        return [json.loads(item["body"]) for item in items]
+
+    def _query(self, **query: Any) -> Iterator[dict[str, Any]]:
+        """Every item a Query matches, page after page."""
         while True:
-            page = self.table.query(**kwargs)
-            bodies += [json.loads(item["body"]) for item in page["Items"]]
+            page = self.table.query(**query)
+            yield from page["Items"]
             if "LastEvaluatedKey" not in page:
-                return bodies
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                return
+            query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def _questions_pk(room_id: str) -> str:
