@@ -21,6 +21,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    no work-around here; LiveHost's messages carry everything in their body (``run`` included).
 8. CloudFormation skips ``AWS::CloudWatch::Alarm``: the alarms are taken out of the template
    and created through the CloudWatch API once the stack exists (``create_alarms``).
+9. DynamoDB's Query on a table's key walks and sorts every item of the table
+   (``Table.all_items``) before it keeps the partition asked for: each Query costs the whole
+   table, and a room's Queries slow down as its timeline grows (10-30 ms a call in a long
+   run, with the GIL held). Answered from the partition alone: same items, same order.
 """
 
 from __future__ import annotations
@@ -541,3 +545,116 @@ def create_alarms(
         cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
         notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
     return notes
+
+
+# ---- 9. DynamoDB Query over one partition ----------------------------------------------
+
+_query_partition = threading.local()  # the (table, hash key) this thread's Query reads
+
+
+def install_partition_query() -> None:
+    from moto.dynamodb.models.table import Table
+
+    if not _install_once("partition_query"):
+        return
+    original_query, original_all_items = Table.query, Table.all_items
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = kwargs["index_name"] if "index_name" in kwargs else (args[6:7] or [None])[0]
+        on_table = hash_key is not None and index_name is None
+        _query_partition.read = (self, hash_key) if on_table else None
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _query_partition.read = None
+
+    def all_items(self: Any) -> list[Any]:
+        read = getattr(_query_partition, "read", None)
+        if read is None or read[0] is not self or not self.range_key_attr:
+            return original_all_items(self)  # type: ignore[no-any-return]
+        partition = self.items.get(read[1], {})
+        return sorted(partition.values(), key=lambda item: item.range_key)
+
+    Table.query = query  # type: ignore[method-assign]
+    Table.all_items = all_items  # type: ignore[method-assign]
+
+
+# ---- 10. one boto3 client per service for the interpreter -----------------------------------
+
+_INTERPRETER_CLIENT_USERS = (  # the interpreter's modules that make clients for LiveHost's tasks
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.lambda_eval_utils",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sqs",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_sfn",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_dynamodb",
+)
+
+
+def install_shared_interpreter_clients() -> None:
+    import importlib
+
+    from moto.stepfunctions.parser.asl.utils import boto_client
+
+    if not _install_once("interpreter_clients"):
+        return
+    make = boto_client.boto_client_for
+    clients: dict[tuple[str, str], Any] = {}
+    lock = threading.Lock()
+
+    def boto_client_for(region: str, service: str, state_credentials: Any = None) -> Any:
+        # moto's factory ignores the credentials (every client signs with the same test keys)
+        with lock:
+            client = clients.get((region, service))
+            if client is None:
+                client = clients[(region, service)] = make(region=region, service=service)
+            return client
+
+    boto_client.boto_client_for = boto_client_for
+    for name in _INTERPRETER_CLIENT_USERS:
+        importlib.import_module(name).boto_client_for = boto_client_for  # type: ignore[attr-defined]
+
+
+# ---- 11. each definition parsed once ---------------------------------------------------------
+
+
+def install_parsed_program_cache() -> None:
+    from moto.stepfunctions.parser.asl.parse.asl_parser import AmazonStateLanguageParser
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    if not _install_once("parsed_programs"):
+        return
+    programs: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    def entrypoint(self: Any) -> Any:
+        definition = self._evaluation_details.state_machine_details.definition
+        with lock:
+            program = programs.get(definition)
+            if program is None:
+                program = AmazonStateLanguageParser.parse(definition)[0]
+                _fix_heap_keys(program, set())
+                programs[definition] = program
+        return program
+
+    ExecutionWorker._get_evaluation_entrypoint = entrypoint  # type: ignore[method-assign]
+
+
+def _fix_heap_keys(component: Any, seen: set[int]) -> None:
+    """Give every component its heap key now: the key (where an execution keeps, e.g., a
+    retrier's attempt count) is made lazily, which races once the program is shared."""
+    from moto.stepfunctions.parser.asl.component.eval_component import EvalComponent
+
+    if id(component) in seen:
+        return
+    seen.add(id(component))
+    if isinstance(component, dict):
+        children: Any = component.values()
+    elif isinstance(component, list | tuple | set | frozenset):
+        children = component
+    elif type(component).__module__.startswith("moto.") and hasattr(component, "__dict__"):
+        if isinstance(component, EvalComponent):
+            _ = component.heap_key
+        children = vars(component).values()
+    else:
+        return
+    for child in children:
+        _fix_heap_keys(child, seen)
