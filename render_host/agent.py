@@ -69,6 +69,7 @@ class Agent:
             PlayoutConfig(
                 viseme_lead_ms=config.viseme_lead_ms,
                 now_cut_within_ms=config.now_cut_within_ms,
+                now_cut_ready_within_ms=config.now_cut_ready_within_ms,
             ),
             on_tick=self._ticks_put,
             track=config.viseme_track is not None,

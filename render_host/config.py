@@ -36,6 +36,11 @@ class AgentConfig(BaseSettings):
         ge=0,
         description="NOW waits this long at most for a word boundary, then cuts faded",
     )
+    now_cut_ready_within_ms: int = Field(
+        default=33,
+        ge=0,
+        description="the same bound once the insert's speech is here (a frame: 33 ms)",
+    )
     viseme_track: Path | None = Field(default=None, description="write the viseme track here")
     video_kbps: int | None = None
     encoder_threads: int = 2

@@ -31,6 +31,8 @@ class PlayoutConfig:
     # NOW cuts at the next word boundary if one comes within this; otherwise at the quietest
     # point before then, faded out (the word is said again when the sentence resumes)
     now_cut_within_ms: int = 150
+    # ... and within this once the insert's speech is here (it starts on the next frame)
+    now_cut_ready_within_ms: int = 33
     gesture_frames: int = round(1.2 * FPS)
     remembered_commands: int = 10_000  # command ids kept for idempotency
 
@@ -287,8 +289,7 @@ class Playout:
         if InsertMode.NOW not in modes:
             entry.now_cut, entry.now_cut_fades = None, False
         if InsertMode.NOW in modes:
-            if entry.now_cut is None:
-                self._decide_now_cut(entry)
+            self._decide_now_cut(entry)
             cut = entry.now_cut
         elif InsertMode.SENTENCE_END in modes:
             cut = clip.next_sentence_boundary(pos)
@@ -299,16 +300,26 @@ class Playout:
         return cut
 
     def _decide_now_cut(self, entry: Entry) -> None:
-        """Where a NOW insert stops this segment, decided once (when the insert is first
-        seen) so that the wait is bounded: the next word boundary if it comes within
-        ``now_cut_within_ms``, else the quietest point before then."""
-        clip, pos = entry.clip, entry.pos
-        within = self.config.now_cut_within_ms * SAMPLES_PER_MS
+        """Where a NOW insert stops this segment, with a bounded wait: the next word boundary
+        if it comes within the bound, else the quietest point before then (faded). While the
+        insert has only opened (its speech is still being written) the wait costs nothing
+        and the bound is ``now_cut_within_ms``; once its speech is here, any wait delays it,
+        and the bound shrinks to ``now_cut_ready_within_ms`` (a frame: the insert starts on
+        the next one). Decided once per bound, so the wait never grows."""
+        config, clip, pos = self.config, entry.clip, entry.pos
+        ready = any(
+            isinstance(e.command, Insert) and e.command.mode == InsertMode.NOW and not e.opens
+            for e in self._interaction
+        )
+        within_ms = config.now_cut_ready_within_ms if ready else config.now_cut_within_ms
+        end = pos + within_ms * SAMPLES_PER_MS
+        if entry.now_cut is not None and entry.now_cut <= end:
+            return
         boundary = clip.next_word_boundary(pos)
-        if boundary - pos <= within:
+        if boundary <= end:
             entry.now_cut, entry.now_cut_fades = boundary, False
         else:
-            entry.now_cut, entry.now_cut_fades = clip.quietest_point(pos, pos + within), True
+            entry.now_cut, entry.now_cut_fades = clip.quietest_point(pos, end), True
 
     def _speak(self, entry: Entry, limit: int, tick: Tick) -> None:
         """Write this frame's audio and mouth/subtitle state; advance the entry."""

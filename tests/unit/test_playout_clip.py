@@ -21,7 +21,7 @@ from render_host.playout import (
 HELLO = "Hello there. How are you today?"
 # The fixtures' words are up to 300 ms apart: with this, NOW always waits for the next word
 # (the bounded cut has tests of its own, in test_playout_now.py)
-WORD_CUTS = PlayoutConfig(now_cut_within_ms=1_000)
+WORD_CUTS = PlayoutConfig(now_cut_within_ms=1_000, now_cut_ready_within_ms=1_000)
 # 2000 ms at 16 kHz -> 96000 samples at 48 kHz = exactly 60 frames of 1600 samples.
 HELLO_MARKS = [
     SpeechMark(time=0, type="sentence", start=0, end=12, value="Hello there."),

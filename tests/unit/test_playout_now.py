@@ -1,10 +1,11 @@
 """NOW has a bounded wait, and an insert can make room before its first sentence is ready.
 
-NOW cuts at the next word boundary when it comes within ``now_cut_within_ms`` (150 ms by
-default); otherwise at the quietest point before then, faded out over 5 ms, and the word is
-said again when the script resumes at the start of its sentence. An opening Insert (no
-speech, not final) makes room at its mode's point at once and holds, idle, for the insert's
-sentences: the script stops while the answer is still being written.
+NOW cuts at the next word boundary when it comes within a bound; otherwise at the quietest
+point before then, faded out over 5 ms, and the word is said again when the script resumes
+at the start of its sentence. The bound is ``now_cut_within_ms`` (150 ms) while the answer
+is still being written, ``now_cut_ready_within_ms`` (33 ms, this frame) once its speech is
+here. An opening Insert (no speech, not final) makes room at its mode's point at once and
+holds, idle, for the insert's sentences: the script stops while the answer is written.
 
 The hello clip's words start at 50, 400, 900 ("How", sample 43200), 1150 (55200), 1350 and
 1550 ms; frame 29 starts at sample 46400, 183 ms before "are"."""
@@ -59,18 +60,18 @@ def test_quietest_point_is_the_end_of_the_first_silent_window():
     assert 50_400 + FADE_SAMPLES <= point <= 50_400 + FADE_SAMPLES + 48
 
 
-def test_now_with_a_word_boundary_within_the_bound_cuts_there_untouched():
-    # Given a segment at frame 31 (sample 49600; "are" starts 117 ms later)
+def test_now_with_its_speech_here_cuts_at_a_word_boundary_in_this_frame_untouched():
+    # Given a segment at frame 34 (sample 54400; "are" starts 17 ms later)
     hello, sure = hello_clip(), sure_clip()
     playout = Playout()
     playout.play_segment(segment("c-seg"), hello)
-    ticks = run(playout, 31)
+    ticks = run(playout, 34)
 
-    # When a NOW insert arrives
+    # When a NOW insert arrives with its speech
     playout.insert(insert("c-ins", InsertMode.NOW), sure)
     ticks += run(playout, 10)
 
-    # Then the segment stops at "are" (frame 34), bit-exact, and the insert starts on 35
+    # Then the segment stops at "are" in this frame, bit-exact, and the insert starts on 35
     assert events(ticks, "SegmentInterrupted")[0][0] == 34
     assert events(ticks, "InsertStarted")[0][0] == 35
     out = np.concatenate([t.audio for t in ticks])
@@ -78,16 +79,45 @@ def test_now_with_a_word_boundary_within_the_bound_cuts_there_untouched():
     assert not out[55_200 : 35 * SPF].any()
 
 
-def test_now_with_the_next_word_too_far_cuts_at_a_quiet_point_within_the_bound():
+def test_now_with_its_speech_here_and_no_word_in_this_frame_fades_out_within_it():
+    # Given a plain tone (no quiet point anywhere) at frame 29 ("are" is 183 ms away)
+    hello, sure = hello_clip(), sure_clip()
+    playout = Playout()
+    playout.play_segment(segment("c-seg"), hello)
+    ticks = run(playout, 29)
+
+    # When a NOW insert arrives with its speech
+    playout.insert(insert("c-ins", InsertMode.NOW), sure)
+    ticks += run(playout, 10)
+
+    # Then the speech ends within this frame, fading to silence over its last 5 ms, and the
+    # insert starts on the next frame
+    out = np.concatenate([t.audio for t in ticks]).astype(np.int32)
+    cut = (
+        int(np.flatnonzero(np.abs(out[: events(ticks, "InsertStarted")[0][0] * SPF]).sum(1))[-1])
+        + 1
+    )
+    assert 29 * SPF < cut <= 30 * SPF
+    before = cut - FADE_SAMPLES
+    assert np.array_equal(out[:before], hello.pcm[:before])
+    level = np.abs(out[before:cut, 0])
+    assert level.max() <= np.abs(hello.pcm[before:cut, 0].astype(np.int32)).max()
+    assert level[-1] * FADE_SAMPLES <= np.abs(hello.pcm[cut - 1, 0]) + FADE_SAMPLES
+    assert events(ticks, "InsertStarted")[0][0] == 30
+
+
+def test_while_the_answer_is_written_now_cuts_at_a_quiet_point_within_the_bound():
     # Given a segment at frame 29 ("are" is 183 ms away) with a gap at 1050..1070 ms
     hello, sure = hello_with_a_gap(1050, 1070), sure_clip()
     playout = Playout()
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
 
-    # When a NOW insert arrives
-    playout.insert(insert("c-ins", InsertMode.NOW), sure)
-    ticks += run(playout, 40)
+    # When a NOW answer opens, and its sentence comes 11 frames later
+    playout.open_insert(opening(InsertMode.NOW, "a"))
+    ticks += run(playout, 11)  # frames 29..39
+    playout.insert(insert("c-a0", InsertMode.NOW, insert_id="a", final=True), sure)
+    ticks += run(playout, 30)
 
     # Then the segment stops in the gap (about sample 50640, frame 31), not at "are"
     cut = hello.quietest_point(46_400, 46_400 + WITHIN)
@@ -95,41 +125,35 @@ def test_now_with_the_next_word_too_far_cuts_at_a_quiet_point_within_the_bound()
     assert events(ticks, "SegmentInterrupted") == [
         (31, {"segment_id": "seg-0", "resume_at_char": 13})
     ]
-    assert events(ticks, "InsertStarted")[0][0] == 32
     out = np.concatenate([t.audio for t in ticks])
     assert np.array_equal(out[:cut], hello.pcm[:cut])
-    assert not out[cut : 32 * SPF].any()
-    assert np.array_equal(out[32 * SPF : 47 * SPF], sure.pcm)
-    # And the script resumes from "How" once the insert is done
-    assert events(ticks, "SegmentStarted")[1][0] == 47
+    assert not out[cut : 40 * SPF].any()
+    assert events(ticks, "InsertStarted")[0][0] == 40
+    assert np.array_equal(out[40 * SPF : 55 * SPF], sure.pcm)
+    # And the script resumes from "How" once the answer is done
+    assert events(ticks, "SegmentStarted")[1][0] == 55
     assert events(ticks, "SegmentStarted")[1][1]["resumed_at_char"] == 13
-    assert np.array_equal(ticks[47].audio, hello.pcm[43_200 : 43_200 + SPF])
+    assert np.array_equal(ticks[55].audio, hello.pcm[43_200 : 43_200 + SPF])
 
 
-def test_a_cut_inside_a_word_fades_out_and_waits_no_longer_than_the_bound():
-    # Given a plain tone (no quiet point anywhere) at frame 29
-    hello, sure = hello_clip(), sure_clip()
+def test_speech_that_comes_while_the_cut_is_awaited_is_not_kept_waiting():
+    # Given an answer opened at frame 29, cutting at a gap 117 ms away (frame 33)
+    hello, sure = hello_with_a_gap(1100, 1120), sure_clip()
     playout = Playout()
     playout.play_segment(segment("c-seg"), hello)
     ticks = run(playout, 29)
+    playout.open_insert(opening(InsertMode.NOW, "a"))
+    ticks += run(playout, 1)  # frame 29
+    waited_for = hello.quietest_point(29 * SPF, 29 * SPF + WITHIN)
+    assert 33 * SPF < waited_for < 34 * SPF
 
-    # When a NOW insert arrives
-    playout.insert(insert("c-ins", InsertMode.NOW), sure)
-    ticks += run(playout, 10)
+    # When its first sentence comes after frame 29
+    playout.insert(insert("c-a0", InsertMode.NOW, insert_id="a", final=True), sure)
+    ticks += run(playout, 20)
 
-    # Then the speech ends within 150 ms, fading to silence over its last 5 ms
-    out = np.concatenate([t.audio for t in ticks]).astype(np.int32)
-    cut = (
-        int(np.flatnonzero(np.abs(out[: events(ticks, "InsertStarted")[0][0] * SPF]).sum(1))[-1])
-        + 1
-    )
-    assert 46_400 < cut <= 46_400 + WITHIN
-    before = cut - FADE_SAMPLES
-    assert np.array_equal(out[:before], hello.pcm[:before])
-    level = np.abs(out[before:cut, 0])
-    assert level.max() <= np.abs(hello.pcm[before:cut, 0].astype(np.int32)).max()
-    assert level[-1] * FADE_SAMPLES <= np.abs(hello.pcm[cut - 1, 0]) + FADE_SAMPLES
-    assert events(ticks, "InsertStarted")[0][0] == cut // SPF + 1
+    # Then the segment stops within frame 30 instead, and the answer starts on 31
+    assert events(ticks, "SegmentInterrupted")[0][0] == 30
+    assert events(ticks, "InsertStarted")[0][0] == 31
 
 
 def test_an_opening_insert_stops_the_script_at_once_and_holds_for_the_first_sentence():
@@ -184,9 +208,10 @@ def test_an_opening_insert_after_its_sentence_is_here_changes_nothing():
     assert playout.open_insert(opening(InsertMode.NOW, "a")) is False
     ticks += run(playout, 40)
 
-    # Then the answer plays once and the script resumes right after it, with no hold
-    assert completions(ticks) == [(49, "c-a0")]
-    assert [f for f, _ in events(ticks, "SegmentStarted")] == [0, 50]
+    # Then the answer plays once (cut in, from frame 32) and the script resumes right
+    # after it, with no hold
+    assert completions(ticks) == [(46, "c-a0")]
+    assert [f for f, _ in events(ticks, "SegmentStarted")] == [0, 47]
 
 
 def test_an_opening_insert_in_sentence_end_mode_stops_at_the_end_of_the_sentence():
