@@ -184,6 +184,13 @@ def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms:
         ("stage", "operator", "operator-1"),
         ("say", "operator", "operator-1"),
     ]
+    # And a client following the room reads only what is new since a time
+    said_at = next(e["at"] for e in timeline["entries"] if e["kind"] == "say")
+    status, since = call(api, "GET", f"/rooms/{room_id}/timeline?since={said_at}", token=token)
+    assert status == 200 and "say" in [e["kind"] for e in since["entries"]]
+    assert all(e["at"] >= said_at - 0.001 for e in since["entries"])
+    assert len(since["entries"]) < len(timeline["entries"])
+    assert call(api, "GET", f"/rooms/{room_id}/timeline?since=-1", token=token)[0] == 400
 
     # When it is stopped gracefully
     status, stopping = call(

@@ -115,6 +115,21 @@ def test_knowledge_and_timeline(store: RoomStore) -> None:
     assert [e.text for e in store.timeline("r", 1)] == ["a", "b"]
 
 
+def test_a_timeline_since_a_time_holds_only_what_came_at_or_after_it(store: RoomStore) -> None:
+    # Given a run's timeline over three seconds (and another run's)
+    for at in (1.0, 2.0, 2.5, 3.0):
+        store.append_timeline("r", 1, TimelineEntry(at=at, kind="phase", text=str(at)))
+    store.append_timeline("r", 2, TimelineEntry(at=2.2, kind="phase", text="other run"))
+    # When it is read since 2.0 s, since after its end, and since 0
+    since_two = store.timeline("r", 1, since=2.0)
+    since_later = store.timeline("r", 1, since=4.0)
+    since_zero = store.timeline("r", 1, since=0)
+    # Then only the run's entries from then on, oldest first
+    assert [e.text for e in since_two] == ["2.0", "2.5", "3.0"]
+    assert since_later == []
+    assert [e.text for e in since_zero] == ["1.0", "2.0", "2.5", "3.0"]
+
+
 def test_what_an_answer_needs_is_read_in_one_query(store: RoomStore, table: Any) -> None:
     # Given a room with a script, knowledge, a screening policy, a timeline and questions
     store.create_room(Room(room_id="room-a", name="A"))

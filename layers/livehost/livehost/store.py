@@ -279,8 +279,23 @@ class RoomStore:
         sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{uuid.uuid4().hex[:8]}"
         self._put_body(room_id, sk, entry.wire())
 
-    def timeline(self, room_id: str, run: int) -> list[TimelineEntry]:
-        entries = [TimelineEntry.model_validate(b) for b in self._bodies(room_id, f"TL#{run:05d}#")]
+    def timeline(self, room_id: str, run: int, since: float | None = None) -> list[TimelineEntry]:
+        """The run's entries, oldest first; with ``since`` (unix seconds) only those at or
+        after it (one short Query for a client that follows a live room)."""
+        prefix = f"TL#{run:05d}#"
+        if since is None:
+            bodies = self._bodies(room_id, prefix)
+        else:
+            items = self._query(
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+                ExpressionAttributeValues={
+                    ":pk": f"ROOM#{room_id}",
+                    ":lo": f"{prefix}{max(0, int(since * 1000)):013d}",
+                    ":hi": f"{prefix}~",
+                },
+            )
+            bodies = [json.loads(item["body"]) for item in items]
+        entries = [TimelineEntry.model_validate(b) for b in bodies]
         return sorted(entries, key=lambda e: (e.at, e.stream_ms or 0))
 
     # ---- recent questions (for screening) -------------------------------------------------

@@ -85,8 +85,12 @@ def timeline(
     room_id: RoomId,
     deps: Deps,
     run: Annotated[int | None, Query(ge=1, description="default: the current run")] = None,
+    since: Annotated[
+        float | None,
+        Query(ge=0, description="only entries at or after this time (unix seconds)"),
+    ] = None,
 ) -> Timeline:
     room = deps.store.get_room(room_id)
     chosen = run or room.run
-    entries = deps.store.timeline(room_id, chosen) if chosen else []
+    entries = deps.store.timeline(room_id, chosen, since=since) if chosen else []
     return Timeline(room_id=room_id, run=chosen, entries=entries)
