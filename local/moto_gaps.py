@@ -4,8 +4,10 @@ Each gap is listed in shared/reference/local-emulation.md and has a test in
 tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under it.
 
 1. Lambda needs Docker: ``LambdaFunction.invoke`` is replaced by an in-process call of the
-   real handler, with the function's own environment (per thread) and the Python runtime's
-   error shape, so Retry/Catch match the exception's class name.
+   real handler, with the function's own environment (per thread), its own Powertools log
+   keys (function name, request and correlation ids: the functions' loggers share one
+   formatter in one process) and the Python runtime's error shape, so Retry/Catch match the
+   exception's class name.
 2. IVS has no stream keys, StopStream, GetStream or PutMetadata, and an ingest endpoint that
    resolves nowhere: filled in here, with the endpoint pointing at the local ingest.
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
@@ -198,6 +200,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
     if not isinstance(os.environ, InvocationEnviron):
         os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
 
+    log_keys = _own_log_keys()
+
     def invoke(self: Any, body: str, request_headers: Any, response_headers: Any) -> bytes:
         registry: HandlerRegistry = _current["registry"]
         base_env: dict[str, str] = _current["base_env"]
@@ -220,6 +224,7 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
             deadline=time.time() + float(self.timeout),
         )
         token = _invocation_env.set(env)
+        keys_token = log_keys.set({})  # this invocation's log keys (see _own_log_keys)
         registry.invocations.append((self.function_name, time.time()))
         try:
             result = registry.handler(code_dir, self.handler)(event, context)
@@ -234,10 +239,46 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
                 }
             )
         finally:
+            log_keys.reset(keys_token)
             _invocation_env.reset(token)
         return payload.encode()
 
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+
+
+def _own_log_keys() -> contextvars.ContextVar[dict[str, Any]]:
+    """In Lambda each function has a process of its own; here every function's Powertools
+    ``Logger`` (one service name: one formatter) is shared, and the keys an invocation
+    appends (function name, request id, correlation id, cold start) would land in the log
+    lines of whichever function logs next. During an invocation, appended keys go to
+    Powertools' per-context keys instead (formatted over the shared ones); the returned
+    variable is what ``invoke`` sets afresh for each invocation."""
+    from aws_lambda_powertools.logging import formatter
+
+    cls = formatter.LambdaPowertoolsFormatter
+    append, remove, current = cls.append_keys, cls.remove_keys, cls.get_current_keys
+
+    def append_keys(self: Any, **keys: Any) -> None:
+        if _invocation_env.get() is None:
+            append(self, **keys)
+        else:
+            self.thread_safe_append_keys(**keys)
+
+    def remove_keys(self: Any, keys: Any) -> None:
+        keys = list(keys)
+        if _invocation_env.get() is not None:
+            self.thread_safe_remove_keys(keys)
+        remove(self, keys)
+
+    def get_current_keys(self: Any) -> dict[str, Any]:
+        if _invocation_env.get() is None:
+            return current(self)  # type: ignore[no-any-return]
+        return {**current(self), **self.thread_safe_get_current_keys()}
+
+    cls.append_keys = append_keys  # type: ignore[method-assign]
+    cls.remove_keys = remove_keys  # type: ignore[method-assign]
+    cls.get_current_keys = get_current_keys  # type: ignore[method-assign]
+    return formatter.THREAD_LOCAL_KEYS
 
 
 # ---- 2. IVS -----------------------------------------------------------------------------

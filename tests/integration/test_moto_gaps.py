@@ -411,3 +411,58 @@ def test_each_invocation_sees_its_own_functions_environment(rooms: Rooms) -> Non
         seen = list(pool.map(as_function, envs))
     assert seen == [f"p{i}-t{i}" for i in range(20)]
     assert "QUEUE_PREFIX" not in os.environ
+
+
+def test_each_invocation_logs_with_its_own_functions_keys(rooms: Rooms, tmp_path) -> None:
+    # Given two functions whose handlers share one Powertools service (one formatter), the
+    # first still running when the second logs
+    import io
+    import zipfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    (tmp_path / "app.py").write_text(
+        textwrap.dedent("""
+            import time
+            from aws_lambda_powertools import Logger
+            logger = Logger(service="gap-1-logs")
+
+            @logger.inject_lambda_context(correlation_id_path="id")
+            def handler(event, context):
+                time.sleep(event["before"])
+                logger.info("said", extra={"by": event["id"]})
+                time.sleep(0.3 - event["before"])
+                return {}
+        """)
+    )
+    cloud = rooms.cloud
+    bucket = cloud.outputs["AssetsBucketName"]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("app.py", "")
+    cloud.client("s3").put_object(Bucket=bucket, Key="gap-1/logs.zip", Body=archive.getvalue())
+    cloud.registry.code_dirs["gap-1/logs.zip"] = tmp_path
+    role = cloud.client("iam").create_role(RoleName="gap-1-logs", AssumeRolePolicyDocument="{}")
+    lam = cloud.client("lambda")
+    for name in ("gap-1-a", "gap-1-b"):
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.11",
+            Role=role["Role"]["Arn"],
+            Handler="app.handler",
+            Code={"S3Bucket": bucket, "S3Key": "gap-1/logs.zip"},
+        )
+
+    # When both run at once, each logging while the other is inside its handler
+    def invoke(name: str, before: float) -> None:
+        payload = json.dumps({"id": name, "before": before}).encode()
+        assert "FunctionError" not in lam.invoke(FunctionName=name, Payload=payload)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(invoke, ["gap-1-a", "gap-1-b"], [0.2, 0.05]))
+
+    # Then each line carries its own function's name and correlation id
+    lines = [
+        json.loads(line) for line in cloud.lambda_log.read_text().splitlines() if "said" in line
+    ]
+    said = [(x["by"], x["function_name"], x["correlation_id"]) for x in lines if x.get("by")]
+    assert sorted(said) == [("gap-1-a",) * 3, ("gap-1-b",) * 3]
