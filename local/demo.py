@@ -70,6 +70,7 @@ def run_demo(out: Path, *, short: bool = False) -> int:
         print("livehost demo needs: " + "; ".join(missing) + ". `./dev demo` installs them.")
         return 2
     out.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(out / "cloud", ignore_errors=True)  # an earlier run's hosts, logs and state
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("livehost").propagate = False
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # its interpreter logs caught errors

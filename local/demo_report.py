@@ -128,7 +128,10 @@ def render_host_cpu(cloud: LocalCloud) -> float | None:
 
 
 def lipsync_problems(cloud: LocalCloud, video: Path) -> list[str]:
-    tracks = sorted(cloud.config.workdir.glob("hosts/*/visemes.jsonl"))
+    # the newest: this run's render host (one that replaced another wrote last)
+    tracks = sorted(
+        cloud.config.workdir.glob("hosts/*/visemes.jsonl"), key=lambda p: p.stat().st_mtime
+    )
     if not tracks:
         return ["no viseme track from the render host"]
     marks = [tuple(json.loads(line)) for line in tracks[-1].read_text().splitlines() if line]
