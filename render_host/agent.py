@@ -175,10 +175,10 @@ class Agent:
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
-                if command.speech is None and command.final:  # closing: no more sentences
+                if command.closes:  # no more sentences
                     self.playout.close_answer(command.insert_id)
                     return
-                if command.speech is None:  # opening: make room, the sentences are coming
+                if command.opens:  # make room, the sentences are coming
                     self.playout.open_insert(command)
                     return
                 clip = self.assets.clip(command.speech, command.cue.text)

@@ -22,7 +22,7 @@ class Entry:
     started_ms: int | None = None  # stream ms of its first frame, once it has started
     resume_char: int = 0
     next_sentence: int = 0  # the first sentence not yet reported in WordsSpoken
-    now_cut: int | None = None  # where a waiting NOW insert stops it (decided once)
+    now_cut: int | None = None  # where a waiting NOW insert stops it (decided per bound)
     now_cut_fades: bool = False  # that cut is inside a word: fade out into it
     length: int = field(init=False)
 
@@ -45,8 +45,7 @@ class Entry:
     @property
     def opens(self) -> bool:
         """An opening Insert: no speech of its own, it makes room for the sentences coming."""
-        command = self.command
-        return isinstance(command, Insert) and command.speech is None and not command.final
+        return isinstance(self.command, Insert) and self.command.opens
 
     @property
     def started(self) -> bool:

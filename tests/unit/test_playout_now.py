@@ -19,7 +19,7 @@ from test_playout_clip import HELLO, HELLO_MARKS, hello_clip, insert, segment, s
 from test_playout_cuts import completions, events, run
 
 from livehost.models import InsertMode
-from livehost.protocol import Cue, Insert
+from livehost.protocol import Insert
 from livehost.speech.model import Speech
 from render_host.playout import Clip, Playout, PlayoutConfig
 from render_host.playout.clip import FADE_SAMPLES
@@ -29,16 +29,7 @@ WITHIN = 150 * 48  # the default bound, in samples
 
 
 def opening(mode: InsertMode, insert_id: str = "ans-1") -> Insert:
-    return Insert(
-        command_id=f"{insert_id}-open",
-        room_id="room-1",
-        insert_id=insert_id,
-        sequence=0,
-        final=False,
-        mode=mode,
-        speech=None,
-        cue=Cue(text=""),
-    )
+    return Insert.opening(room_id="room-1", insert_id=insert_id, mode=mode)
 
 
 def hello_with_a_gap(start_ms: int, end_ms: int) -> Clip:

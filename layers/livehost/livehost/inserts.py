@@ -11,14 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from livehost.commands import send_command
 from livehost.models import InsertMode
-from livehost.protocol import Cue, Insert, SpeechRef
+from livehost.protocol import Cue, Insert, InsertSource, SpeechRef
 from livehost.speech.model import SpeechRequest, Voice
-
-InsertSource = Literal["viewer", "operator"]
 
 
 class SpeechSource(Protocol):
@@ -60,17 +58,7 @@ def open_insert(
     """Send the opening Insert ``{insert_id}-open`` (no speech): the playout makes room at
     the mode's point now and holds for the sentences, so the wait for the cut is spent while
     the first sentence is still being written. Safe to send twice (one command id)."""
-    command = Insert(
-        command_id=f"{insert_id}-open",
-        room_id=room_id,
-        insert_id=insert_id,
-        sequence=0,
-        final=False,
-        mode=mode,
-        speech=None,
-        cue=Cue(text=""),
-        source=source,
-    )
+    command = Insert.opening(room_id=room_id, insert_id=insert_id, mode=mode, source=source)
     return send_command(sqs, queue_url, command)
 
 
@@ -100,16 +88,9 @@ def speak(
         open_insert(sqs, queue_url, room_id=room_id, insert_id=insert_id, mode=mode, source=source)
 
     def close() -> None:
-        command = Insert(
-            command_id=f"{insert_id}-end",
-            room_id=room_id,
-            insert_id=insert_id,
-            sequence=len(result.sentences),
-            final=True,
-            mode=mode,
-            speech=None,
-            cue=Cue(text=""),
-            source=source,
+        sequence = len(result.sentences)
+        command = Insert.closing(
+            room_id=room_id, insert_id=insert_id, sequence=sequence, mode=mode, source=source
         )
         send_command(sqs, queue_url, command)
         result.closed_at = clock()

@@ -68,6 +68,9 @@ class PlaySegment(CommandBase):
     pause_after_ms: int = 0
 
 
+InsertSource = Literal["viewer", "operator"]
+
+
 class Insert(CommandBase):
     """Speak something outside the script (an answer sentence, an operator line).
 
@@ -85,7 +88,56 @@ class Insert(CommandBase):
         default=None, description="None only on the opening and the closing Insert"
     )
     cue: Cue
-    source: Literal["viewer", "operator"] = "viewer"
+    source: InsertSource = "viewer"
+
+    @classmethod
+    def opening(
+        cls, *, room_id: str, insert_id: str, mode: InsertMode, source: InsertSource = "viewer"
+    ) -> Insert:
+        """The opening Insert ``{insert_id}-open``: no speech, not final."""
+        return cls(
+            command_id=f"{insert_id}-open",
+            room_id=room_id,
+            insert_id=insert_id,
+            sequence=0,
+            final=False,
+            mode=mode,
+            cue=Cue(text=""),
+            source=source,
+        )
+
+    @classmethod
+    def closing(
+        cls,
+        *,
+        room_id: str,
+        insert_id: str,
+        sequence: int,
+        mode: InsertMode,
+        source: InsertSource = "viewer",
+    ) -> Insert:
+        """The closing Insert ``{insert_id}-end``: no speech, final, ``sequence`` = the
+        number of sentences sent."""
+        return cls(
+            command_id=f"{insert_id}-end",
+            room_id=room_id,
+            insert_id=insert_id,
+            sequence=sequence,
+            final=True,
+            mode=mode,
+            cue=Cue(text=""),
+            source=source,
+        )
+
+    @property
+    def opens(self) -> bool:
+        """An opening Insert: it makes room for the sentences coming."""
+        return self.speech is None and not self.final
+
+    @property
+    def closes(self) -> bool:
+        """A closing Insert: the insert has no more sentences."""
+        return self.speech is None and self.final
 
 
 class SetStage(CommandBase):
