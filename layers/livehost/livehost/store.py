@@ -282,19 +282,8 @@ class RoomStore:
     def timeline(self, room_id: str, run: int, since: float | None = None) -> list[TimelineEntry]:
         """The run's entries, oldest first; with ``since`` (unix seconds) only those at or
         after it (one short Query for a client that follows a live room)."""
-        prefix = f"TL#{run:05d}#"
-        if since is None:
-            bodies = self._bodies(room_id, prefix)
-        else:
-            items = self._query(
-                KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
-                ExpressionAttributeValues={
-                    ":pk": f"ROOM#{room_id}",
-                    ":lo": f"{prefix}{max(0, int(since * 1000)):013d}",
-                    ":hi": f"{prefix}~",
-                },
-            )
-            bodies = [json.loads(item["body"]) for item in items]
+        since_ms = None if since is None else f"{max(0, int(since * 1000)):013d}"
+        bodies = self._bodies(room_id, f"TL#{run:05d}#", from_key=since_ms)
         entries = [TimelineEntry.model_validate(b) for b in bodies]
         return sorted(entries, key=lambda e: (e.at, e.stream_ms or 0))
 
@@ -332,10 +321,21 @@ class RoomStore:
         item = self.table.get_item(Key={"pk": f"ROOM#{room_id}", "sk": sk}).get("Item")
         return json.loads(item["body"]) if item else None
 
-    def _bodies(self, room_id: str, prefix: str) -> list[dict[str, Any]]:
+    def _bodies(
+        self, room_id: str, prefix: str, from_key: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The JSON bodies of the room's items whose sort key starts with ``prefix`` (and,
+        with ``from_key``, sorts at or after ``prefix + from_key``)."""
+        if from_key is None:
+            condition, values = "begins_with(sk, :lo)", {":lo": prefix}
+        else:
+            condition, values = (
+                "sk BETWEEN :lo AND :hi",
+                {":lo": prefix + from_key, ":hi": prefix + "~"},
+            )
         items = self._query(
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :p)",
-            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", ":p": prefix},
+            KeyConditionExpression=f"pk = :pk AND {condition}",
+            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", **values},
         )
         return [json.loads(item["body"]) for item in items]
 
