@@ -27,6 +27,14 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    (``Table.all_items``) before it keeps the partition asked for: each Query costs the whole
    table, and a room's Queries slow down as its timeline grows (10-30 ms a call in a long
    run, with the GIL held). Answered from the partition alone: same items, same order.
+10. The interpreter makes a boto3 client per task: one per service, shared.
+11. The interpreter parses a definition for every execution: parsed once.
+12. DynamoDB conditional writes are not atomic across concurrent requests (the condition is
+    checked, then the item written, with no lock): every write takes one lock.
+13. Lambda environments: every function's every invocation ran one module instance, and
+    Powertools' resolver keeps the current request on a class; concurrent API requests read
+    one another's. Each invocation now leases an environment of its own (a module loaded
+    on its own, as a cold start does) and the resolver's request is the invocation's own.
 """
 
 from __future__ import annotations
@@ -132,31 +140,50 @@ class LambdaContext:
 
 
 class HandlerRegistry:
-    """Where each deployed function's code lives locally, and its loaded handler."""
+    """Where each deployed function's code lives locally, and its execution environments.
+
+    As in Lambda, an environment (here: the handler's module, loaded on its own, its init
+    code run once) serves one invocation at a time; a concurrent invocation gets an idle
+    environment or a new one, so a handler never sees two invocations at once."""
 
     def __init__(self, log_path: Path | None = None) -> None:
         self.log_path = log_path  # the functions' log lines (CloudWatch Logs, in AWS)
         self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
-        self._modules: dict[Path, ModuleType] = {}
+        self._idle: dict[tuple[Path, str], list[ModuleType]] = {}
+        self.environments: dict[tuple[Path, str], int] = {}  # environments made, per function
         self._lock = threading.Lock()
         self.invocations: list[tuple[str, float]] = []
 
-    def handler(self, code_dir: Path, handler: str) -> Callable[[Any, Any], Any]:
+    @contextlib.contextmanager
+    def environment(self, code_dir: Path, handler: str) -> Iterator[Callable[[Any, Any], Any]]:
+        """The handler of an environment that is this invocation's until it returns."""
         module_name, function_name = handler.rsplit(".", 1)
+        key = (code_dir, module_name)
         with self._lock:
-            module = self._modules.get(code_dir)
-            if module is None:
-                path = code_dir / f"{module_name.replace('.', '/')}.py"
-                spec = importlib.util.spec_from_file_location(
-                    f"functions.{code_dir.name}.{module_name}", path
-                )
-                if spec is None or spec.loader is None:
-                    raise ImportError(f"no handler module at {path}")
-                module = importlib.util.module_from_spec(spec)
-                spec.loader.exec_module(module)
-                self._modules[code_dir] = module
+            idle = self._idle.setdefault(key, [])
+            module = idle.pop() if idle else None
+        if module is None:  # a cold start
+            module = self._load(code_dir, module_name)
+            with self._lock:
+                self.environments[key] = self.environments.get(key, 0) + 1
                 self._keep_logs()
-        return getattr(module, function_name)
+        try:
+            yield getattr(module, function_name)
+        finally:
+            with self._lock:
+                idle.append(module)
+
+    @staticmethod
+    def _load(code_dir: Path, module_name: str) -> ModuleType:
+        path = code_dir / f"{module_name.replace('.', '/')}.py"
+        spec = importlib.util.spec_from_file_location(
+            f"functions.{code_dir.name}.{module_name}", path
+        )
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no handler module at {path}")
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
 
     def _keep_logs(self) -> None:
         """Tee what the functions' loggers print into ``log_path``."""
@@ -227,7 +254,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         keys_token = log_keys.set({})  # this invocation's log keys (see _own_log_keys)
         registry.invocations.append((self.function_name, time.time()))
         try:
-            result = registry.handler(code_dir, self.handler)(event, context)
+            with registry.environment(code_dir, self.handler) as handler:
+                result = handler(event, context)
             payload = json.dumps(result)
         except Exception as exc:  # the runtime's shape, so ASL Catch matches the class name
             response_headers["x-amz-function-error"] = "Unhandled"
@@ -244,6 +272,46 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         return payload.encode()
 
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
+    _invocation_router_state()
+
+
+class _PerInvocation:
+    """An attribute whose value belongs to the invocation (the thread) that set it."""
+
+    def __init__(self, name: str) -> None:
+        self.var: contextvars.ContextVar[Any] = contextvars.ContextVar(f"livehost_{name}")
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        try:
+            return self.var.get()
+        except LookupError:
+            raise AttributeError("no invocation has set it in this thread") from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        self.var.set(value)
+
+
+def _invocation_router_state() -> None:
+    """Powertools' REST resolver keeps the event being resolved on a class
+    (``BaseRouter.current_event`` and ``lambda_context``): one per process, as a Lambda
+    environment is. Every environment here shares one process, so concurrent invocations
+    read one another's request (seen: 9% of responses under load carried another request's
+    status). Each attribute becomes the invocation's own, on the class (a metaclass
+    attribute) and on its instances alike."""
+    import abc
+
+    from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+
+    if type(BaseRouter) is not abc.ABCMeta:
+        return  # done already in this process
+
+    class PerInvocationRouter(abc.ABCMeta):
+        current_event = _PerInvocation("current_event")
+        lambda_context = _PerInvocation("lambda_context")
+
+    for name in ("current_event", "lambda_context"):
+        type.__setattr__(BaseRouter, name, PerInvocationRouter.__dict__[name])
+    BaseRouter.__class__ = PerInvocationRouter
 
 
 def _own_log_keys() -> contextvars.ContextVar[dict[str, Any]]:
@@ -618,6 +686,31 @@ def install_partition_query() -> None:
 
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]
+
+
+# ---- 12. conditional writes are atomic ------------------------------------------------------
+
+
+def install_atomic_writes() -> None:
+    """DynamoDB applies a conditional write atomically; moto checks the condition and then
+    writes, with nothing between them to stop another request's thread. One lock around
+    every write makes check-and-write one step again (the emulator holds the GIL for the
+    whole of a write anyway, so nothing runs slower)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if not _install_once("atomic_writes"):
+        return
+    lock = threading.RLock()
+
+    def atomic(method: Callable[..., Any]) -> Callable[..., Any]:
+        def write(self: Any, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                return method(self, *args, **kwargs)
+
+        return write
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 
 
 # ---- 10. one boto3 client per service for the interpreter -----------------------------------

@@ -1,9 +1,11 @@
 """The render host agent: ``startup() -> main_loop() -> shutdown()``.
 
-It long-polls the room's FIFO command queue, validates each command with the shared
-protocol, plays speech through the live playout, streams through the Streamer, answers
-workflow callbacks (heartbeating while they are open) and reports events. A malformed
-command is rejected with a reason and moved to the dead-letter queue; the stream goes on."""
+It long-polls the room's FIFO command queue and hands each message to the worker of its
+lane (script, control, answers: the queue's message groups), so a backlog of answers never
+delays the next segment or an operator's stop. Each worker validates its commands with the
+shared protocol, plays speech through the live playout, answers workflow callbacks
+(heartbeating while they are open) and deletes what it has handled. A malformed command is
+rejected with a reason and moved to the dead-letter queue; the stream goes on."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from pydantic import ValidationError
 from livehost import aws
 from livehost.models import StopMode
 from livehost.protocol import (
+    LANES,
     Capabilities,
     Command,
     CommandRejected,
@@ -28,6 +31,7 @@ from livehost.protocol import (
     Hello,
     HostReady,
     Insert,
+    Lane,
     PauseScript,
     PlaySegment,
     ResumeScript,
@@ -83,6 +87,10 @@ class Agent:
         self._channel_arn: str | None = None
         self._announced: set[str] = set()
         self._stop_command: StopStream | None = None
+        self._stopped = False  # a StopStream came: later script and answers are dropped
+        self._lanes: dict[Lane, queue.Queue[dict[str, Any] | None]] = {
+            lane: queue.Queue() for lane in LANES
+        }
         self._threads: list[threading.Thread] = []
 
     # ---- lifecycle -----------------------------------------------------------------------
@@ -102,10 +110,18 @@ class Agent:
             signal.signal(signal.SIGTERM, lambda *_: self.should_exit.set())
             signal.signal(signal.SIGINT, lambda *_: self.should_exit.set())
         self.reporter.start()
-        for name, target in (("ticks", self._handle_ticks), ("heartbeats", self._heartbeats)):
-            thread = threading.Thread(target=target, name=name, daemon=True)
+        threads = [
+            threading.Thread(target=self._handle_ticks, name="ticks", daemon=True),
+            threading.Thread(target=self._heartbeats, name="heartbeats", daemon=True),
+            *(
+                threading.Thread(target=self._work_lane, args=(lane,), name=f"lane-{lane}")
+                for lane in LANES
+            ),
+        ]
+        for thread in threads:
+            thread.daemon = True
             thread.start()
-            self._threads.append(thread)
+        self._threads.extend(threads)
         log.info("agent for room %s run %s up", self.boot.room_id, self.boot.run)
 
     def main_loop(self) -> None:
@@ -125,12 +141,29 @@ class Agent:
                 self.should_exit.wait(1.0)
                 continue
             for message in reply.get("Messages", []):
+                self._lanes[_lane(message)].put(message)
+
+    def _work_lane(self, lane: Lane) -> None:
+        """Handle one lane's messages in order, deleting each once handled (SQS holds back
+        the rest of the lane's group meanwhile, so the lane's order is kept)."""
+        inbox = self._lanes[lane]
+        while (message := inbox.get()) is not None:
+            try:
                 self.handle(message)
-                self.sqs.delete_message(
-                    QueueUrl=self.boot.command_queue_url, ReceiptHandle=message["ReceiptHandle"]
-                )
+            finally:
+                self._delete(message)
+
+    def _delete(self, message: dict[str, Any]) -> None:
+        try:
+            self.sqs.delete_message(
+                QueueUrl=self.boot.command_queue_url, ReceiptHandle=message["ReceiptHandle"]
+            )
+        except Exception as exc:  # the queue is gone (room over) or the message came back
+            log.warning("could not delete a command: %s", type(exc).__name__)
 
     def shutdown(self) -> None:
+        for inbox in self._lanes.values():
+            inbox.put(None)
         if self.streamer:
             self.streamer.stop(self.config.shutdown_grace_s)
             self.reporter.report(
@@ -171,10 +204,15 @@ class Agent:
             case PlaySegment():
                 if self.callbacks.wait(command.command_id, command.task_token):
                     return  # played already: answered at once
+                if self._stopped:  # the show is over: it will never play
+                    self.callbacks.succeed(command.command_id, {"stopped": True})
+                    return
                 clip = self.assets.clip(command.speech, command.cue.text)
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
+                if self._stopped:
+                    return
                 if command.closes:  # no more sentences
                     self.playout.close_answer(command.insert_id)
                     return
@@ -258,6 +296,7 @@ class Agent:
     def stop_stream(self, command: StopStream) -> None:
         if self.callbacks.wait(command.command_id, command.task_token):
             return
+        self._stopped = True
         for dropped in self.playout.stop(command.mode):
             self.callbacks.succeed(dropped, {"stopped": True})
         self._stop_command = command
@@ -364,6 +403,13 @@ class Agent:
     def _queue_gone(exc: Exception) -> bool:
         code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
         return "NonExistentQueue" in code or code == "QueueDoesNotExist"
+
+
+def _lane(message: dict[str, Any]) -> Lane:
+    """The lane a message came in (its message group); anything else goes with control,
+    where a malformed command is rejected."""
+    group = message.get("Attributes", {}).get("MessageGroupId")
+    return next((lane for lane in LANES if lane == group), "control")
 
 
 def _reason(exc: ValidationError) -> str:

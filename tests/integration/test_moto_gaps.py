@@ -466,3 +466,101 @@ def test_each_invocation_logs_with_its_own_functions_keys(rooms: Rooms, tmp_path
     ]
     said = [(x["by"], x["function_name"], x["correlation_id"]) for x in lines if x.get("by")]
     assert sorted(said) == [("gap-1-a",) * 3, ("gap-1-b",) * 3]
+
+
+def test_gap_12_a_conditional_write_is_not_atomic() -> None:
+    # Given raw moto, with the window between its condition check and its write widened
+    printed = raw_moto("""
+        import threading
+        with mock_aws():
+            from moto.dynamodb.models import table as table_module
+            get_item = table_module.Table.get_item
+            def slow_get_item(self, *a, **k):
+                found = get_item(self, *a, **k)
+                time.sleep(0.05)
+                return found
+            table_module.Table.get_item = slow_get_item
+            ddb = boto3.client("dynamodb", region_name=region)
+            ddb.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+            won = []
+            def claim(who):
+                try:
+                    ddb.put_item(TableName="t", Item={"pk": {"S": "slot"}, "by": {"S": who}},
+                                 ConditionExpression="attribute_not_exists(pk)")
+                    won.append(who)
+                except ddb.exceptions.ConditionalCheckFailedException:
+                    pass
+            threads = [threading.Thread(target=claim, args=(w,)) for w in "ab"]
+            [t.start() for t in threads]; [t.join() for t in threads]
+            print(len(won))
+    """)
+    # When two threads claim one item "if it does not exist" at once / Then both win
+    assert printed == "2", "moto's conditional writes are atomic now: drop work-around 12"
+
+
+def test_conditional_writes_are_atomic_in_the_local_cloud(rooms: Rooms) -> None:
+    # Given the local cloud's table and twenty claims of one item at once
+    from concurrent.futures import ThreadPoolExecutor
+
+    from botocore.exceptions import ClientError
+
+    table = rooms.cloud.table()
+
+    def claim(who: int) -> bool:
+        try:
+            table.put_item(
+                Item={"pk": "GAP#12", "sk": "slot", "by": who},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
+            return True
+        except ClientError:
+            return False
+
+    # When they race / Then exactly one wins
+    with ThreadPoolExecutor(20) as pool:
+        assert sum(pool.map(claim, range(20))) == 1
+    table.delete_item(Key={"pk": "GAP#12", "sk": "slot"})
+
+
+def test_gap_13_the_rest_resolver_keeps_the_request_on_a_class() -> None:
+    printed = raw_moto("""
+        from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+        from aws_lambda_powertools.event_handler.api_gateway import BaseRouter
+        app = APIGatewayRestResolver()
+        app.get("/x")(lambda: {"ok": True})
+        app.resolve({"path": "/x", "httpMethod": "GET", "requestContext": {}}, None)
+        print("current_event" in vars(BaseRouter))
+    """)
+    assert printed == "True", "Powertools keeps the request per resolver now: drop part of 13"
+
+
+def test_concurrent_api_requests_each_get_their_own_answer(rooms: Rooms) -> None:
+    # Given a room that exists and forty requests at once, half for it, half for rooms
+    # that do not exist
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    rooms.create("gap-13-room")
+    api = rooms.cloud.api
+    token = api.issue_token("gap-13")
+
+    def status(room_id: str) -> int:
+        request = urllib.request.Request(
+            f"{api.url}/rooms/{room_id}", headers={"authorization": f"Bearer {token}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return int(reply.status)
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    asked = ["gap-13-room" if i % 2 else f"gap-13-none-{i}" for i in range(40)]
+    # When they run side by side
+    with ThreadPoolExecutor(20) as pool:
+        got = list(pool.map(status, asked))
+    # Then each has its own status, and the function ran in several environments
+    assert got == [200 if i % 2 else 404 for i in range(40)]
+    assert max(rooms.cloud.registry.environments.values()) > 1

@@ -332,12 +332,24 @@ def ask(api: Api, room_id: str, text: str, **extra: str) -> tuple[int, Any]:
     )
 
 
-def test_a_question_over_500_characters_is_400_naming_the_limit(api: Api) -> None:
+def test_a_question_over_the_rooms_limit_is_rejected_naming_it(api: Api) -> None:
+    # Given a live room with the default policy (500 characters)
     api.live("live")
+    # When a viewer asks 501 characters
     status, body = ask(api, "live", "x" * 501)
+    # Then the room's one rule answers, naming the limit
+    assert (status, body["status"], body["reason"]) == (202, "rejected", "too_long")
+    assert body["message"] == (
+        "Your question is 501 characters long; please keep it to 500 characters or fewer."
+    )
+
+
+def test_a_question_over_any_policys_limit_is_400_naming_it(api: Api) -> None:
+    api.live("live")
+    status, body = ask(api, "live", "x" * 5001)
     assert (status, body["errors"]) == (
         400,
-        ["body.text: String should have at most 500 characters"],
+        ["body.text: String should have at most 5000 characters"],
     )
 
 

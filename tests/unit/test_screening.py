@@ -6,6 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from livehost.screening import (
+    DEFAULT_BLOCKLIST,
     Question,
     RecentQuestion,
     ScreeningPolicy,
@@ -208,11 +209,12 @@ def test_policy_crosses_boundaries_in_camel_case():
     # When sent back / Then it is camelCase, with defaults filled
     assert policy.wire() == {
         "maxChars": 300,
-        "blocklist": [],
+        "blocklist": list(DEFAULT_BLOCKLIST),
         "duplicateWindowS": 120.0,
         "duplicateSimilarity": 0.8,
         "perViewerLimit": 5,
         "perViewerWindowS": 60.0,
+        "maxPending": 4,
     }
 
 

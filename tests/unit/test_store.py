@@ -137,7 +137,7 @@ def test_what_an_answer_needs_is_read_in_one_query(store: RoomStore, table: Any)
     store.put_entry("room-a", KnowledgeEntry(entry_id="k1", title="T", text="Fact."))
     QuestionBook(store).set_policy("room-a", ScreeningPolicy(blocklist=["x"]))
     store.append_timeline("room-a", 1, TimelineEntry(at=1000.0, kind="question", by="viewer"))
-    store.add_question("room-a", 1, {"askedAt": 999.0, "text": "q"}, ttl_s=60)
+    store.add_question("room-a", 1, {"questionId": "q1", "askedAt": 999.0, "text": "q"}, ttl_s=60)
     store.table = CountingTable(table)
 
     # When the room's content is read
@@ -157,8 +157,10 @@ def test_room_content_of_an_unknown_room_is_named(store: RoomStore) -> None:
 def test_questions_live_apart_and_go_with_their_room(store: RoomStore, table: Any) -> None:
     # Given a room with a question in run 1
     store.create_room(Room(room_id="room-a", name="A"))
-    store.add_question("room-a", 1, {"askedAt": 999.0, "text": "q"}, ttl_s=60)
-    assert store.recent_questions("room-a", 1, since=990.0) == [{"askedAt": 999.0, "text": "q"}]
+    store.add_question("room-a", 1, {"questionId": "q1", "askedAt": 999.0, "text": "q"}, ttl_s=60)
+    assert store.recent_questions("room-a", 1, since=990.0) == [
+        {"questionId": "q1", "askedAt": 999.0, "text": "q"}
+    ]
     assert store.recent_questions("room-a", 2, since=990.0) == []
 
     # When the room is deleted

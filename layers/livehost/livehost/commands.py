@@ -7,15 +7,16 @@ from typing import Any
 
 from livehost.errors import RoomNotLive
 from livehost.models import Phase, Room
-from livehost.protocol import Command, command_body
+from livehost.protocol import Command, command_body, lane_of
 
 
 def send_command(sqs: Any, queue_url: str, command: Command) -> str:
-    """Queue ``command`` in the room's order (one message group per room). Returns its id."""
+    """Queue ``command`` in its lane (a message group of the room's queue: script, control or
+    answers, see ``livehost.protocol.lane_of``). Returns its id."""
     sqs.send_message(
         QueueUrl=queue_url,
         MessageBody=command_body(command),
-        MessageGroupId=command.room_id,
+        MessageGroupId=lane_of(command),
         # FIFO deduplication by content would drop a redelivery with a new token: use a fresh id
         MessageDeduplicationId=uuid.uuid4().hex,
     )

@@ -165,6 +165,29 @@ Command = Annotated[
 COMMAND: TypeAdapter[Command] = TypeAdapter(Command)
 
 
+# ---- lanes ---------------------------------------------------------------------------
+# A room's command queue is FIFO with one message group per lane. SQS keeps order within a
+# group and holds back a group only while one of its own messages is in flight, so the three
+# lanes never wait behind one another; the agent works each lane on its own thread. The ASL
+# states that send commands name these groups literally (a unit test keeps them in step).
+
+Lane = Literal["script", "control", "answers"]
+LANES: tuple[Lane, ...] = ("control", "script", "answers")
+
+
+def lane_of(command: Command) -> Lane:
+    """The lane ``command`` travels in: script segments; operator and stream control (an
+    operator's line included, so a ``say`` never waits behind viewers' answers); viewers'
+    answers."""
+    match command:
+        case PlaySegment():
+            return "script"
+        case Insert(source="viewer"):
+            return "answers"
+        case _:
+            return "control"
+
+
 def parse_command(body: str) -> Command:
     """Validate an SQS message body as a command (raises pydantic.ValidationError)."""
     return COMMAND.validate_json(body)

@@ -16,11 +16,15 @@ from livehost.commands import live_queue
 from livehost.errors import RoomNotLive
 from livehost.inserts import SpeechSource, speak
 from livehost.models import InsertMode, Model, Room, Script, TimelineEntry
-from livehost.questions import QuestionBook, QuestionRecord
-from livehost.screening import Question, screen
+from livehost.questions import QuestionBook
 from livehost.speech.model import Voice
 from livehost.states import Failure, QuestionInput, TaskInput
 from livehost.store import RoomStore
+
+# Only a short question is read out before its answer: a long one would hold the air for
+# as long as it takes to read (a 500-character question took 19 s), so its answer starts
+# at once and names nothing it does not need to.
+READ_OUT_MAX_CHARS = 120
 
 # Said when the answer breaks after the presenter started speaking: the viewer hears an
 # ending rather than silence, and nothing is said twice.
@@ -67,52 +71,20 @@ def screen_question(
     clock: Callable[[], float] = time.time,
     *,
     room: Room | None = None,
-    keep: bool = True,
 ) -> Screening:
-    """Screen against the room's policy and the run's recent questions; keep the verdict
-    (unless ``keep`` is off: then the caller does, with ``keep_screened``). Raises
-    RoomNotLive unless the room (read here unless given) is live in this run. Screening the
-    same question id again returns its first verdict."""
+    """Admit ``question`` (``QuestionBook.admit``: screened against the room's policy and
+    the run's ledger, atomically) and keep it with its verdict. Raises RoomNotLive unless
+    the room (read here unless given) is live in this run. Admitting the same question id
+    again gives its first verdict."""
     room = room or store.get_room(question.room_id)
     live_queue(room)
     if room.run != question.run:
         raise RoomNotLive(f"room {room.room_id!r} is in run {room.run}, not {question.run}")
-    mode = question.mode or room.settings.insert_mode
     book = QuestionBook(store)
-    now = clock()
-    earlier = book.recent(question.room_id, question.run, now)
-    for record in earlier:
-        if record.question_id == question.question_id:
-            return Screening(**record.verdict().model_dump(), mode=mode)
-    verdict = screen(
-        Question(
-            room_id=question.room_id,
-            viewer_id=question.viewer_id,
-            text=question.text,
-            asked_at=question.asked_at,
-        ),
-        recent=[record.recent() for record in earlier],
-        now=now,
-        policy=book.policy(question.room_id),
-    )
-    screening = Screening(**verdict.model_dump(), mode=mode)
-    if keep:
-        keep_screened(store, question, screening)
-    return screening
-
-
-def keep_screened(store: RoomStore, question: QuestionInput, screening: Screening) -> None:
-    """Remember a screened question: later ones are screened against it."""
-    record = QuestionRecord(
-        question_id=question.question_id,
-        viewer_id=question.viewer_id,
-        text=screening.text,
-        asked_at=question.asked_at,
-        accepted=screening.accepted,
-        reason=screening.reason,
-        message=screening.message,
-    )
-    QuestionBook(store).add(question.room_id, question.run, record)
+    verdict = book.admit(question, now=clock())
+    if verdict.reason != "busy":  # a flood of busy answers is counted, not kept one by one
+        book.keep(question, verdict)
+    return Screening(**verdict.model_dump(), mode=question.mode or room.settings.insert_mode)
 
 
 def answer_question(
@@ -137,6 +109,7 @@ def answer_question(
     answerer = answerer_for_index(KnowledgeIndex(entries))
     lines: list[str] = []
     failure: list[Exception] = []
+    reads_question = reads_question and len(request.text) <= READ_OUT_MAX_CHARS
 
     def sentences() -> Iterator[str]:
         lead = [request.text] if reads_question else []
@@ -240,6 +213,8 @@ def record_question(
             )
     for entry in entries:
         store.append_timeline(record.room_id, record.run, entry)
+    if screening is not None and screening.accepted:  # answered or given up: a place frees
+        QuestionBook(store).finish(record.room_id, record.run, record.question_id, now=clock())
     return [entry.kind for entry in entries]
 
 

@@ -1,75 +1,153 @@
-"""Where live Q&A keeps its data in the LiveHost table: each room's screening policy and the
-recent questions of a run (with their verdicts, so screening the same question twice, as an
-at-least-once Express execution may, gives the same verdict).
+"""A room's questions: its screening policy, the run's question ledger, and admission.
 
-=====================  ======================  ===========================================
-pk                     sk                      what
-=====================  ======================  ===========================================
-``ROOM#<id>``          ``SCREENING``           the room's ScreeningPolicy (JSON body)
-``ROOM#<id>#Q``        ``<run>#<ms>#<id>``     a screened question (RoomStore, with TTL)
-=====================  ======================  ===========================================
-"""
+Admission is the one place a question is screened (the API calls it for every viewer's
+question; ScreenQuestion for an AnswerQuestion execution started without a verdict). It is
+atomic: the run's recently accepted questions live in one versioned ledger item, and a
+question is accepted only by a conditional write of the ledger at the version it was
+screened against, so ten identical questions sent at once are accepted once, a viewer's
+rate limit holds under concurrent requests, and no more than the policy's ``max_pending``
+questions wait for or are in their answer. Record marks the question answered
+(``finish``), which frees its place. A question whose answer never finished stops counting
+as pending after ``PENDING_TIMEOUT_S`` (AnswerQuestion is Express: five minutes at most)."""
 
 from __future__ import annotations
 
-import json
+from pydantic import Field
 
 from livehost.models import Model
-from livehost.screening import RecentQuestion, ScreeningPolicy, Verdict
+from livehost.screening import Question as ScreenedQuestion
+from livehost.screening import RecentQuestion, ScreeningPolicy, Verdict, screen, screen_text
+from livehost.states import QuestionInput
 from livehost.store import RoomStore
 
-QUESTION_TTL_S = 3600  # screening looks back minutes; an hour of questions is plenty
-LOOKBACK_S = 600  # longer than any duplicate or rate-limit window a policy may set
+QUESTION_TTL_S = 3600  # kept questions and the ledger outlive any window a policy may set
+PENDING_TIMEOUT_S = 300  # an Express AnswerQuestion runs at most five minutes
+MAX_ATTEMPTS = 25  # conditional writes lost to concurrent questions before "busy"
 
 
-class QuestionRecord(Model):
-    """A screened question as kept for later screening."""
+class LedgerEntry(Model):
+    """An accepted question, as later questions are screened against it."""
 
-    question_id: str
     viewer_id: str
-    text: str
+    text: str = Field(description="the cleaned question (its first 300 characters)")
     asked_at: float
-    accepted: bool
-    reason: str
-    message: str
+    answered_at: float | None = None
 
-    def recent(self) -> RecentQuestion:
-        return RecentQuestion(
-            viewer_id=self.viewer_id, text=self.text, asked_at=self.asked_at, accepted=self.accepted
-        )
+    def pending(self, now: float) -> bool:
+        return self.answered_at is None and now - self.asked_at < PENDING_TIMEOUT_S
 
-    def verdict(self) -> Verdict:
-        return Verdict.model_validate(
-            self.model_dump(include={"accepted", "reason", "message", "text"})
+
+class QuestionLedger(Model):
+    """The run's recently accepted questions, by question id."""
+
+    entries: dict[str, LedgerEntry] = Field(default_factory=dict)
+
+    def pending(self, now: float) -> int:
+        return sum(entry.pending(now) for entry in self.entries.values())
+
+    def recent(self) -> list[RecentQuestion]:
+        return [
+            RecentQuestion(viewer_id=e.viewer_id, text=e.text, asked_at=e.asked_at)
+            for e in self.entries.values()
+        ]
+
+    def kept(self, now: float, policy: ScreeningPolicy) -> QuestionLedger:
+        """Without the entries no decision needs any more: done (or abandoned) and older
+        than every window of the policy."""
+        horizon = max(policy.duplicate_window_s, policy.per_viewer_window_s)
+        return QuestionLedger(
+            entries={
+                qid: entry
+                for qid, entry in self.entries.items()
+                if entry.pending(now) or now - entry.asked_at <= horizon
+            }
         )
 
 
 class QuestionBook:
-    """A room's screening policy and recent questions, over the RoomStore's table."""
+    """A room's screening policy and question ledger, over the RoomStore's table."""
 
     def __init__(self, store: RoomStore) -> None:
         self.store = store
 
     def policy(self, room_id: str) -> ScreeningPolicy:
         """The room's policy, or the defaults when none was set."""
-        item = self.store.table.get_item(Key={"pk": f"ROOM#{room_id}", "sk": "SCREENING"})
-        body = item.get("Item", {}).get("body")
-        return ScreeningPolicy.model_validate_json(body) if body else ScreeningPolicy()
+        body = self.store.screening_policy(room_id)
+        return ScreeningPolicy.model_validate(body) if body else ScreeningPolicy()
 
     def set_policy(self, room_id: str, policy: ScreeningPolicy) -> None:
         """Replace the room's policy (from the next question on)."""
-        self.store.table.put_item(
-            Item={
-                "pk": f"ROOM#{room_id}",
-                "sk": "SCREENING",
-                "body": json.dumps(policy.wire()),
-            }
+        self.store.put_screening_policy(room_id, policy.wire())
+
+    def admit(
+        self, question: QuestionInput, *, now: float, policy: ScreeningPolicy | None = None
+    ) -> Verdict:
+        """Screen ``question`` and, if it passes, take its place in the ledger, atomically.
+        Admitting a question id again gives its first verdict when it was accepted."""
+        policy = policy or self.policy(question.room_id)
+        verdict = screen_text(question.text, policy)
+        if not verdict.accepted:  # nothing to read for a question that fails on its text
+            return verdict
+        asked = ScreenedQuestion(
+            room_id=question.room_id,
+            viewer_id=question.viewer_id,
+            text=question.text,
+            asked_at=question.asked_at,
+        )
+        for _ in range(MAX_ATTEMPTS):
+            body, version = self.store.question_ledger(question.room_id, question.run)
+            ledger = QuestionLedger.model_validate(body or {})
+            if question.question_id in ledger.entries:
+                return verdict
+            verdict = screen(
+                asked, recent=ledger.recent(), now=now, policy=policy, pending=ledger.pending(now)
+            )
+            if not verdict.accepted:
+                return verdict
+            entry = LedgerEntry(
+                viewer_id=question.viewer_id, text=verdict.text[:300], asked_at=question.asked_at
+            )
+            ledger = ledger.kept(now, policy)
+            ledger.entries[question.question_id] = entry
+            if self._write(question.room_id, question.run, ledger, version):
+                return verdict
+        return Verdict(
+            accepted=False,
+            reason="busy",
+            message="The presenter has a queue of questions right now: please ask again in a minute.",
+            text=verdict.text,
         )
 
-    def recent(self, room_id: str, run: int, now: float) -> list[QuestionRecord]:
-        """The run's questions of the last ``LOOKBACK_S`` seconds, oldest first."""
-        bodies = self.store.recent_questions(room_id, run, since=now - LOOKBACK_S)
-        return [QuestionRecord.model_validate(body) for body in bodies]
+    def finish(self, room_id: str, run: int, question_id: str, *, now: float) -> bool:
+        """Mark an accepted question answered (or given up): its place is free. False if the
+        ledger does not hold it (never accepted, or long gone)."""
+        for _ in range(MAX_ATTEMPTS):
+            body, version = self.store.question_ledger(room_id, run)
+            ledger = QuestionLedger.model_validate(body or {})
+            entry = ledger.entries.get(question_id)
+            if entry is None:
+                return False
+            if entry.answered_at is not None:
+                return True
+            entry.answered_at = now
+            if self._write(room_id, run, ledger, version):
+                return True
+        return False
 
-    def add(self, room_id: str, run: int, record: QuestionRecord) -> None:
-        self.store.add_question(room_id, run, record.wire(), ttl_s=QUESTION_TTL_S)
+    def _write(self, room_id: str, run: int, ledger: QuestionLedger, version: int) -> bool:
+        return self.store.put_question_ledger(
+            room_id, run, ledger.wire(), version, ttl_s=QUESTION_TTL_S
+        )
+
+    def keep(self, question: QuestionInput, verdict: Verdict) -> None:
+        """Keep a screened question and its verdict (the room's question history)."""
+        record = {
+            "questionId": question.question_id,
+            "viewerId": question.viewer_id,
+            "text": verdict.text,
+            "askedAt": question.asked_at,
+            "accepted": verdict.accepted,
+            "reason": verdict.reason,
+            "message": verdict.message,
+        }
+        self.store.add_question(question.room_id, question.run, record, ttl_s=QUESTION_TTL_S)

@@ -1,8 +1,9 @@
 """Screening a viewer's question before it is answered: empty, too long, blocked words,
-per-viewer rate limit, and near-duplicates of a question just asked in the room.
+per-viewer rate limit, near-duplicates of a question just asked in the room, and the room's
+admission limit (how many questions may wait for or be in their answer at once).
 
-Pure functions over models: the caller reads the room's recent questions and the clock and
-passes them in. A rejected question gets a ``Verdict`` whose message tells the viewer what
+Pure functions over models: the caller (``livehost.questions``, which makes the decision
+atomic) reads the room's recent questions and the clock and passes them in. A rejected question gets a ``Verdict`` whose message tells the viewer what
 happened. Markup or SSML in a question stays literal text: screening only normalises
 whitespace and strips invisible characters; the speech layer escapes what is spoken."""
 
@@ -17,7 +18,27 @@ from pydantic import Field
 
 from livehost.models import ROOM_ID_PATTERN, Model
 
-Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited"]
+Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited", "busy"]
+
+QUESTION_CHARS_LIMIT = 5000  # no policy may allow more; the API refuses more with a 4xx
+# A small default moderation list, so no room starts with none: abuse and the commonest
+# profanity. Rooms add their own (and their markets' languages) through the policy.
+DEFAULT_BLOCKLIST = (
+    "fuck",
+    "fucking",
+    "shit",
+    "bitch",
+    "asshole",
+    "bastard",
+    "cunt",
+    "dickhead",
+    "motherfucker",
+    "slut",
+    "whore",
+    "retard",
+    "kill yourself",
+    "kys",
+)
 
 # Invisible characters that change how text displays but are never spoken: zero-width
 # space, left-to-right / right-to-left marks, bidi embeddings and isolates, byte-order mark.
@@ -32,14 +53,21 @@ _WORD = re.compile(r"\w+")
 class ScreeningPolicy(Model):
     """A room's rules for questions."""
 
-    max_chars: int = Field(default=500, ge=1, le=5000)
+    max_chars: int = Field(default=500, ge=1, le=QUESTION_CHARS_LIMIT)
     blocklist: list[str] = Field(
-        default_factory=list, description="words or phrases, matched whole, any case"
+        default_factory=lambda: list(DEFAULT_BLOCKLIST),
+        description="words or phrases, matched whole, any case (default: a short abuse list)",
     )
     duplicate_window_s: float = Field(default=120, ge=0)
     duplicate_similarity: float = Field(default=0.8, gt=0, le=1)
     per_viewer_limit: int = Field(default=3, ge=1)
     per_viewer_window_s: float = Field(default=60, gt=0)
+    max_pending: int = Field(
+        default=4,
+        ge=1,
+        le=50,
+        description="questions waiting for or in their answer at once; more are told busy",
+    )
 
 
 class Question(Model):
@@ -82,24 +110,21 @@ def clean_question(text: str) -> str:
 
 
 def screen(
-    question: Question, *, recent: list[RecentQuestion], now: float, policy: ScreeningPolicy
+    question: Question,
+    *,
+    recent: list[RecentQuestion],
+    now: float,
+    policy: ScreeningPolicy,
+    pending: int = 0,
 ) -> Verdict:
-    """Decide whether a question is answered. Checks run cheapest first: empty, too long,
-    blocked, rate limit (the viewer's accepted questions in the window), duplicate (an
-    accepted question in the room within the window, by word overlap)."""
-    text = clean_question(question.text)
-    words = _words(text)
-    if not words:
-        return _reject("empty", "Your question is empty: type a question and send it again.", text)
-    if len(text) > policy.max_chars:
-        return _reject(
-            "too_long",
-            f"Your question is {len(text)} characters long; please keep it to "
-            f"{policy.max_chars} characters or fewer.",
-            text,
-        )
-    if _blocked(text, policy.blocklist):
-        return _reject("blocked", "Your question can't be answered on this stream.", text)
+    """Decide whether a question is answered. Checks run cheapest first: the text
+    (``screen_text``), rate limit (the viewer's accepted questions in the window), duplicate
+    (an accepted question in the room within the window, by word overlap), then admission
+    (``pending`` questions already wait for or are in their answer)."""
+    verdict = screen_text(question.text, policy)
+    if not verdict.accepted:
+        return verdict
+    text, words = verdict.text, _words(verdict.text)
     accepted = [r for r in recent if r.accepted]
     wait_s = _rate_limit_wait(question.viewer_id, accepted, now, policy)
     if wait_s is not None:
@@ -119,6 +144,30 @@ def screen(
                 "Someone just asked that: the answer is on its way, so stay tuned!",
                 text,
             )
+    if pending >= policy.max_pending:
+        return _reject(
+            "busy",
+            "The presenter has a queue of questions right now: please ask again in a minute.",
+            text,
+        )
+    return verdict
+
+
+def screen_text(text: str, policy: ScreeningPolicy) -> Verdict:
+    """The checks that need nothing but the text: empty, too long, blocked."""
+    text = clean_question(text)
+    words = _words(text)
+    if not words:
+        return _reject("empty", "Your question is empty: type a question and send it again.", text)
+    if len(text) > policy.max_chars:
+        return _reject(
+            "too_long",
+            f"Your question is {len(text)} characters long; please keep it to "
+            f"{policy.max_chars} characters or fewer.",
+            text,
+        )
+    if _blocked(text, policy.blocklist):
+        return _reject("blocked", "Your question can't be answered on this stream.", text)
     return Verdict(
         accepted=True, reason="ok", message="Thanks! Your question is in the queue.", text=text
     )

@@ -8,7 +8,9 @@ pk                     sk                      what
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
 ``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
-``ROOM#<id>#Q``        ``<run>#<ms>#<id>``     a recent question, for screening (TTL)
+``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
+``ROOM#<id>#Q``        ``<run>#<ms>#<qid>``    a screened question and its verdict (TTL)
+``ROOM#<id>#Q``        ``LEDGER#<run>``        the run's question ledger (versioned, TTL)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
 =====================  ======================  ===========================================
 
@@ -287,11 +289,53 @@ class RoomStore:
         entries = [TimelineEntry.model_validate(b) for b in bodies]
         return sorted(entries, key=lambda e: (e.at, e.stream_ms or 0))
 
-    # ---- recent questions (for screening) -------------------------------------------------
+    # ---- questions ----------------------------------------------------------------------
+
+    def screening_policy(self, room_id: str) -> dict[str, Any] | None:
+        """The room's screening policy as set, or None."""
+        return self._get_body(room_id, "SCREENING")
+
+    def put_screening_policy(self, room_id: str, policy: dict[str, Any]) -> None:
+        self._put_body(room_id, "SCREENING", policy)
+
+    def question_ledger(self, room_id: str, run: int) -> tuple[dict[str, Any] | None, int]:
+        """The run's question ledger (None before its first question) and its version, for
+        ``put_question_ledger``. Read strongly: a decision is made on it."""
+        item = self.table.get_item(
+            Key={"pk": _questions_pk(room_id), "sk": f"LEDGER#{run:05d}"}, ConsistentRead=True
+        ).get("Item")
+        if item is None:
+            return None, 0
+        return json.loads(item["body"]), int(item["version"])
+
+    def put_question_ledger(
+        self, room_id: str, run: int, ledger: dict[str, Any], version: int, ttl_s: int
+    ) -> bool:
+        """Replace the ledger if it is still at ``version`` (0: not written yet). False when
+        another writer got there first: read it again and decide again."""
+        condition = "attribute_not_exists(pk)" if version == 0 else "version = :seen"
+        try:
+            self.table.put_item(
+                Item={
+                    "pk": _questions_pk(room_id),
+                    "sk": f"LEDGER#{run:05d}",
+                    "body": json.dumps(ledger),
+                    "version": version + 1,
+                    "expiresAt": int(self.clock()) + ttl_s,
+                },
+                ConditionExpression=condition,
+                **({"ExpressionAttributeValues": {":seen": version}} if version else {}),
+            )
+        except ClientError as exc:
+            if _conditional_failed(exc):
+                return False
+            raise
+        return True
 
     def add_question(self, room_id: str, run: int, record: dict[str, Any], ttl_s: int) -> None:
+        """Keep a screened question (by its id: keeping it twice writes it once)."""
         at = float(record["askedAt"])
-        sk = f"{run:05d}#{int(at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+        sk = f"{run:05d}#{int(at * 1000):013d}#{record['questionId']}"
         self.table.put_item(
             Item={
                 "pk": _questions_pk(room_id),

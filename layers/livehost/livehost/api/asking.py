@@ -1,5 +1,6 @@
-"""A viewer's question: screened here, in full (content, rate limit, near-duplicates), so
-the viewer hears the verdict at once. For an accepted question the playout is told an
+"""A viewer's question: admitted here (``QuestionBook.admit``: content, rate limit,
+near-duplicates and the room's limit of pending questions, atomically), so the viewer hears
+the verdict at once. For an accepted question the playout is told an
 answer is coming (the opening Insert: the presenter stops at the mode's point while the
 answer is still being written) as the AnswerQuestion workflow starts with the verdict (it
 screens only questions that come without one)."""
@@ -18,7 +19,7 @@ from livehost.commands import live_queue
 from livehost.errors import RoomNotLive
 from livehost.inserts import open_insert
 from livehost.models import Phase, TimelineEntry
-from livehost.qa import keep_screened, screen_question
+from livehost.qa import Screening, screen_question
 from livehost.states import QuestionInput
 from livehost.store import RoomStore
 
@@ -58,9 +59,10 @@ def ask_question(
         mode=asked.mode or room.settings.insert_mode,
         askedAt=now,
     )
-    screening = screen_question(store, question, lambda: now, room=room, keep=False)
+    screening = screen_question(store, question, lambda: now, room=room)
     if not screening.accepted:
-        keep_screened(store, question, screening)
+        if screening.reason == "busy":  # told at once; a flood leaves no trail of entries
+            return _receipt(question.question_id, screening)
         store.append_timeline(
             room_id,
             room.run,
@@ -73,12 +75,7 @@ def ask_question(
                 detail={"reason": screening.reason, "viewerId": asked.viewer_id},
             ),
         )
-        return QuestionReceipt(
-            question_id=question.question_id,
-            status="rejected",
-            message=screening.message,
-            reason=screening.reason,
-        )
+        return _receipt(question.question_id, screening)
     # At once and side by side: the playout is told the answer is coming (the presenter
     # stops while the answer is written) and the workflow starts. Then the question is kept.
     screening.opened = True
@@ -103,9 +100,17 @@ def ask_question(
             log.warning(
                 "could not open the insert of %s: %r", question.question_id, opening.exception()
             )
-    keep_screened(store, question, screening)
+    return _receipt(question.question_id, screening)
+
+
+def _receipt(question_id: str, screening: Screening) -> QuestionReceipt:
+    if screening.accepted:
+        return QuestionReceipt(
+            question_id=question_id, status="accepted", message=screening.message
+        )
     return QuestionReceipt(
-        question_id=question.question_id,
-        status="accepted",
+        question_id=question_id,
+        status="rejected",
         message=screening.message,
+        reason=screening.reason,
     )

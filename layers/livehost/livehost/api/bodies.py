@@ -17,8 +17,8 @@ from livehost.models import (
     StreamHealth,
     TimelineEntry,
 )
+from livehost.screening import QUESTION_CHARS_LIMIT
 
-MAX_QUESTION_CHARS = 500
 MAX_SAY_CHARS = 1000
 
 
@@ -110,7 +110,7 @@ class QuestionAsked(Model):
     """A viewer's question."""
 
     viewer_id: Annotated[str, Field(min_length=1, max_length=128)]
-    text: Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+    text: Annotated[str, Field(min_length=1, max_length=QUESTION_CHARS_LIMIT)]
     mode: InsertMode | None = Field(default=None, description="default: the room's insertMode")
 
 

@@ -1,0 +1,119 @@
+"""Admission: a room's questions screened against its ledger, atomically, with a bound on
+how many wait for or are in their answer. Against the emulated table, with real threads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+from typing import Any
+
+import boto3
+import pytest
+from livehost_table import create_livehost_table
+from moto import mock_aws
+
+from livehost.questions import PENDING_TIMEOUT_S, QuestionBook
+from livehost.screening import ScreeningPolicy, Verdict
+from livehost.states import QuestionInput
+from livehost.store import RoomStore
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def book() -> Iterator[QuestionBook]:
+    with mock_aws():
+        table = create_livehost_table(boto3.resource("dynamodb", region_name="us-east-1"))
+        yield QuestionBook(RoomStore(table, clock=lambda: NOW))
+
+
+def question(qid: str, text: str, viewer: str = "v1", at: float = NOW) -> QuestionInput:
+    return QuestionInput(
+        roomId="room", run=1, questionId=qid, viewerId=viewer, text=text, askedAt=at
+    )
+
+
+def all_at_once(book: QuestionBook, questions: list[QuestionInput]) -> list[Verdict]:
+    """Admit every question from its own thread, released together."""
+    start = Barrier(len(questions))
+
+    def admit(q: QuestionInput) -> Verdict:
+        start.wait()
+        return book.admit(q, now=NOW)
+
+    with ThreadPoolExecutor(len(questions)) as pool:
+        return list(pool.map(admit, questions))
+
+
+def reasons(verdicts: list[Verdict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict.reason] = counts.get(verdict.reason, 0) + 1
+    return counts
+
+
+def test_ten_identical_questions_from_one_viewer_at_once_are_accepted_once(book: QuestionBook):
+    # Given ten requests with the same viewer and text, sent at once
+    asked = [question(f"q{i}", "Does it come in blue?") for i in range(10)]
+    # When admitted concurrently
+    verdicts = all_at_once(book, asked)
+    # Then exactly one is accepted; the rest are duplicates (the viewer's limit is 3)
+    assert reasons(verdicts) == {"ok": 1, "duplicate": 9}
+
+
+def test_one_viewer_with_ten_different_questions_at_once_gets_the_rate_limit(book: QuestionBook):
+    # Given the default limit (3 a minute) and ten distinct questions from one viewer at once
+    texts = [f"Question number {n}: what about {w}?" for n, w in enumerate("abcdefghij")]
+    asked = [question(f"q{i}", text) for i, text in enumerate(texts)]
+    # When admitted concurrently
+    verdicts = all_at_once(book, asked)
+    # Then three are accepted and seven are rate limited
+    assert reasons(verdicts) == {"ok": 3, "rate_limited": 7}
+
+
+def test_ten_viewers_with_the_same_text_at_once_are_answered_once(book: QuestionBook):
+    asked = [question(f"q{i}", "Is shipping free?", viewer=f"v{i}") for i in range(10)]
+    verdicts = all_at_once(book, asked)
+    assert reasons(verdicts) == {"ok": 1, "duplicate": 9}
+
+
+def test_beyond_the_pending_limit_a_question_is_told_busy_until_one_is_answered(
+    book: QuestionBook,
+):
+    # Given a room that admits two pending questions
+    policy = ScreeningPolicy(max_pending=2)
+    book.set_policy("room", policy)
+    topics = ["battery life", "the warranty", "delivery to Spain"]
+    asked = [question(f"q{i}", f"What about {t}?", f"v{i}") for i, t in enumerate(topics)]
+    # When three distinct viewers ask
+    first = [book.admit(q, now=NOW).reason for q in asked]
+    # Then the third is busy, with a message that says what to do
+    assert first == ["ok", "ok", "busy"]
+    assert book.admit(asked[2], now=NOW).message == (
+        "The presenter has a queue of questions right now: please ask again in a minute."
+    )
+    # And once the first is answered, the third gets in
+    assert book.finish("room", 1, "q0", now=NOW + 5) is True
+    assert book.admit(asked[2], now=NOW + 5).reason == "ok"
+
+
+def test_an_answer_that_never_finished_stops_holding_its_place(book: QuestionBook):
+    book.set_policy("room", ScreeningPolicy(max_pending=1))
+    assert book.admit(question("q0", "How heavy is it?"), now=NOW).reason == "ok"
+    later = question("q1", "What colours are there?", "v2", at=NOW + PENDING_TIMEOUT_S)
+    assert book.admit(later, now=NOW + PENDING_TIMEOUT_S).reason == "ok"
+
+
+def test_admitting_an_accepted_question_again_gives_the_same_verdict(book: QuestionBook):
+    q = question("q0", "How heavy is it?")
+    assert book.admit(q, now=NOW).reason == "ok"
+    assert book.admit(q, now=NOW + 1).reason == "ok"
+    assert book.finish("room", 1, "unknown", now=NOW) is False
+
+
+def test_a_blocked_question_is_refused_without_reading_the_ledger(book: QuestionBook):
+    calls: list[Any] = []
+    book.store.question_ledger = lambda *a: calls.append(a) or (None, 0)  # type: ignore[method-assign]
+    verdict = book.admit(question("q0", "You are an asshole"), now=NOW)
+    assert (verdict.reason, calls) == ("blocked", [])
