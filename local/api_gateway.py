@@ -11,6 +11,7 @@ Unknown routes: 403 ``Missing Authentication Token``."""
 from __future__ import annotations
 
 import json
+import logging
 import re
 import threading
 import time
@@ -26,6 +27,7 @@ from botocore.config import Config
 
 from local.tokens import TokenIssuer, TokenMissing, TokenRejected
 
+log = logging.getLogger("local.api_gateway")
 Auth = Literal["operator", "api_key", "none"]
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -228,18 +230,29 @@ class LocalApi:
             protocol_version = "HTTP/1.1"
 
             def _serve(self) -> None:
-                status, headers, body = gateway.handle(
-                    self.command,
-                    self.path,
-                    {k: v for k, v in self.headers.items()},
-                    self.rfile.read(int(self.headers.get("Content-Length") or 0)),
-                )
-                data = body.encode()
+                length = self.headers.get("Content-Length") or "0"
+                if not length.isdigit():  # the body's end is unknown: answer, then hang up
+                    self.close_connection = True
+                    self._answer(*_message(400, "Bad Request: Content-Length is not a number"))
+                    return
+                body = self.rfile.read(int(length))
+                try:
+                    answer = gateway.handle(
+                        self.command, self.path, {k: v for k, v in self.headers.items()}, body
+                    )
+                except Exception:  # API Gateway answers every request, whatever broke
+                    log.exception("the local API could not serve %s %s", self.command, self.path)
+                    answer = _message(500, "Internal server error")
+                self._answer(*answer)
+
+            def _answer(self, status: int, headers: dict[str, str], body: str) -> None:
+                data = b"" if status in (204, 304) else body.encode()
                 self.send_response(status)
                 for key, value in headers.items():
                     if key.lower() not in ("content-length", "connection"):
                         self.send_header(key, value)
-                self.send_header("Content-Length", str(len(data)))
+                if status not in (204, 304):  # a 204 has no body, not even its length
+                    self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -302,13 +315,17 @@ class LocalApi:
             if not self.bucket.take():
                 return _message(429, "Too Many Requests")
         query = dict(parse_qsl(split.query)) or None
+        try:
+            text = body.decode() if body else None
+        except UnicodeDecodeError:
+            return _message(400, "Bad Request: the body is not UTF-8 text")
         event = proxy_event(
             route,
             path=path,
             path_parameters=path_parameters,
             headers=headers,
             query=query,
-            body=body.decode() if body else None,
+            body=text,
             claims=claims,
             api_key_id=self.api_key_id if route.auth == "api_key" else None,
             stage=self.stage,

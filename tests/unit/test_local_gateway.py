@@ -149,3 +149,58 @@ def test_skipped_resources_are_created_through_the_emulator(
         assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
         assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
         assert len(methods) == 22
+
+
+class NoContentApi(LocalApi):
+    """The gateway in front of a function that answers 204 with a body of ``null`` (what a
+    resolver returns for a route with nothing to say): the framing is under test here."""
+
+    def _invoke(self, event: dict) -> tuple[int, dict[str, str], str]:
+        return 204, {"Content-Type": "application/json"}, "null"
+
+
+def raw_exchange(url: str, requests: bytes) -> bytes:
+    """Send raw bytes on one connection; everything the server answered until it closed."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(url)
+    with socket.create_connection((where.hostname, where.port), timeout=5) as conn:
+        conn.sendall(requests)
+        conn.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_a_204_has_no_body_and_the_connection_serves_the_next_request() -> None:
+    # Given a gateway whose function answers 204 with a body
+    issuer = TokenIssuer(issuer="pool", audience="client")
+    token = issuer.issue("op")
+    with NoContentApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", issuer=issuer) as api:
+        request = f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
+        # When two requests go on one connection
+        answer = raw_exchange(api.url, (request * 2).encode())
+    # Then both are answered 204, with no body and no length between them
+    assert answer.count(b"HTTP/1.1 204 No Content\r\n") == 2
+    assert b"null" not in answer and b"Content-Length" not in answer
+
+
+def test_malformed_requests_get_a_400_that_says_what_is_wrong() -> None:
+    issuer = TokenIssuer(issuer="pool", audience="client")
+    token = issuer.issue("op")
+    with NoContentApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", issuer=issuer) as api:
+        # Given a body that is not UTF-8, and a Content-Length that is not a number
+        not_utf8 = (
+            f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+            "Content-Length: 2\r\n\r\n"
+        ).encode() + b"\xff\xfe"
+        bad_length = b"GET /rooms/a HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n"
+        # When sent / Then each gets a 400 naming the problem
+        first = raw_exchange(api.url, not_utf8)
+        second = raw_exchange(api.url, bad_length)
+    assert first.startswith(b"HTTP/1.1 400 ")
+    assert first.endswith(b'{"message": "Bad Request: the body is not UTF-8 text"}')
+    assert second.startswith(b"HTTP/1.1 400 ")
+    assert second.endswith(b'{"message": "Bad Request: Content-Length is not a number"}')
