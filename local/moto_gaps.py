@@ -311,7 +311,7 @@ def _invocation_router_state() -> None:
 
     for name in ("current_event", "lambda_context"):
         type.__setattr__(BaseRouter, name, PerInvocationRouter.__dict__[name])
-    BaseRouter.__class__ = PerInvocationRouter
+    BaseRouter.__class__ = PerInvocationRouter  # type: ignore[method-assign,assignment]
 
 
 def _own_log_keys() -> contextvars.ContextVar[dict[str, Any]]:

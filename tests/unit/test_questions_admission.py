@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
-from typing import Any
 
 import boto3
 import pytest
 from livehost_table import create_livehost_table
 from moto import mock_aws
 
-from livehost.questions import PENDING_TIMEOUT_S, QuestionBook
+from livehost.errors import RoomNotLive
+from livehost.models import Phase, Room
+from livehost.questions import PENDING_TIMEOUT_S, Asked, QuestionBook
 from livehost.screening import ScreeningPolicy, Verdict
-from livehost.states import QuestionInput
 from livehost.store import RoomStore
 
 NOW = 1_800_000_000.0
@@ -25,22 +25,23 @@ NOW = 1_800_000_000.0
 def book() -> Iterator[QuestionBook]:
     with mock_aws():
         table = create_livehost_table(boto3.resource("dynamodb", region_name="us-east-1"))
-        yield QuestionBook(RoomStore(table, clock=lambda: NOW))
+        store = RoomStore(table, clock=lambda: NOW)
+        store.create_room(Room(room_id="room", name="Room"))
+        store.set_phase("room", Phase.LIVE, run=1, commandQueueUrl="https://queue")
+        yield QuestionBook(store)
 
 
-def question(qid: str, text: str, viewer: str = "v1", at: float = NOW) -> QuestionInput:
-    return QuestionInput(
-        roomId="room", run=1, questionId=qid, viewerId=viewer, text=text, askedAt=at
-    )
+def question(qid: str, text: str, viewer: str = "v1", at: float = NOW) -> Asked:
+    return Asked(room_id="room", question_id=qid, viewer_id=viewer, text=text, asked_at=at)
 
 
-def all_at_once(book: QuestionBook, questions: list[QuestionInput]) -> list[Verdict]:
+def all_at_once(book: QuestionBook, questions: list[Asked]) -> list[Verdict]:
     """Admit every question from its own thread, released together."""
     start = Barrier(len(questions))
 
-    def admit(q: QuestionInput) -> Verdict:
+    def admit(q: Asked) -> Verdict:
         start.wait()
-        return book.admit(q, now=NOW)
+        return book.admit(q, now=NOW)[1]
 
     with ThreadPoolExecutor(len(questions)) as pool:
         return list(pool.map(admit, questions))
@@ -87,33 +88,37 @@ def test_beyond_the_pending_limit_a_question_is_told_busy_until_one_is_answered(
     topics = ["battery life", "the warranty", "delivery to Spain"]
     asked = [question(f"q{i}", f"What about {t}?", f"v{i}") for i, t in enumerate(topics)]
     # When three distinct viewers ask
-    first = [book.admit(q, now=NOW).reason for q in asked]
+    first = [book.admit(q, now=NOW)[1].reason for q in asked]
     # Then the third is busy, with a message that says what to do
     assert first == ["ok", "ok", "busy"]
-    assert book.admit(asked[2], now=NOW).message == (
+    assert book.admit(asked[2], now=NOW)[1].message == (
         "The presenter has a queue of questions right now: please ask again in a minute."
     )
     # And once the first is answered, the third gets in
     assert book.finish("room", 1, "q0", now=NOW + 5) is True
-    assert book.admit(asked[2], now=NOW + 5).reason == "ok"
+    assert book.admit(asked[2], now=NOW + 5)[1].reason == "ok"
 
 
 def test_an_answer_that_never_finished_stops_holding_its_place(book: QuestionBook):
     book.set_policy("room", ScreeningPolicy(max_pending=1))
-    assert book.admit(question("q0", "How heavy is it?"), now=NOW).reason == "ok"
+    assert book.admit(question("q0", "How heavy is it?"), now=NOW)[1].reason == "ok"
     later = question("q1", "What colours are there?", "v2", at=NOW + PENDING_TIMEOUT_S)
-    assert book.admit(later, now=NOW + PENDING_TIMEOUT_S).reason == "ok"
+    assert book.admit(later, now=NOW + PENDING_TIMEOUT_S)[1].reason == "ok"
 
 
 def test_admitting_an_accepted_question_again_gives_the_same_verdict(book: QuestionBook):
     q = question("q0", "How heavy is it?")
-    assert book.admit(q, now=NOW).reason == "ok"
-    assert book.admit(q, now=NOW + 1).reason == "ok"
+    assert book.admit(q, now=NOW)[1].reason == "ok"
+    assert book.admit(q, now=NOW + 1)[1].reason == "ok"
     assert book.finish("room", 1, "unknown", now=NOW) is False
 
 
-def test_a_blocked_question_is_refused_without_reading_the_ledger(book: QuestionBook):
-    calls: list[Any] = []
-    book.store.question_ledger = lambda *a: calls.append(a) or (None, 0)  # type: ignore[method-assign]
-    verdict = book.admit(question("q0", "You are an asshole"), now=NOW)
-    assert (verdict.reason, calls) == ("blocked", [])
+def test_a_room_that_is_not_live_takes_no_questions(book: QuestionBook):
+    book.store.set_phase("room", Phase.ENDED)
+    with pytest.raises(RoomNotLive, match="room 'room' is ENDED: questions open when it is LIVE"):
+        book.admit(question("q0", "Hello?"), now=NOW)
+
+
+def test_the_default_policy_blocks_abuse(book: QuestionBook):
+    verdict = book.admit(question("q0", "You are an ASSHOLE"), now=NOW)[1]
+    assert (verdict.accepted, verdict.reason) == (False, "blocked")

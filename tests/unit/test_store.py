@@ -137,7 +137,7 @@ def test_what_an_answer_needs_is_read_in_one_query(store: RoomStore, table: Any)
     store.put_entry("room-a", KnowledgeEntry(entry_id="k1", title="T", text="Fact."))
     QuestionBook(store).set_policy("room-a", ScreeningPolicy(blocklist=["x"]))
     store.append_timeline("room-a", 1, TimelineEntry(at=1000.0, kind="question", by="viewer"))
-    store.add_question("room-a", 1, {"questionId": "q1", "askedAt": 999.0, "text": "q"}, ttl_s=60)
+    store.put_question_ledger("room-a", 1, {"entries": {}}, version=0, ttl_s=60)
     store.table = CountingTable(table)
 
     # When the room's content is read
@@ -154,14 +154,44 @@ def test_room_content_of_an_unknown_room_is_named(store: RoomStore) -> None:
         store.room_content("nope")
 
 
-def test_questions_live_apart_and_go_with_their_room(store: RoomStore, table: Any) -> None:
-    # Given a room with a question in run 1
+def test_what_admission_needs_is_read_in_one_query(store: RoomStore, table: Any) -> None:
+    # Given a room in its second run, with a policy, knowledge and both runs' ledgers
     store.create_room(Room(room_id="room-a", name="A"))
-    store.add_question("room-a", 1, {"questionId": "q1", "askedAt": 999.0, "text": "q"}, ttl_s=60)
-    assert store.recent_questions("room-a", 1, since=990.0) == [
-        {"questionId": "q1", "askedAt": 999.0, "text": "q"}
-    ]
-    assert store.recent_questions("room-a", 2, since=990.0) == []
+    store.update_room("room-a", run=2)
+    store.put_entry("room-a", KnowledgeEntry(entry_id="k1", title="T", text="Fact."))
+    QuestionBook(store).set_policy("room-a", ScreeningPolicy(blocklist=["x"]))
+    store.put_question_ledger("room-a", 1, {"entries": {"old": 1}}, version=0, ttl_s=60)
+    assert store.put_question_ledger("room-a", 2, {"entries": {}}, version=0, ttl_s=60)
+    assert store.put_question_ledger("room-a", 2, {"entries": {"q": 2}}, version=1, ttl_s=60)
+    store.table = CountingTable(table)
+
+    # When what admitting a question needs is read
+    room, policy, ledger, version = store.question_context("room-a")
+
+    # Then one query gives the room, its policy and its current run's ledger at its version
+    assert store.table.calls == ["query"]
+    assert (room.run, policy and policy["blocklist"], ledger, version) == (
+        2,
+        ["x"],
+        {"entries": {"q": 2}},
+        2,
+    )
+
+
+def test_a_ledger_is_replaced_only_at_the_version_it_was_read(store: RoomStore) -> None:
+    store.create_room(Room(room_id="room-a", name="A"))
+    store.update_room("room-a", run=1)
+    assert store.put_question_ledger("room-a", 1, {"entries": {}}, version=0, ttl_s=60)
+    assert not store.put_question_ledger("room-a", 1, {"entries": {"a": 1}}, version=0, ttl_s=60)
+    assert store.put_question_ledger("room-a", 1, {"entries": {"b": 1}}, version=1, ttl_s=60)
+    assert not store.put_question_ledger("room-a", 1, {"entries": {"c": 1}}, version=1, ttl_s=60)
+    assert store.question_context("room-a")[2:] == ({"entries": {"b": 1}}, 2)
+
+
+def test_deleting_a_room_leaves_nothing_of_it(store: RoomStore, table: Any) -> None:
+    # Given a room with a ledger
+    store.create_room(Room(room_id="room-a", name="A"))
+    store.put_question_ledger("room-a", 1, {"entries": {}}, version=0, ttl_s=60)
 
     # When the room is deleted
     store.delete_room("room-a")

@@ -13,10 +13,9 @@ from pydantic import Field
 
 from livehost.answer import Answerer, KnowledgeIndex
 from livehost.commands import live_queue
-from livehost.errors import RoomNotLive
 from livehost.inserts import SpeechSource, speak
-from livehost.models import InsertMode, Model, Room, Script, TimelineEntry
-from livehost.questions import QuestionBook
+from livehost.models import InsertMode, Model, Script, TimelineEntry
+from livehost.questions import Asked, QuestionBook
 from livehost.speech.model import Voice
 from livehost.states import Failure, QuestionInput, TaskInput
 from livehost.store import RoomStore
@@ -66,24 +65,22 @@ class Answered(Model):
 
 
 def screen_question(
-    store: RoomStore,
-    question: QuestionInput,
-    clock: Callable[[], float] = time.time,
-    *,
-    room: Room | None = None,
+    store: RoomStore, question: QuestionInput, clock: Callable[[], float] = time.time
 ) -> Screening:
     """Admit ``question`` (``QuestionBook.admit``: screened against the room's policy and
-    the run's ledger, atomically) and keep it with its verdict. Raises RoomNotLive unless
-    the room (read here unless given) is live in this run. Admitting the same question id
-    again gives its first verdict."""
-    room = room or store.get_room(question.room_id)
-    live_queue(room)
-    if room.run != question.run:
-        raise RoomNotLive(f"room {room.room_id!r} is in run {room.run}, not {question.run}")
-    book = QuestionBook(store)
-    verdict = book.admit(question, now=clock())
-    if verdict.reason != "busy":  # a flood of busy answers is counted, not kept one by one
-        book.keep(question, verdict)
+    the run's ledger, atomically). Raises RoomNotLive unless the room is live in the
+    question's run. Admitting the same question id again gives its first verdict."""
+    room, verdict = QuestionBook(store).admit(
+        Asked(
+            room_id=question.room_id,
+            question_id=question.question_id,
+            viewer_id=question.viewer_id,
+            text=question.text,
+            asked_at=question.asked_at,
+        ),
+        now=clock(),
+        run=question.run,
+    )
     return Screening(**verdict.model_dump(), mode=question.mode or room.settings.insert_mode)
 
 

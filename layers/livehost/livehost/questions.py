@@ -14,13 +14,19 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from livehost.models import Model
-from livehost.screening import Question as ScreenedQuestion
-from livehost.screening import RecentQuestion, ScreeningPolicy, Verdict, screen, screen_text
-from livehost.states import QuestionInput
+from livehost.errors import RoomNotLive
+from livehost.models import Model, Phase, Room
+from livehost.screening import (
+    Question,
+    RecentQuestion,
+    ScreeningPolicy,
+    Verdict,
+    screen,
+    screen_text,
+)
 from livehost.store import RoomStore
 
-QUESTION_TTL_S = 3600  # kept questions and the ledger outlive any window a policy may set
+QUESTION_TTL_S = 3600  # the ledger outlives any window a policy may set
 PENDING_TIMEOUT_S = 300  # an Express AnswerQuestion runs at most five minutes
 MAX_ATTEMPTS = 25  # conditional writes lost to concurrent questions before "busy"
 
@@ -64,6 +70,22 @@ class QuestionLedger(Model):
         )
 
 
+class Asked(Model):
+    """A viewer's question as it reaches admission."""
+
+    room_id: str
+    question_id: str
+    viewer_id: str
+    text: str
+    asked_at: float
+
+    @property
+    def question(self) -> Question:
+        return Question(
+            room_id=self.room_id, viewer_id=self.viewer_id, text=self.text, asked_at=self.asked_at
+        )
+
+
 class QuestionBook:
     """A room's screening policy and question ledger, over the RoomStore's table."""
 
@@ -79,39 +101,41 @@ class QuestionBook:
         """Replace the room's policy (from the next question on)."""
         self.store.put_screening_policy(room_id, policy.wire())
 
-    def admit(
-        self, question: QuestionInput, *, now: float, policy: ScreeningPolicy | None = None
-    ) -> Verdict:
-        """Screen ``question`` and, if it passes, take its place in the ledger, atomically.
-        Admitting a question id again gives its first verdict when it was accepted."""
-        policy = policy or self.policy(question.room_id)
-        verdict = screen_text(question.text, policy)
-        if not verdict.accepted:  # nothing to read for a question that fails on its text
-            return verdict
-        asked = ScreenedQuestion(
-            room_id=question.room_id,
-            viewer_id=question.viewer_id,
-            text=question.text,
-            asked_at=question.asked_at,
-        )
+    def admit(self, asked: Asked, *, now: float, run: int | None = None) -> tuple[Room, Verdict]:
+        """Screen ``asked`` against its room's policy and current run's ledger and, if it
+        passes, take its place in the ledger, atomically (one consistent read, one conditional
+        write; read again and decide again when another question got there first). Admitting
+        an accepted question id again gives the same verdict. RoomNotLive unless the room is
+        live (in ``run``, when given)."""
         for _ in range(MAX_ATTEMPTS):
-            body, version = self.store.question_ledger(question.room_id, question.run)
+            room, policy_body, body, version = self.store.question_context(asked.room_id)
+            if room.phase is not Phase.LIVE:
+                raise RoomNotLive(
+                    f"room {room.room_id!r} is {room.phase.value}: questions open when it is LIVE"
+                )
+            if run is not None and room.run != run:
+                raise RoomNotLive(f"room {room.room_id!r} is in run {room.run}, not {run}")
+            policy = ScreeningPolicy.model_validate(policy_body or {})
             ledger = QuestionLedger.model_validate(body or {})
-            if question.question_id in ledger.entries:
-                return verdict
+            if asked.question_id in ledger.entries:
+                return room, screen_text(asked.text, policy)
             verdict = screen(
-                asked, recent=ledger.recent(), now=now, policy=policy, pending=ledger.pending(now)
+                asked.question,
+                recent=ledger.recent(),
+                now=now,
+                policy=policy,
+                pending=ledger.pending(now),
             )
             if not verdict.accepted:
-                return verdict
+                return room, verdict
             entry = LedgerEntry(
-                viewer_id=question.viewer_id, text=verdict.text[:300], asked_at=question.asked_at
+                viewer_id=asked.viewer_id, text=verdict.text[:300], asked_at=asked.asked_at
             )
             ledger = ledger.kept(now, policy)
-            ledger.entries[question.question_id] = entry
-            if self._write(question.room_id, question.run, ledger, version):
-                return verdict
-        return Verdict(
+            ledger.entries[asked.question_id] = entry
+            if self._write(room.room_id, room.run, ledger, version):
+                return room, verdict
+        return room, Verdict(
             accepted=False,
             reason="busy",
             message="The presenter has a queue of questions right now: please ask again in a minute.",
@@ -120,12 +144,12 @@ class QuestionBook:
 
     def finish(self, room_id: str, run: int, question_id: str, *, now: float) -> bool:
         """Mark an accepted question answered (or given up): its place is free. False if the
-        ledger does not hold it (never accepted, or long gone)."""
+        room's current ledger does not hold it (never accepted, or another run's)."""
         for _ in range(MAX_ATTEMPTS):
-            body, version = self.store.question_ledger(room_id, run)
+            room, _, body, version = self.store.question_context(room_id)
             ledger = QuestionLedger.model_validate(body or {})
             entry = ledger.entries.get(question_id)
-            if entry is None:
+            if room.run != run or entry is None:
                 return False
             if entry.answered_at is not None:
                 return True
@@ -138,16 +162,3 @@ class QuestionBook:
         return self.store.put_question_ledger(
             room_id, run, ledger.wire(), version, ttl_s=QUESTION_TTL_S
         )
-
-    def keep(self, question: QuestionInput, verdict: Verdict) -> None:
-        """Keep a screened question and its verdict (the room's question history)."""
-        record = {
-            "questionId": question.question_id,
-            "viewerId": question.viewer_id,
-            "text": verdict.text,
-            "askedAt": question.asked_at,
-            "accepted": verdict.accepted,
-            "reason": verdict.reason,
-            "message": verdict.message,
-        }
-        self.store.add_question(question.room_id, question.run, record, ttl_s=QUESTION_TTL_S)

@@ -8,15 +8,15 @@ pk                     sk                      what
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
 ``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
+``ROOM#<id>``          ``QUESTIONS#<run>``     the run's question ledger (versioned, TTL)
 ``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
-``ROOM#<id>#Q``        ``<run>#<ms>#<qid>``    a screened question and its verdict (TTL)
-``ROOM#<id>#Q``        ``LEDGER#<run>``        the run's question ledger (versioned, TTL)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
 =====================  ======================  ===========================================
 
-What answering a question needs (knowledge ``KB#``, the room ``META``, its ``SCREENING``
-policy, its ``SCRIPT``) sorts together, so one Query reads it all (``room_content``); the
-many short-lived questions live in a partition of their own so they never sit in between.
+What answering a question needs (knowledge ``KB#``, the room ``META``, its ``SCRIPT``) sorts
+together, so one Query reads it all (``room_content``); so does what admitting a question
+needs (``META``, the run's ``QUESTIONS#`` ledger, the ``SCREENING`` policy:
+``question_context``). A question's own record is its timeline entry.
 """
 
 from __future__ import annotations
@@ -183,13 +183,12 @@ class RoomStore:
         if room.phase in ACTIVE_PHASES:
             raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
         with self.table.batch_writer() as batch:
-            for pk in (f"ROOM#{room_id}", _questions_pk(room_id)):
-                for item in self._query(
-                    KeyConditionExpression="pk = :pk",
-                    ExpressionAttributeValues={":pk": pk},
-                    ProjectionExpression="pk, sk",
-                ):
-                    batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+            for item in self._query(
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": f"ROOM#{room_id}"},
+                ProjectionExpression="pk, sk",
+            ):
+                batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
 
     def _update(self, room_id: str, sets: dict[str, Any], removes: list[str]) -> Room:
         names = {f"#{k}": k for k in [*sets, *removes]}
@@ -298,27 +297,42 @@ class RoomStore:
     def put_screening_policy(self, room_id: str, policy: dict[str, Any]) -> None:
         self._put_body(room_id, "SCREENING", policy)
 
-    def question_ledger(self, room_id: str, run: int) -> tuple[dict[str, Any] | None, int]:
-        """The run's question ledger (None before its first question) and its version, for
-        ``put_question_ledger``. Read strongly: a decision is made on it."""
-        item = self.table.get_item(
-            Key={"pk": _questions_pk(room_id), "sk": f"LEDGER#{run:05d}"}, ConsistentRead=True
-        ).get("Item")
-        if item is None:
-            return None, 0
-        return json.loads(item["body"]), int(item["version"])
+    def question_context(
+        self, room_id: str
+    ) -> tuple[Room, dict[str, Any] | None, dict[str, Any] | None, int]:
+        """What admitting a question needs, in one consistent Query: the room, its screening
+        policy as set (or None), its current run's question ledger (None before the run's
+        first question) and the ledger's version for ``put_question_ledger``."""
+        room, policy, ledgers = None, None, {}
+        for item in self._query(
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", ":lo": "META", ":hi": "SCREENING"},
+            ConsistentRead=True,
+        ):
+            if item["sk"] == "META":
+                room = _room_of(item)
+            elif item["sk"] == "SCREENING":
+                policy = json.loads(item["body"])
+            elif item["sk"].startswith("QUESTIONS#"):
+                ledgers[item["sk"]] = item
+        if room is None:
+            raise RoomNotFound(f"no room {room_id!r}")
+        ledger = ledgers.get(_ledger_sk(room.run))
+        if ledger is None:
+            return room, policy, None, 0
+        return room, policy, json.loads(ledger["body"]), int(ledger["version"])
 
     def put_question_ledger(
         self, room_id: str, run: int, ledger: dict[str, Any], version: int, ttl_s: int
     ) -> bool:
-        """Replace the ledger if it is still at ``version`` (0: not written yet). False when
-        another writer got there first: read it again and decide again."""
+        """Replace the run's ledger if it is still at ``version`` (0: not written yet). False
+        when another writer got there first: read it again and decide again."""
         condition = "attribute_not_exists(pk)" if version == 0 else "version = :seen"
         try:
             self.table.put_item(
                 Item={
-                    "pk": _questions_pk(room_id),
-                    "sk": f"LEDGER#{run:05d}",
+                    "pk": f"ROOM#{room_id}",
+                    "sk": _ledger_sk(run),
                     "body": json.dumps(ledger),
                     "version": version + 1,
                     "expiresAt": int(self.clock()) + ttl_s,
@@ -331,30 +345,6 @@ class RoomStore:
                 return False
             raise
         return True
-
-    def add_question(self, room_id: str, run: int, record: dict[str, Any], ttl_s: int) -> None:
-        """Keep a screened question (by its id: keeping it twice writes it once)."""
-        at = float(record["askedAt"])
-        sk = f"{run:05d}#{int(at * 1000):013d}#{record['questionId']}"
-        self.table.put_item(
-            Item={
-                "pk": _questions_pk(room_id),
-                "sk": sk,
-                "body": json.dumps(record),
-                "expiresAt": int(at) + ttl_s,
-            }
-        )
-
-    def recent_questions(self, room_id: str, run: int, since: float) -> list[dict[str, Any]]:
-        page = self.table.query(
-            KeyConditionExpression="pk = :pk AND sk BETWEEN :lo AND :hi",
-            ExpressionAttributeValues={
-                ":pk": _questions_pk(room_id),
-                ":lo": f"{run:05d}#{int(since * 1000):013d}",
-                ":hi": f"{run:05d}#~",
-            },
-        )
-        return [json.loads(item["body"]) for item in page["Items"]]
 
     # ---- bodies -------------------------------------------------------------------------
 
@@ -393,8 +383,8 @@ class RoomStore:
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
-def _questions_pk(room_id: str) -> str:
-    return f"ROOM#{room_id}#Q"
+def _ledger_sk(run: int) -> str:
+    return f"QUESTIONS#{run:05d}"
 
 
 def _room_of(item: dict[str, Any]) -> Room:

@@ -16,10 +16,10 @@ from typing import Any
 from livehost.api.bodies import QuestionAsked, QuestionReceipt
 from livehost.api.errors import QuestionsDisabled
 from livehost.commands import live_queue
-from livehost.errors import RoomNotLive
 from livehost.inserts import open_insert
-from livehost.models import Phase, TimelineEntry
-from livehost.qa import Screening, screen_question
+from livehost.models import TimelineEntry
+from livehost.qa import Screening
+from livehost.questions import Asked, QuestionBook
 from livehost.states import QuestionInput
 from livehost.store import RoomStore
 
@@ -37,29 +37,35 @@ def ask_question(
     sqs: Any,
     *,
     room_id: str,
-    asked: QuestionAsked,
+    asked_by: QuestionAsked,
     state_machine_arn: str,
     now: float,
     question_id: str | None = None,
 ) -> QuestionReceipt:
     """Accept (start AnswerQuestion, open the answer's insert) or reject (the room's
-    screening policy: empty, too long, blocked, rate limited, duplicate) a question.
+    screening policy: empty, too long, blocked, rate limited, duplicate, busy) a question.
     RoomNotFound for an unknown room, RoomNotLive unless it is LIVE."""
-    room = store.get_room(room_id)
-    if room.phase is not Phase.LIVE:
-        raise RoomNotLive(f"room {room_id!r} is {room.phase.value}: questions open when it is LIVE")
     if not state_machine_arn:
         raise QuestionsDisabled("this stack answers no questions: ANSWER_QUESTION_ARN is not set")
+    asked = Asked(
+        room_id=room_id,
+        question_id=question_id or new_question_id(room_id),
+        viewer_id=asked_by.viewer_id,
+        text=asked_by.text,
+        asked_at=now,
+    )
+    room, verdict = QuestionBook(store).admit(asked, now=now)
+    mode = asked_by.mode or room.settings.insert_mode
     question = QuestionInput(
         roomId=room_id,
         run=room.run,
-        questionId=question_id or new_question_id(room_id),
+        questionId=asked.question_id,
         viewerId=asked.viewer_id,
         text=asked.text,
-        mode=asked.mode or room.settings.insert_mode,
+        mode=mode,
         askedAt=now,
     )
-    screening = screen_question(store, question, lambda: now, room=room)
+    screening = Screening(**verdict.model_dump(), mode=mode)
     if not screening.accepted:
         if screening.reason == "busy":  # told at once; a flood leaves no trail of entries
             return _receipt(question.question_id, screening)
@@ -77,7 +83,7 @@ def ask_question(
         )
         return _receipt(question.question_id, screening)
     # At once and side by side: the playout is told the answer is coming (the presenter
-    # stops while the answer is written) and the workflow starts. Then the question is kept.
+    # stops while the answer is written) and the workflow starts.
     screening.opened = True
     with ThreadPoolExecutor(max_workers=2) as pool:
         opening = pool.submit(

@@ -29,7 +29,7 @@ def ask(room_id: RoomId, body: QuestionAsked, deps: Deps) -> QuestionReceipt:
         deps.sfn,
         deps.sqs,
         room_id=room_id,
-        asked=body,
+        asked_by=body,
         state_machine_arn=deps.settings.answer_question_arn,
         now=time.time(),
     )
