@@ -16,6 +16,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +30,7 @@ from local.tokens import TokenIssuer, TokenMissing, TokenRejected
 
 log = logging.getLogger("local.api_gateway")
 Auth = Literal["operator", "api_key", "none"]
+Invoker = Callable[[str, str], tuple[bytes, bool]]  # (function, event) -> (payload, failed)
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 
@@ -164,8 +166,10 @@ class LocalApi:
         port: int = 0,
         region: str = REGION,
         stage: str = "v1",
+        invoke: Invoker | None = None,
     ) -> None:
         self.routes = routes
+        self.invoke = invoke
         self.function_name = function_name
         self.api_key = api_key
         self.api_key_id = api_key_id
@@ -205,6 +209,7 @@ class LocalApi:
         return cls(
             cloud.endpoint,
             function,
+            invoke=in_process_invoker(),
             routes=routes_from_template(template),
             api_key=keys[0]["value"],
             api_key_id=keys[0]["id"],
@@ -333,17 +338,37 @@ class LocalApi:
         return self._invoke(event)
 
     def _invoke(self, event: dict[str, Any]) -> tuple[int, dict[str, str], str]:
-        response = self.lambda_client.invoke(
-            FunctionName=self.function_name, Payload=json.dumps(event).encode()
-        )
-        payload = response["Payload"].read()
-        if response.get("FunctionError"):
+        if self.invoke is not None:
+            payload, failed = self.invoke(self.function_name, json.dumps(event))
+        else:
+            response = self.lambda_client.invoke(
+                FunctionName=self.function_name, Payload=json.dumps(event).encode()
+            )
+            payload, failed = response["Payload"].read(), bool(response.get("FunctionError"))
+        if failed:
             return _message(502, "Internal server error")
         result = json.loads(payload)
         headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
         for key, values in (result.get("multiValueHeaders") or {}).items():
             headers[key] = ",".join(str(v) for v in values)
         return int(result["statusCode"]), headers, result.get("body") or ""
+
+
+def in_process_invoker(account: str = ACCOUNT_ID, region: str = REGION) -> Invoker:
+    """Invoke a function of the emulator running in this process, as API Gateway's Lambda
+    integration does inside AWS: straight to the service, without a client's HTTP round
+    trip through the emulator's own front door."""
+    from moto.awslambda.models import lambda_backends
+
+    def invoke(function_name: str, payload: str) -> tuple[bytes, bool]:
+        response_headers: dict[str, str] = {}
+        body = lambda_backends[account][region].invoke(
+            function_name, None, payload, {}, response_headers
+        )
+        data = body.encode() if isinstance(body, str) else body or b""
+        return data, "x-amz-function-error" in response_headers
+
+    return invoke
 
 
 def _message(status: int, message: str) -> tuple[int, dict[str, str], str]:
