@@ -64,6 +64,7 @@ class Playout:
         self._pending_stages: list[Stage] = []
         self._stage = StageState(self.config.gesture_frames)
         self._open_answer: str | None = None
+        self._parked_answer: str | None = None  # a viewer's answer an operator's line cut into
         self._closed_answers: OrderedDict[str, None] = OrderedDict()
         self._hold_frames = 0
         self._lead = self.config.viseme_lead_ms * SAMPLES_PER_MS
@@ -82,8 +83,18 @@ class Playout:
         """Queue an insert sentence; it lands per its mode. False for a repeated command id."""
         if not self._accept(command.command_id):
             return False
-        self._interaction.append(Entry(command, clip))
+        self._queue_insert(Entry(command, clip))
         return True
+
+    def _queue_insert(self, entry: Entry) -> None:
+        """Inserts play in arrival order, except that an operator's line goes before every
+        viewer's answer still waiting: the operator never waits behind content."""
+        if entry.by_operator:
+            waiting = [e for e in self._interaction if not e.by_operator and e is not self._current]
+            if waiting:
+                self._interaction.insert(self._interaction.index(waiting[0]), entry)
+                return
+        self._interaction.append(entry)
 
     def open_insert(self, command: Insert) -> bool:
         """An insert is on its way but its first sentence is not ready yet (the opening
@@ -98,7 +109,7 @@ class Playout:
             self._open_answer,
         )
         if not here and insert_id not in self._closed_answers:
-            self._interaction.append(Entry(command, _NO_SPEECH))
+            self._queue_insert(Entry(command, _NO_SPEECH))
         return True
 
     def close_answer(self, insert_id: str) -> None:
@@ -143,7 +154,7 @@ class Playout:
         dropped = [e.command_id for e in [*self._script, *self._interaction] if e is not keep]
         self._script = deque(e for e in self._script if e is keep)
         self._interaction = [e for e in self._interaction if e is keep]
-        self._open_answer = None
+        self._open_answer = self._parked_answer = None
         if keep is None and self._current is not None:
             self._current = None
             self._stage.cue_ended()
@@ -225,9 +236,9 @@ class Playout:
         return None, None
 
     def _select(self) -> Entry | None:
-        """Start what plays next: the open answer's next sentence (or an idle hold for it),
-        then an insert that may land now, then the script."""
-        if self._open_answer is not None:
+        """Start what plays next: an operator's line, the open answer's next sentence (or an
+        idle hold for it), then an insert that may land now, then the script."""
+        if self._open_answer is not None and not self._operator_waiting():
             following = [e for e in self._interaction if _insert_id(e) == self._open_answer]
             if following:
                 return self._start(min(following, key=_sequence))
@@ -236,7 +247,9 @@ class Playout:
                 return None
             self._open_answer = None  # the rest of the answer is late: stop waiting
         in_progress = bool(self._script) and self._script[0].started
-        for entry in self._interaction:
+        if self._open_answer is not None and not self._parked_answer:  # an operator cuts in
+            self._parked_answer, self._open_answer = self._open_answer, None
+        for entry in sorted(self._interaction, key=lambda e: not e.by_operator):
             mode = entry.command.mode if isinstance(entry.command, Insert) else None
             if not in_progress or self._paused or mode != InsertMode.APPEND:
                 if entry.opens:  # room is made: hold for the insert's sentences
@@ -279,10 +292,14 @@ class Playout:
         self._current = entry
         return entry
 
+    def _operator_waiting(self) -> bool:
+        return any(e.by_operator and e is not self._current for e in self._interaction)
+
     def _cut_point(self, entry: Entry) -> int | None:
-        """Where a playing script segment must stop for a waiting insert or a pause."""
+        """Where a playing script segment must stop for a waiting insert or a pause, and
+        where a viewer's answer sentence must stop for an operator's NOW line."""
         if entry.kind != "segment":
-            return None
+            return self._operator_cut(entry)
         clip, pos = entry.clip, entry.pos
         modes = {e.command.mode for e in self._interaction if isinstance(e.command, Insert)}
         cut: int | None = None
@@ -299,7 +316,21 @@ class Playout:
                 cut = held
         return cut
 
-    def _decide_now_cut(self, entry: Entry) -> None:
+    def _operator_cut(self, entry: Entry) -> int | None:
+        """An operator's NOW line takes the air from a viewer's answer as it would from the
+        script (the answer's sentence plays again from its start afterwards)."""
+        now = any(
+            e.by_operator and isinstance(e.command, Insert) and e.command.mode == InsertMode.NOW
+            for e in self._interaction
+            if e is not entry
+        )
+        if entry.by_operator or not now:
+            entry.now_cut, entry.now_cut_fades = None, False
+            return None
+        self._decide_now_cut(entry, operator=True)
+        return entry.now_cut
+
+    def _decide_now_cut(self, entry: Entry, *, operator: bool = False) -> None:
         """Where a NOW insert stops this segment, with a bounded wait: the next word boundary
         if it comes within the bound, else the quietest point before then (faded). While the
         insert has only opened (its speech is still being written) the wait costs nothing
@@ -308,7 +339,10 @@ class Playout:
         the next one). Decided once per bound, so the wait never grows."""
         config, clip, pos = self.config, entry.clip, entry.pos
         ready = any(
-            isinstance(e.command, Insert) and e.command.mode == InsertMode.NOW and not e.opens
+            isinstance(e.command, Insert)
+            and e.command.mode == InsertMode.NOW
+            and not e.opens
+            and (e.by_operator or not operator)
             for e in self._interaction
         )
         within_ms = config.now_cut_ready_within_ms if ready else config.now_cut_within_ms
@@ -355,10 +389,18 @@ class Playout:
 
     def _end_at_cut(self, entry: Entry, cut: int, *, end_of_frame: bool) -> None:
         """Stop a segment at ``cut``: finished if its speech is all out, else suspended.
+        An answer sentence cut for an operator's line waits to be played again from its
+        start.
 
         ``end_of_frame``: it stopped after this frame's audio (else before it)."""
         if cut >= entry.clip.samples:
             self._finish(entry, end_of_frame=end_of_frame)  # the insert takes its pause
+            return
+        if entry.kind == "insert":
+            entry.pos, entry.next_sentence = 0, 0
+            entry.now_cut, entry.now_cut_fades = None, False
+            self._current = None
+            self._stage.cue_ended()
             return
         entry.rewind_to_sentence_of(cut)
         command = entry.command
@@ -394,6 +436,8 @@ class Playout:
             )
             if command.final and self._open_answer == command.insert_id:
                 self._open_answer = None
+            if self._open_answer is None and not self._operator_waiting():
+                self._open_answer, self._parked_answer = self._parked_answer, None
         tick = self._tick
         assert tick is not None and entry.started_ms is not None
         finished_ms = self._stream_ms(end=end_of_frame)

@@ -48,6 +48,11 @@ class Entry:
         return isinstance(self.command, Insert) and self.command.opens
 
     @property
+    def by_operator(self) -> bool:
+        """An operator's line: it goes before viewers' answers."""
+        return isinstance(self.command, Insert) and self.command.source == "operator"
+
+    @property
     def started(self) -> bool:
         return self.started_ms is not None
 

@@ -5,6 +5,7 @@ through the ``cloud`` fixture; the last tests check them directly."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -564,3 +565,72 @@ def test_concurrent_api_requests_each_get_their_own_answer(rooms: Rooms) -> None
     # Then each has its own status, and the function ran in several environments
     assert got == [200 if i % 2 else 404 for i in range(40)]
     assert max(rooms.cloud.registry.environments.values()) > 1
+
+
+def test_gap_14_dynamodb_results_pass_through_the_shape_serializer() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            from moto.core import serialize
+            walked = []
+            picker = serialize.XFormedAttributePicker.__call__
+            def counting(self, *a, **k):
+                walked.append(1)
+                return picker(self, *a, **k)
+            serialize.XFormedAttributePicker.__call__ = counting
+            ddb = boto3.client("dynamodb", region_name=region)
+            ddb.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
+            ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "n": {"N": "1"}})
+            walked.clear()
+            ddb.get_item(TableName="t", Key={"pk": {"S": "a"}})
+            print(len(walked) > 0)
+    """)
+    assert printed == "True", (
+        "moto no longer walks shapes for DynamoDB results: drop work-around 14"
+    )
+
+
+ITEM_OPERATIONS = """
+    ddb = boto3.client("dynamodb", region_name=region)
+    ddb.create_table(TableName="t", BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                {"AttributeName": "sk", "KeyType": "RANGE"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "sk", "AttributeType": "S"}])
+    key = {"pk": {"S": "a"}, "sk": {"S": "1"}}
+    item = {**key, "n": {"N": "1.50"}, "b": {"BOOL": True}, "nul": {"NULL": True},
+            "l": {"L": [{"S": "x"}, {"N": "2"}]}, "m": {"M": {"k": {"S": "v"}}},
+            "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "bin": {"B": b"\\x00\\x01"}}
+    seen = [
+        ddb.put_item(TableName="t", Item=item, ReturnValues="ALL_OLD"),
+        ddb.put_item(TableName="t", Item=item, ReturnValues="ALL_OLD"),
+        ddb.get_item(TableName="t", Key=key, ConsistentRead=True),
+        ddb.query(TableName="t", KeyConditionExpression="pk = :p",
+                  ExpressionAttributeValues={":p": {"S": "a"}}, Limit=1),
+        ddb.scan(TableName="t"),
+        ddb.update_item(TableName="t", Key=key, UpdateExpression="SET x = :x",
+                        ExpressionAttributeValues={":x": {"N": "5"}}, ReturnValues="ALL_NEW"),
+        ddb.batch_get_item(RequestItems={"t": {"Keys": [key]}}),
+        ddb.batch_write_item(RequestItems={"t": [{"PutRequest": {"Item": {**key, "sk": {"S": "2"}}}}]}),
+        ddb.delete_item(TableName="t", Key=key, ReturnValues="ALL_OLD"),
+    ]
+    try:
+        ddb.put_item(TableName="t", Item={**key, "sk": {"S": "2"}},
+                     ConditionExpression="attribute_not_exists(pk)")
+    except ddb.exceptions.ConditionalCheckFailedException as exc:
+        seen.append(exc.response["Error"])
+    for answer in seen:
+        answer.pop("ResponseMetadata", None)
+    print(repr(seen))
+"""
+
+
+def test_dynamodb_results_read_the_same_sent_as_they_are() -> None:
+    # Given the same item operations answered by moto's serializer and by work-around 14
+    plain = "from local import moto_gaps\nmoto_gaps.install_plain_dynamodb_results()\n"
+    with_serializer = raw_moto("with mock_aws():\n" + textwrap.indent(ITEM_OPERATIONS, "    "))
+    sent_as_is = raw_moto(plain + "with mock_aws():\n" + textwrap.indent(ITEM_OPERATIONS, "    "))
+    # Then boto3 reads exactly the same answers (keys may come in another order)
+    assert ast.literal_eval(sent_as_is) == ast.literal_eval(with_serializer)
+    assert "'bin': {'B': b'\\x00\\x01'}" in sent_as_is
