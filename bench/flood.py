@@ -110,9 +110,12 @@ def drive(config: dict[str, Any]) -> dict[str, Any]:
     def ask(n: int) -> None:
         sent = time.time()
         text = f"Question {n}: what about {TOPICS[n % len(TOPICS)]}, for order {n * 7919}?"
-        status, body = call(
-            f"{api}/rooms/{ROOM}/questions", {"viewerId": f"viewer-{n}", "text": text}, viewer
-        )
+        try:
+            status, body = call(
+                f"{api}/rooms/{ROOM}/questions", {"viewerId": f"viewer-{n}", "text": text}, viewer
+            )
+        except Exception as exc:  # no answer at all: counted, never lost
+            status, body = 0, {"error": type(exc).__name__}
         outcome = body.get("status") if status == 202 and isinstance(body, dict) else None
         with lock:
             questions.append(
@@ -132,7 +135,10 @@ def drive(config: dict[str, Any]) -> dict[str, Any]:
             kind = kinds[n % len(kinds)]
             body = {"text": OPERATOR_LINES[n % 2], "mode": "NOW"} if kind == "say" else None
             sent = time.time()
-            status, reply = call(f"{api}/rooms/{ROOM}/{kind}", body, operator)
+            try:
+                status, reply = call(f"{api}/rooms/{ROOM}/{kind}", body, operator)
+            except Exception as exc:
+                status, reply = 0, {"error": type(exc).__name__}
             commands.append(
                 {
                     "kind": kind,
@@ -206,6 +212,8 @@ def report(result: dict[str, Any], room: RoomStore, run: int, depth: int, replac
             key = f"202 rejected: {q['reason']}"
         elif q["status"] == 429:
             key = "429 throttled"
+        elif q["status"] == 0:
+            key = "no answer (error)"
         else:
             key = f"wrong: {q['status']}"
         split[key] = split.get(key, 0) + 1
