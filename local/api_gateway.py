@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, urlsplit
 import boto3
 from botocore.config import Config
 
+from local import moto_gaps
+from local.environments import EnvironmentPool
 from local.tokens import TokenIssuer, TokenMissing, TokenRejected
 
 log = logging.getLogger("local.api_gateway")
@@ -167,9 +169,11 @@ class LocalApi:
         region: str = REGION,
         stage: str = "v1",
         invoke: Invoker | None = None,
+        environments: EnvironmentPool | None = None,
     ) -> None:
         self.routes = routes
         self.invoke = invoke
+        self.environments = environments  # stopped with the gateway
         self.function_name = function_name
         self.api_key = api_key
         self.api_key_id = api_key_id
@@ -206,10 +210,14 @@ class LocalApi:
             issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}",
             audience=cloud.outputs.get("UserPoolClientId", "local-client"),
         )
+        environments = EnvironmentPool(
+            moto_gaps.function_spec(function, REGION), cloud.lambda_log
+        ).warm(2)
         return cls(
             cloud.endpoint,
             function,
-            invoke=in_process_invoker(),
+            invoke=environments.invoke,
+            environments=environments,
             routes=routes_from_template(template),
             api_key=keys[0]["value"],
             api_key_id=keys[0]["id"],
@@ -266,7 +274,7 @@ class LocalApi:
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._port), Handler)
+        self._server = _Server(("127.0.0.1", self._port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="local-api", daemon=True
@@ -282,6 +290,9 @@ class LocalApi:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self.environments is not None:
+            self.environments.stop()
+            self.environments = None
 
     def __enter__(self) -> LocalApi:
         return self.start()
@@ -354,21 +365,10 @@ class LocalApi:
         return int(result["statusCode"]), headers, result.get("body") or ""
 
 
-def in_process_invoker(account: str = ACCOUNT_ID, region: str = REGION) -> Invoker:
-    """Invoke a function of the emulator running in this process, as API Gateway's Lambda
-    integration does inside AWS: straight to the service, without a client's HTTP round
-    trip through the emulator's own front door."""
-    from moto.awslambda.models import lambda_backends
-
-    def invoke(function_name: str, payload: str) -> tuple[bytes, bool]:
-        response_headers: dict[str, str] = {}
-        body = lambda_backends[account][region].invoke(
-            function_name, None, payload, {}, response_headers
-        )
-        data = body.encode() if isinstance(body, str) else body or b""
-        return data, "x-amz-function-error" in response_headers
-
-    return invoke
+class _Server(ThreadingHTTPServer):
+    # A flood queues in the listen backlog, to be answered (429 past the usage plan), never
+    # refused: the default backlog of 5 turned a burst into refused connections.
+    request_queue_size = 1024
 
 
 def _message(status: int, message: str) -> tuple[int, dict[str, str], str]:

@@ -238,14 +238,7 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         if code_dir is None:
             raise RuntimeError(f"function {self.function_name} has no local code to run")
         event = json.loads(body) if body else {}
-        env = {
-            **base_env,
-            **(self.environment_vars or {}),
-            "AWS_LAMBDA_FUNCTION_NAME": self.function_name,
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_size),
-            "AWS_REGION": self.region,
-            "AWS_DEFAULT_REGION": self.region,
-        }
+        env = function_env(self, base_env)
         context = LambdaContext(
             function_name=self.function_name,
             invoked_function_arn=self.function_arn,
@@ -314,6 +307,39 @@ def _invocation_router_state() -> None:
     for name in ("current_event", "lambda_context"):
         type.__setattr__(BaseRouter, name, PerInvocationRouter.__dict__[name])
     BaseRouter.__class__ = PerInvocationRouter  # type: ignore[method-assign,assignment]
+
+
+def function_env(function: Any, base_env: dict[str, str]) -> dict[str, str]:
+    """The variables an invocation of ``function`` (moto's LambdaFunction) sees, over the
+    local cloud's own: the template's, then the ones the Lambda runtime sets."""
+    return {
+        **base_env,
+        **(function.environment_vars or {}),
+        "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+        "AWS_REGION": function.region,
+        "AWS_DEFAULT_REGION": function.region,
+    }
+
+
+def function_spec(function_name: str, region: str = "us-east-1") -> Any:
+    """What an environment process needs to run a deployed function (local.environments)."""
+    from moto.awslambda.models import lambda_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from local.environments import FunctionSpec
+
+    function = lambda_backends[DEFAULT_ACCOUNT_ID][region].get_function(function_name)
+    registry: HandlerRegistry = _current["registry"]
+    return FunctionSpec(
+        name=function.function_name,
+        arn=function.function_arn,
+        code_dir=registry.code_dirs[function.code["S3Key"]],
+        handler=str(function.handler),
+        env=function_env(function, _current["base_env"]),
+        memory_mb=int(function.memory_size),
+        timeout_s=float(function.timeout),
+    )
 
 
 def _own_log_keys() -> contextvars.ContextVar[dict[str, Any]]:

@@ -1,0 +1,219 @@
+"""Lambda execution environments as processes of their own, for the functions at the front
+door (the REST API's): as in Lambda, an environment is a process that loads the handler once
+(its cold start) and serves one invocation at a time; the pool grows with concurrency up to a
+bound and keeps idle environments warm.
+
+Why processes: every other function runs inside the emulator's process (moto_gaps, gap 1),
+which holds one interpreter lock for the whole local cloud. A flood of API requests there
+would take the lock from everything else, the render host's heartbeats included; in a
+process of its own the handler's work (validation, models, the SDK's side of each call)
+runs beside the emulator instead of inside it.
+
+The wire between the pool and an environment: one JSON line per invocation in (the event
+and the context's fields), one JSON line out (``{"payload": ...}`` or ``{"error": ...}``)
+on a descriptor of its own; the handler's stdout and stderr go to the function log."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """What an environment runs: the handler, its code and its environment variables."""
+
+    name: str
+    arn: str
+    code_dir: Path
+    handler: str
+    env: dict[str, str]
+    memory_mb: int = 512
+    timeout_s: float = 30.0
+
+
+class Environment:
+    """One environment process."""
+
+    def __init__(self, spec: FunctionSpec, log: IO[str]) -> None:
+        self.spec = spec
+        read_fd, write_fd = os.pipe()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.environments", str(write_fd)],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=log,
+            pass_fds=(write_fd,),
+            env={**os.environ, **spec.env},
+            text=True,
+        )
+        os.close(write_fd)
+        self.replies = os.fdopen(read_fd, "r")
+        assert self.process.stdin is not None
+        self.requests = self.process.stdin
+        self.requests.write(json.dumps({"codeDir": str(spec.code_dir), "handler": spec.handler}))
+        self.requests.write("\n")
+        self.requests.flush()
+
+    def invoke(self, event: str) -> tuple[bytes, bool]:
+        """(payload, failed) as Lambda's Invoke answers: the handler's result, or the runtime's
+        error shape."""
+        context = {
+            "function_name": self.spec.name,
+            "invoked_function_arn": self.spec.arn,
+            "memory_limit_in_mb": self.spec.memory_mb,
+            "aws_request_id": str(uuid.uuid4()),
+            "deadline": time.time() + self.spec.timeout_s,
+        }
+        self.requests.write(json.dumps({"event": event, "context": context}) + "\n")
+        self.requests.flush()
+        line = self.replies.readline()
+        if not line:
+            raise RuntimeError(f"the environment of {self.spec.name} exited")
+        reply = json.loads(line)
+        if "error" in reply:
+            return json.dumps(reply["error"]).encode(), True
+        return reply["payload"].encode(), False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.replies.close()
+
+
+class EnvironmentPool:
+    """A function's environments: an idle one serves each invocation, a new one starts when
+    all are busy (up to ``max_environments``; beyond, the invocation waits for one)."""
+
+    def __init__(self, spec: FunctionSpec, log_path: Path, max_environments: int = 4) -> None:
+        self.spec = spec
+        self.max = max_environments
+        self._log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 (the pool's life)
+        self._idle: list[Environment] = []
+        self._count = 0
+        self._ready = threading.Condition()
+        self.started = 0  # environments started (cold starts), for tests and benchmarks
+
+    def warm(self, count: int = 1) -> EnvironmentPool:
+        """Start ``count`` environments before the first request needs them."""
+        for _ in range(count):
+            with self._ready:
+                self._count += 1
+            environment = self._start()
+            with self._ready:
+                self._idle.append(environment)
+                self._ready.notify()
+        return self
+
+    def invoke(self, function_name: str, event: str) -> tuple[bytes, bool]:
+        with self._lease() as environment:
+            return environment.invoke(event)
+
+    @contextmanager
+    def _lease(self) -> Iterator[Environment]:
+        with self._ready:
+            while not self._idle and self._count >= self.max:
+                self._ready.wait()
+            environment = self._idle.pop() if self._idle else None
+            if environment is None:
+                self._count += 1  # a place for a new one, started outside the lock
+        if environment is None:
+            environment = self._start()
+        healthy = False
+        try:
+            yield environment
+            healthy = True
+        finally:
+            broken = not (healthy and environment.alive())
+            with self._ready:
+                if broken:  # dropped, as Lambda drops an environment whose runtime failed
+                    self._count -= 1
+                else:
+                    self._idle.append(environment)
+                self._ready.notify()
+            if broken:
+                environment.stop()
+
+    def _start(self) -> Environment:
+        with self._ready:
+            self.started += 1
+        return Environment(self.spec, self._log)
+
+    def stop(self) -> None:
+        with self._ready:
+            idle, self._idle = self._idle, []
+        for environment in idle:
+            environment.stop()
+        self._log.close()
+
+
+# ---- inside an environment -------------------------------------------------------------------
+
+
+class _Context:
+    """The parts of the Lambda context object that handlers and Powertools read."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.function_name = fields["function_name"]
+        self.invoked_function_arn = fields["invoked_function_arn"]
+        self.memory_limit_in_mb = fields["memory_limit_in_mb"]
+        self.aws_request_id = fields["aws_request_id"]
+        self.function_version = "$LATEST"
+        self.log_group_name = self.log_stream_name = ""
+        self._deadline = fields["deadline"]
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.time()) * 1000))
+
+
+def serve(reply_fd: int) -> None:
+    """Load the handler named on the first line of stdin, then run one invocation per line."""
+    import importlib.util
+
+    replies = os.fdopen(reply_fd, "w")
+    setup = json.loads(sys.stdin.readline())
+    module_name, function_name = setup["handler"].rsplit(".", 1)
+    path = Path(setup["codeDir"]) / f"{module_name.replace('.', '/')}.py"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    handler = getattr(module, function_name)
+    for line in sys.stdin:
+        request = json.loads(line)
+        try:
+            result = handler(json.loads(request["event"]), _Context(request["context"]))
+            reply: dict[str, Any] = {"payload": json.dumps(result)}
+        except Exception as exc:  # the runtime's error shape
+            reply = {
+                "error": {
+                    "errorMessage": str(exc),
+                    "errorType": type(exc).__name__,
+                    "stackTrace": traceback.format_tb(exc.__traceback__)[-5:],
+                }
+            }
+        replies.write(json.dumps(reply) + "\n")
+        replies.flush()
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]))
