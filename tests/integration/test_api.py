@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -191,6 +192,19 @@ def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms:
     assert all(e["at"] >= said_at - 0.001 for e in since["entries"])
     assert len(since["entries"]) < len(timeline["entries"])
     assert call(api, "GET", f"/rooms/{room_id}/timeline?since=-1", token=token)[0] == 400
+
+    # When ten viewers send the same question at once
+    def ask(viewer: int) -> tuple[int, Any]:
+        body = {"viewerId": f"viewer-{viewer}", "text": "Does it float?"}
+        return call(api, "POST", f"/rooms/{room_id}/questions", body, api_key=api.api_key)
+
+    with ThreadPoolExecutor(10) as pool:
+        asked = list(pool.map(ask, range(10)))
+    # Then one is accepted and nine are told it was just asked
+    assert (
+        sorted((s, b["status"], b.get("reason") or "") for s, b in asked)
+        == [(202, "accepted", "")] + [(202, "rejected", "duplicate")] * 9
+    )
 
     # When it is stopped gracefully
     status, stopping = call(
