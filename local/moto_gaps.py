@@ -34,9 +34,12 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 13. Lambda environments: every function's every invocation ran one module instance, and
     Powertools' resolver keeps the current request on a class; concurrent API requests read
     one another's. Each invocation now leases an environment of its own (a module loaded
-    on its own, as a cold start does) and the resolver's request is the invocation's own.
+    on its own, as a cold start does) and the resolver's request is the invocation's own;
+    the REST API's function runs in environment processes (``local.environments``).
 14. DynamoDB results go through moto's generic serializer (6-20 ms an item, GIL held); an
     item operation's result is already wire JSON and is sent as it is.
+15. The interpreter keeps every thread it ever started in a module-level list: it keeps the
+    live ones only.
 """
 
 from __future__ import annotations
@@ -780,6 +783,43 @@ def _b64(value: Any) -> str:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
     raise TypeError(type(value).__name__)
+
+
+# ---- 15. the interpreter's list of threads forgets finished ones --------------------------------
+
+_THREAD_LIST_USERS = (  # the interpreter's modules that append every thread they start
+    "moto.stepfunctions.parser.utils",
+    "moto.stepfunctions.parser.asl.component.program.program",
+    "moto.stepfunctions.parser.asl.component.test_state.program.test_state_program",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_map.iteration.inline_iteration_component",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback",
+    "moto.stepfunctions.parser.asl.component.state.exec.state_parallel.branch_worker",
+)
+
+
+class _LiveThreads(list):  # type: ignore[type-arg]
+    """A list of threads that drops the finished ones as new ones are added."""
+
+    def append(self, thread: Any) -> None:
+        if len(self) >= 64:
+            self[:] = [t for t in self if t.is_alive()]
+        super().append(thread)
+
+
+def install_thread_list_pruning() -> None:
+    """The interpreter appends every thread it starts (one per execution, per callback wait,
+    per parallel branch) to a module-level list and never removes one: each finished
+    Thread object (and what it holds) stays for the life of the process, so a 24/7 room
+    or a question flood grows the emulator without bound. The list keeps live threads only."""
+    import importlib
+
+    if not _install_once("thread_list"):
+        return
+    live = _LiveThreads()
+    for name in _THREAD_LIST_USERS:
+        module = importlib.import_module(name)
+        live.extend(module.TMP_THREADS)
+        module.TMP_THREADS = live  # type: ignore[attr-defined]
 
 
 # ---- 10. one boto3 client per service for the interpreter -----------------------------------

@@ -634,3 +634,41 @@ def test_dynamodb_results_read_the_same_sent_as_they_are() -> None:
     # Then boto3 reads exactly the same answers (keys may come in another order)
     assert ast.literal_eval(sent_as_is) == ast.literal_eval(with_serializer)
     assert "'bin': {'B': b'\\x00\\x01'}" in sent_as_is
+
+
+def test_gap_15_the_interpreter_keeps_every_thread_it_started() -> None:
+    printed = raw_moto("""
+        with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+            from moto.stepfunctions.parser.utils import TMP_THREADS
+            sfn = boto3.client("stepfunctions", region_name=region)
+            arn = sfn.create_state_machine(
+                name="m", roleArn="arn:aws:iam::123456789012:role/r",
+                definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+            )["stateMachineArn"]
+            before = len(TMP_THREADS)
+            runs = [sfn.start_execution(stateMachineArn=arn, name=f"e{i}")["executionArn"] for i in range(5)]
+            while any(sfn.describe_execution(executionArn=r)["status"] == "RUNNING" for r in runs):
+                time.sleep(0.05)
+            print(len(TMP_THREADS) - before, sum(t.is_alive() for t in TMP_THREADS))
+    """)
+    kept, alive = map(int, printed.split())
+    # five executions, all finished: at least a thread each, still in the list, none alive
+    assert (kept >= 5, alive) == (True, 0), "moto forgets finished threads now: drop work-around 15"
+
+
+def test_the_interpreters_thread_list_keeps_live_threads_only(rooms: Rooms) -> None:
+    # Given the local cloud's interpreter (work-around 15 installed by the cloud fixture)
+    import importlib
+    import threading
+
+    lists = {id(importlib.import_module(m).TMP_THREADS) for m in moto_gaps._THREAD_LIST_USERS}
+    live = importlib.import_module(moto_gaps._THREAD_LIST_USERS[0]).TMP_THREADS
+    # When two hundred threads start and finish, one after another
+    for _ in range(200):
+        thread = threading.Thread(target=lambda: None)
+        thread.start()
+        thread.join()
+        live.append(thread)
+    # Then every module shares one list, and it holds at most the bound of finished threads
+    assert len(lists) == 1
+    assert len(live) <= 65
