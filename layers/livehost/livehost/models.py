@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic.alias_generators import to_camel
 
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
+# A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
+MAX_SEGMENT_CHARS = 6000
 
 
 class Model(BaseModel):
@@ -92,8 +94,8 @@ class Segment(Model):
     """One piece of the script: text (or SSML) and how to deliver it."""
 
     segment_id: Annotated[str, Field(min_length=1, max_length=64)]
-    text: str | None = None
-    ssml: str | None = None
+    text: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
+    ssml: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
     voice: str | None = None
     rate: int = Field(default=100, ge=50, le=200)
     pitch: int = Field(default=0, ge=-50, le=50)

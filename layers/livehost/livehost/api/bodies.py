@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, RootModel, field_validator, model_validator
 
 from livehost.models import (
     ROOM_ID_PATTERN,
     InsertMode,
+    KnowledgeEntry,
     Model,
     Phase,
     Room,
@@ -17,6 +18,7 @@ from livehost.models import (
     StreamHealth,
     TimelineEntry,
 )
+from livehost.store import MAX_ENTRIES_AT_ONCE
 
 MAX_QUESTION_CHARS = 500
 MAX_SAY_CHARS = 1000
@@ -83,6 +85,35 @@ class EntryBody(Model):
     text: Annotated[str, Field(min_length=1, max_length=4000)]
     product_id: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class KnowledgeUpload(RootModel[list[KnowledgeEntry]]):
+    """Knowledge entries to add: one entry, or a list of them added all or none (each id once).
+    One entry is read as a list of one, so a problem is always named ``body.<index>.<field>``."""
+
+    root: Annotated[list[KnowledgeEntry], Field(min_length=1, max_length=MAX_ENTRIES_AT_ONCE)]
+    _one: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_or_list(cls, value: Any, handler: Any) -> KnowledgeUpload:
+        upload = handler([value] if isinstance(value, dict) else value)
+        upload._one = isinstance(value, dict)
+        return upload
+
+    @field_validator("root")
+    @classmethod
+    def _unique_ids(cls, entries: list[KnowledgeEntry]) -> list[KnowledgeEntry]:
+        ids = [entry.entry_id for entry in entries]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"entry ids used more than once: {', '.join(twice)}")
+        return entries
+
+    @property
+    def one(self) -> bool:
+        """Whether a single entry (an object, not a list) was sent."""
+        return self._one
 
 
 class Started(Model):

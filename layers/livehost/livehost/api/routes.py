@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from livehost.api import content, control, questions, rooms
 from livehost.api.errors import install_error_handlers
+from livehost.api.reading import json_api, read_json
 
 ROUTERS = (rooms.router, content.router, control.router, questions.router)
 
@@ -16,3 +17,9 @@ def include_routes(app: APIGatewayRestResolver) -> APIGatewayRestResolver:
         app.include_router(router)
     install_error_handlers(app)
     return app
+
+
+def new_api() -> APIGatewayRestResolver:
+    """LiveHost's REST API: validated, JSON bodies read by ``livehost.api.reading``."""
+    resolver = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=read_json)
+    return include_routes(json_api(resolver))
