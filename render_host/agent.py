@@ -132,10 +132,7 @@ class Agent:
 
     def shutdown(self) -> None:
         if self.streamer:
-            self.streamer.stop(self.config.shutdown_grace_s)
-            self.reporter.report(
-                StreamEvent(**self.reporter.stamp(), state="stopped", detail="agent shut down")
-            )
+            self.streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
             self._write_viseme_track()
             self.streamer = None
         self.callbacks.fail_all("RenderHostLost", "the render host agent shut down")
@@ -269,8 +266,7 @@ class Agent:
         self._stop_command = None
         streamer, self.streamer = self.streamer, None
         if streamer:
-            streamer.stop(self.config.shutdown_grace_s)
-            self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
+            streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
             self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
 

@@ -5,7 +5,7 @@ from aws_lambda_powertools import Logger
 from livehost import aws
 from livehost.lifecycle import begin_run
 from livehost.settings import FunctionSettings
-from livehost.states import RoomRef
+from livehost.states import BeginRunInput
 from livehost.store import RoomStore
 
 logger = Logger()
@@ -13,6 +13,8 @@ logger = Logger()
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: object) -> dict:
-    request = RoomRef.model_validate(event)
+    request = BeginRunInput.model_validate(event)
     settings = FunctionSettings()
-    return begin_run(RoomStore(aws.table(settings.table_name)), request.room_id)
+    return begin_run(
+        RoomStore(aws.table(settings.table_name)), request.room_id, request.execution_name
+    )

@@ -54,6 +54,22 @@ def test_a_room_runs_its_script_and_leaves_nothing_behind(rooms: Rooms) -> None:
     ]
     assert json.loads(result["output"])["show"] == {"done": True, "nextGeneration": 1, "played": 2}
     assert rooms.leaks() == NOTHING_LEFT
+    # And the timeline says the stream stopped once (events arrive through the events queue)
+    assert stream_stops(rooms, "happy-path") == 1
+
+
+def stream_stops(rooms: Rooms, room_id: str) -> int:
+    """How many "stream stopped" entries the room's run 1 has, once they stop arriving."""
+    deadline, seen = time.time() + 10, -1
+    while time.time() < deadline:
+        stops = [
+            e for e in rooms.store.timeline(room_id, 1) if (e.kind, e.text) == ("stream", "stopped")
+        ]
+        if stops and len(stops) == seen:
+            return seen
+        seen = len(stops)
+        time.sleep(1.5)
+    return seen
 
 
 def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:

@@ -1,13 +1,15 @@
 """Bad input through the API's real handler: every refusal is a 4xx saying what to fix, never
 a 502 and never a silent partial write."""
 
+# ruff: noqa: F811  (tests take the imported `api` fixture as a parameter)
+
 from __future__ import annotations
 
 import json
 from typing import Any
 
 import pytest
-from test_api_routes import Api, api  # noqa: F401  (the fixture)
+from test_api_routes import Api, api  # noqa: F401  (the `api` fixture)
 
 from livehost.api.openapi import openapi_document
 from local.api_gateway import GatewayRoute, proxy_event

@@ -7,6 +7,7 @@ import importlib.util
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -211,10 +212,11 @@ def test_start_names_the_execution_after_the_run(api: Api) -> None:
     )
     # When it is started
     status, started = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
-    # Then RoomLifecycle runs as shop-4-1 with the room id only
+    # Then RoomLifecycle runs as <room>-<created>-<run> with the room id only
     assert (status, started["run"]) == (202, 1)
     [execution] = executions(api, "RoomLifecycle")
-    assert (execution["name"], json.loads(execution["input"])) == ("shop-4-1", {"roomId": "shop-4"})
+    name = created_name("shop-4", api.store.get_room("shop-4").created_at, 1)
+    assert (execution["name"], json.loads(execution["input"])) == (name, {"roomId": "shop-4"})
     # And a second start at once is the same start (StartExecution is idempotent on name)
     again = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
     assert again == (202, started)
@@ -223,8 +225,33 @@ def test_start_names_the_execution_after_the_run(api: Api) -> None:
     refused = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
     assert refused == (
         409,
-        {"message": "room 'shop-4': run 1 was started already (execution shop-4-1)"},
+        {"message": f"room 'shop-4': run 1 was started already (execution {name})"},
     )
+
+
+def created_name(room_id: str, created_at: float | None, run: int) -> str:
+    assert created_at is not None
+    stamp = datetime.fromtimestamp(created_at, UTC).strftime("%Y%m%dt%H%M%S%f")[:-3]
+    return f"{room_id}-{stamp}-{run}"
+
+
+def test_a_deleted_and_re_created_room_starts_again(api: Api) -> None:
+    # Given a room whose run 1 was started (its execution closed), then deleted
+    script = {"segments": [{"segmentId": "s1", "text": "Hi."}]}
+    api.call("POST", "/rooms", {"roomId": "again", "name": "Again"})
+    api.call("PUT", "/rooms/{roomId}/script", script, roomId="again")
+    first = api.call("POST", "/rooms/{roomId}/start", roomId="again")[1]
+    api.sfn.stop_execution(executionArn=first["executionArn"])
+    assert api.call("DELETE", "/rooms/{roomId}", roomId="again")[0] == 204
+    # When a room with the same id is created and started
+    api.call("POST", "/rooms", {"roomId": "again", "name": "Again"})
+    api.call("PUT", "/rooms/{roomId}/script", script, roomId="again")
+    status, second = api.call("POST", "/rooms/{roomId}/start", roomId="again")
+    # Then its run 1 starts under a name of its own
+    assert (status, second["run"]) == (202, 1)
+    assert second["executionArn"] != first["executionArn"]
+    room = api.call("GET", "/rooms/{roomId}", roomId="again")[1]
+    assert second["executionArn"].endswith(":" + created_name("again", room["createdAt"], 1))
 
 
 def test_start_refuses_an_active_room_and_a_room_without_script(api: Api) -> None:

@@ -19,14 +19,17 @@ from livehost.store import RoomStore
 NOT_FAILURES = frozenset({"RoomStopRequested"})
 
 
-def begin_run(store: RoomStore, room_id: str) -> dict[str, Any]:
-    """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active)."""
+def begin_run(store: RoomStore, room_id: str, execution: str) -> dict[str, Any]:
+    """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active).
+    ``execution`` (this RoomLifecycle execution's name, unique for the account's life) names
+    the run's ShowLoop generations, so they are unique too."""
     room = store.begin_run(room_id)
     _note(store, room, f"run {room.run} starting")
     settings = room.settings
     return {
         "roomId": room.room_id,
         "run": room.run,
+        "execution": execution,
         "settings": {
             "hostReadyTimeoutS": settings.host_ready_timeout_s,
             "heartbeatS": settings.heartbeat_s,

@@ -229,11 +229,15 @@ class Room(Model):
     command_queue_url: str | None = None
     channel: Channel | None = None
     current_segment: str | None = None
+    paused: bool = Field(default=False, description="the operator paused the script")
     stream_health: StreamHealth | None = None
     error: str | None = None
     cause: str | None = None
     removed: list[str] = Field(default_factory=list)
     replacements: int = 0
+    created_at: float | None = Field(
+        default=None, description="unix seconds; part of every run's execution name"
+    )
 
     @property
     def playback_url(self) -> str | None:

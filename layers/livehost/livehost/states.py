@@ -15,6 +15,12 @@ class RoomRef(TaskInput):
     room_id: str = Field(alias="roomId", min_length=1)
 
 
+class BeginRunInput(RoomRef):
+    """BeginRun's input: the room and the name of the RoomLifecycle execution claiming it."""
+
+    execution_name: str = Field(alias="executionName", min_length=1, max_length=72)
+
+
 class RunRef(RoomRef):
     run: int = Field(ge=1)
 

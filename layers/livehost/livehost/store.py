@@ -7,7 +7,7 @@ pk                     sk                      what
 ``ROOM#<id>``          ``SCRIPT``              the room's script (JSON body)
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
-``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
+``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body; id: the event's)
 ``ROOM#<id>#Q``        ``<run>#<ms>#<id>``     a recent question, for screening (TTL)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
 =====================  ======================  ===========================================
@@ -50,6 +50,7 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "error",
     "cause",
     "replacements",
+    "paused",
 )
 
 
@@ -110,6 +111,9 @@ class RoomStore:
     # ---- rooms -------------------------------------------------------------------------
 
     def create_room(self, room: Room) -> Room:
+        """Store a new room (RoomExists if the id is taken), stamped with its creation time."""
+        if room.created_at is None:
+            room = room.model_copy(update={"created_at": round(self.clock(), 3)})
         item = {**room_key(room.room_id), "kind": "ROOM", **_to_item(room.wire())}
         try:
             self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
@@ -324,8 +328,13 @@ class RoomStore:
 
     # ---- timeline -----------------------------------------------------------------------
 
-    def append_timeline(self, room_id: str, run: int, entry: TimelineEntry) -> None:
-        sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+    def append_timeline(
+        self, room_id: str, run: int, entry: TimelineEntry, entry_id: str | None = None
+    ) -> None:
+        """Add an entry to the run's timeline. ``entry_id`` (a render host event's own id)
+        makes the write idempotent: a redelivered event overwrites its entry, never adds one."""
+        unique = entry_id or uuid.uuid4().hex[:8]
+        sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{unique}"
         self._put_body(room_id, sk, entry.wire())
 
     def timeline(self, room_id: str, run: int, since: float | None = None) -> list[TimelineEntry]:

@@ -51,11 +51,13 @@ class RoomView(Model):
     phase: Phase
     run: int
     current_segment: str | None = None
+    paused: bool = False
     playback_url: str | None = None
     stream_health: StreamHealth | None = None
     stop_requested: StopMode | None = None
     error: str | None = None
     cause: str | None = None
+    created_at: float | None = None
 
     @classmethod
     def of(cls, room: Room) -> RoomView:
@@ -66,11 +68,13 @@ class RoomView(Model):
             phase=room.phase,
             run=room.run,
             current_segment=room.current_segment,
+            paused=room.paused,
             playback_url=room.playback_url,
             stream_health=room.stream_health,
             stop_requested=room.stop_requested,
             error=room.error,
             cause=room.cause,
+            created_at=room.created_at,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -18,8 +19,13 @@ from livehost.store import RoomStore
 
 def execution_name(room: Room) -> str:
     """The name of the room's next RoomLifecycle execution: one per run, so a double start
-    is refused by Step Functions itself (ExecutionAlreadyExists)."""
-    return f"{room.room_id}-{room.run + 1}"
+    is refused by Step Functions itself (ExecutionAlreadyExists). The room's creation stamp
+    keeps it unique for the life of the account: Step Functions keeps a closed execution's
+    name for 90 days, and a deleted and re-created room counts its runs from 1 again."""
+    if room.created_at is None:  # a room stored before rooms were stamped
+        return f"{room.room_id}-{room.run + 1}"
+    created = datetime.fromtimestamp(room.created_at, UTC).strftime("%Y%m%dt%H%M%S%f")[:-3]
+    return f"{room.room_id}-{created}-{room.run + 1}"
 
 
 def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: str) -> Started:
