@@ -47,7 +47,13 @@ class Api:
     machines: dict[str, str]
 
     def call(
-        self, method: str, resource: str, body: Any = None, sub: str | None = "op-1", **params: str
+        self,
+        method: str,
+        resource: str,
+        body: Any = None,
+        sub: str | None = "op-1",
+        groups: str = "operators",
+        **params: str,
     ) -> tuple[int, Any]:
         path = resource
         for key, value in params.items():
@@ -59,7 +65,7 @@ class Api:
             headers={"Content-Type": "application/json"},
             query=None,
             body=json.dumps(body) if body is not None else None,
-            claims={"sub": sub} if sub else None,
+            claims={"sub": sub, "cognito:groups": groups} if sub else None,
         )
         result = self.handler(
             event, LambdaContext("api", "arn:aws:lambda:us-east-1:1:function:api")
@@ -131,6 +137,21 @@ def test_a_room_is_created_once(api: Api) -> None:
     # Then the first is 201 CREATED, the second 409 naming the room
     assert (first[0], first[1]["roomId"], first[1]["phase"]) == (201, "shop-1", "CREATED")
     assert second == (409, {"message": "room 'shop-1' exists already"})
+
+
+def test_operator_routes_need_the_operators_group(api: Api) -> None:
+    # Given a valid token whose user is in another group only, and one in two groups
+    # When each lists rooms and creates one
+    outsider = api.call("GET", "/rooms", groups="viewers")
+    creating = api.call("POST", "/rooms", {"roomId": "shop-9", "name": "S"}, groups="viewers")
+    both = api.call("GET", "/rooms", groups="admins,operators")
+    # Then the outsider is refused with 403 naming the group and creates nothing
+    refusal = {
+        "message": "this route is for operators: the token's user is not in the 'operators' group"
+    }
+    assert outsider == (403, refusal)
+    assert creating == (403, refusal)
+    assert both == (200, {"rooms": []})
 
 
 def test_an_unknown_room_is_404(api: Api) -> None:

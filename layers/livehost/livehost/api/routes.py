@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from livehost.api import content, control, questions, rooms
+from livehost.api.access import operators_only
 from livehost.api.errors import install_error_handlers
 from livehost.api.reading import json_api, read_json
 
@@ -15,6 +16,7 @@ def include_routes(app: APIGatewayRestResolver) -> APIGatewayRestResolver:
     """Add LiveHost's routes and error handlers to ``app``."""
     for router in ROUTERS:
         app.include_router(router)
+    app.use(middlewares=[operators_only])
     install_error_handlers(app)
     return app
 
