@@ -257,6 +257,14 @@ class Agent:
             return
         for dropped in self.playout.stop(command.mode):
             self.callbacks.succeed(dropped, {"stopped": True})
+        starting = self._start_command
+        if starting and starting.command_id in self.callbacks.waiting():
+            # the operator stopped the room before its stream was up: an end, not a failure
+            self.callbacks.fail(
+                starting.command_id,
+                "RoomStopRequested",
+                "the operator stopped the room while its stream was starting",
+            )
         self._stop_command = command
         if command.mode == StopMode.NOW or self.playout.is_idle():
             self._close_stream(command)

@@ -163,12 +163,17 @@ def teardown(
             if "NonExistentQueue" not in exc.response["Error"]["Code"]:
                 raise
     error, cause = named_failure(failure)
+    if error and room.stop_requested:
+        # the operator asked for the end: whatever broke on the way there (a stream cut while
+        # starting, a host stopped mid-callback) does not make the room a failure
+        _note(store, room, f"stopped by the operator ({error} on the way: {cause})")
+        error = cause = None
     if error and error not in NOT_FAILURES:
         store.set_phase(room_id, Phase.FAILED, error=error, cause=cause, removed=removed)
     else:
         store.set_phase(room_id, Phase.ENDED, removed=removed)
         error = cause = None
-    _note(store, room, f"run {run} {'failed: ' + error if error else 'ended'}")
+    _note(store, room, f"run {run} failed: {error}: {cause}" if error else f"run {run} ended")
     return {"removed": removed, "error": error, "cause": cause}
 
 
@@ -180,17 +185,42 @@ def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | Non
         return None, None
     error, cause = failure.get("Error"), failure.get("Cause")
     if error == "States.TaskFailed" and cause:
-        try:
-            child = json.loads(cause)
-        except ValueError:
-            child = None
-        if isinstance(child, dict) and (child.get("error") or child.get("Error")):
+        child = _json_object(cause)
+        if child and (child.get("error") or child.get("Error")):
             error = child.get("error") or child.get("Error")
             cause = child.get("cause") or child.get("Cause")
     if error and error.startswith("States."):
-        cause = f"{error}: {cause}"
+        cause = f"{error}: {human_cause(cause)}"
         error = STATES_ERRORS.get(error, "RoomFailed")
-    return error, cause
+    return error, human_cause(cause) if cause else cause
+
+
+MAX_CAUSE_CHARS = 300
+
+
+def human_cause(cause: str | None) -> str:
+    """One line an operator can act on, from what a workflow caught: a Lambda failure's
+    ``{"errorMessage", "errorType", "stackTrace"}`` (or a child execution's ``cause``) is
+    reduced to its message; stack traces and server paths stay in the logs."""
+    text = (cause or "").strip()
+    for _ in range(4):  # a child execution's cause may hold a Lambda error's JSON
+        found = _json_object(text)
+        if not found:
+            break
+        inner = found.get("errorMessage") or found.get("cause") or found.get("Cause")
+        if not isinstance(inner, str):
+            break
+        text = inner.strip()
+    line = text.splitlines()[0].strip() if text else "no cause was given"
+    return line if len(line) <= MAX_CAUSE_CHARS else line[: MAX_CAUSE_CHARS - 1] + "…"
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 # A timeout in these workflows is always a render host that stopped answering a callback.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from livehost.errors import InvalidScript
+from livehost.errors import InvalidScript, SpeechFailed
 from livehost.models import Cursor, Script, Segment
 from livehost.protocol import Cue, SpeechRef
 from livehost.speech.model import SpeechRequest, Voice
@@ -55,10 +55,10 @@ def next_cue(store: RoomStore, speech: SpeechSource, state: dict[str, Any]) -> d
         return base | {"action": "rollover", "done": False, "nextGeneration": generation + 1}
 
     segment = script.segments[cursor.index]
-    ref = speech.ensure(speech_request(script, segment))
+    ref = _speech_of(speech, room_id, script, segment)
     upcoming = following(script, cursor)
     if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
-        speech.ensure(speech_request(script, script.segments[upcoming.index]))
+        _speech_of(speech, room_id, script, script.segments[upcoming.index])
     command = {
         "commandId": f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
         "segmentId": segment.segment_id,
@@ -73,6 +73,18 @@ def next_cue(store: RoomStore, speech: SpeechSource, state: dict[str, Any]) -> d
         "command": command,
         "eventsUsed": events_used + EVENTS_PER_SEGMENT,
     }
+
+
+def _speech_of(speech: SpeechSource, room_id: str, script: Script, segment: Segment) -> SpeechRef:
+    """The segment's speech; a refusal names the segment and what to do (same error name,
+    so the workflow's Retry and Catch still match it)."""
+    try:
+        return speech.ensure(speech_request(script, segment))
+    except (InvalidScript, SpeechFailed) as exc:
+        raise type(exc)(
+            f"segment {segment.segment_id!r} cannot be spoken: {exc}; "
+            f"fix it with PUT /rooms/{room_id}/script"
+        ) from exc
 
 
 def following(script: Script, cursor: Cursor) -> Cursor:
