@@ -10,9 +10,10 @@ from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import close_channel, open_channel
-from livehost.errors import RoomStopRequested, named
+from livehost.errors import InvalidScript, RoomStopRequested, named
 from livehost.models import Phase, Room, TimelineEntry
 from livehost.render_hosts import HostLaunch, launch_render_host, terminate_render_host
+from livehost.script_check import check_script
 from livehost.store import RoomStore
 
 # Errors that end a run without it being a failure of the room.
@@ -23,6 +24,11 @@ def begin_run(store: RoomStore, room_id: str, execution: str) -> dict[str, Any]:
     """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active).
     ``execution`` (this RoomLifecycle execution's name, unique for the account's life) names
     the run's ShowLoop generations, so they are unique too."""
+    store.get_room(room_id)  # RoomNotFound first
+    script = store.get_script(room_id)
+    if script is None:
+        raise InvalidScript(f"room {room_id!r} has no script: PUT /rooms/{room_id}/script")
+    check_script(script)  # before anything is provisioned
     room = store.begin_run(room_id)
     _note(store, room, f"run {room.run} starting")
     settings = room.settings

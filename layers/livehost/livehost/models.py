@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from livehost.stage import Camera, Expression, Gesture, Scene
+
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
 # A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
 MAX_SEGMENT_CHARS = 6000
@@ -67,10 +69,6 @@ class StopMode(StrEnum):
     NOW = "now"
 
 
-Expression = Literal["neutral", "smile", "serious", "surprised"]
-Gesture = Literal["none", "nod", "tilt"]
-
-
 class Stage(Model):
     """How the presenter looks and sounds; every field optional so a change can be partial."""
 
@@ -79,8 +77,8 @@ class Stage(Model):
     pitch: int | None = Field(default=None, ge=-50, le=50, description="pitch shift, percent")
     expression: Expression | None = None
     gesture: Gesture | None = None
-    scene: str | None = None
-    camera: Literal["wide", "medium", "close"] | None = None
+    scene: Scene | None = None
+    camera: Camera | None = None
 
 
 class Product(Model):

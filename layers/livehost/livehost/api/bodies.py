@@ -18,6 +18,16 @@ from livehost.models import (
     StreamHealth,
     TimelineEntry,
 )
+from livehost.stage import (
+    CAMERAS,
+    EXPRESSIONS,
+    GESTURES,
+    SCENES,
+    Camera,
+    Expression,
+    Gesture,
+    Scene,
+)
 from livehost.store import MAX_ENTRIES_AT_ONCE
 
 MAX_QUESTION_CHARS = 500
@@ -179,6 +189,24 @@ class Timeline(Model):
     room_id: str
     run: int
     entries: list[TimelineEntry]
+
+
+class StageOptions(Model):
+    """The stage values the render host has (livehost.stage)."""
+
+    expressions: list[Expression]
+    gestures: list[Gesture]
+    scenes: list[Scene]
+    cameras: list[Camera]
+
+    @classmethod
+    def declared(cls) -> StageOptions:
+        return cls(
+            expressions=list(EXPRESSIONS),
+            gestures=list(GESTURES),
+            scenes=list(SCENES),
+            cameras=list(CAMERAS),
+        )
 
 
 class Problem(Model):

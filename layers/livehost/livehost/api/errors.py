@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 
 from livehost.api.reading import BodyTooLarge
 from livehost.errors import LiveHostError, RoomAlreadyRunning, RoomNotFound, RoomNotLive
+from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
 
@@ -78,6 +79,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def unsupported(exc: RequestUnsupportedContentType) -> Response:
         lines = describe_validation(list(exc.errors()))
         return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "; ".join(lines), lines)
+
+    @app.exception_handler(ScriptRejected)
+    def unplayable(exc: ScriptRejected) -> Response:
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), exc.problems)
 
     @app.exception_handler([BodyTooLarge, ItemTooLarge])
     def too_large(exc: Exception) -> Response:

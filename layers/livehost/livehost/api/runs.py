@@ -14,6 +14,7 @@ from livehost.commands import new_command_id, send_command
 from livehost.errors import RoomAlreadyRunning
 from livehost.models import ACTIVE_PHASES, Room, StopMode
 from livehost.protocol import StopStream
+from livehost.script_check import check_script
 from livehost.store import RoomStore
 
 
@@ -35,10 +36,12 @@ def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: s
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value} (run {room.run}): stop it first"
         )
-    if store.get_script(room_id) is None:
+    script = store.get_script(room_id)
+    if script is None:
         raise ScriptMissing(
             f"room {room_id!r} has no script: PUT /rooms/{room_id}/script before starting"
         )
+    check_script(script)  # saved before today's rules, perhaps: refuse before provisioning
     name = execution_name(room)
     try:
         arn = sfn.start_execution(

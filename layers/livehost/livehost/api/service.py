@@ -6,6 +6,7 @@ from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.errors import RoomAlreadyRunning
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
+from livehost.script_check import check_script
 from livehost.store import EntriesExist, RoomStore
 
 
@@ -36,7 +37,7 @@ def put_script(store: RoomStore, room_id: str, script: Script) -> Script:
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value}: change its script after it stops"
         )
-    store.put_script(room_id, script)
+    store.put_script(room_id, check_script(script))
     return script
 
 
