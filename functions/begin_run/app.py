@@ -1,6 +1,7 @@
 """BeginRun: claims the room's next run; refuses a room that is starting or live."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.lifecycle import begin_run
@@ -12,7 +13,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = BeginRunInput.model_validate(event)
     settings = FunctionSettings()
     return begin_run(

@@ -1,6 +1,7 @@
 """NextCue: what the ShowLoop plays next (see livehost.show)."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.settings import FunctionSettings
@@ -13,7 +14,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     table = aws.table(settings.table_name)
     library = SpeechLibrary(

@@ -1,6 +1,7 @@
 """OpenChannel: the room's IVS channel. Returns ARNs and URLs, never the stream key."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import FunctionSettings
@@ -11,7 +12,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = RunRef.model_validate(event)
     settings = FunctionSettings()
     return lifecycle.open_room_channel(

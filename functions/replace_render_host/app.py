@@ -2,6 +2,7 @@
 next ShowLoop generation resumes at the cursor. Any other failure is raised by name."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import ProvisionSettings
@@ -12,7 +13,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = ShowFailure.model_validate(event)
     settings = ProvisionSettings()
     return lifecycle.replace_render_host(

@@ -1,6 +1,7 @@
 """Teardown: revoke key, delete channel, terminate instance, delete queue; idempotent."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import FunctionSettings
@@ -11,7 +12,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     request = TeardownInput.model_validate(event)
     settings = FunctionSettings()
     failure = request.failure.model_dump(by_alias=True) if request.failure else None
