@@ -1,6 +1,7 @@
 """BeginRun: claims the room's next run; refuses a room that is starting or live."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
@@ -13,9 +14,9 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
-    request = BeginRunInput.model_validate(event)
+@event_parser(model=BeginRunInput)
+def lambda_handler(request: BeginRunInput, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     return begin_run(
         RoomStore(aws.table(settings.table_name)), request.room_id, request.execution_name
-    )
+    ).state()

@@ -1,8 +1,12 @@
-"""Inputs of the workflows' Lambda tasks, validated at the boundary."""
+"""Inputs and outputs of the workflows' Lambda tasks, validated at the boundary: handlers
+parse their input with Powertools' ``event_parser`` and return one of the outputs' ``state()``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from livehost.models import InsertMode
 
@@ -25,6 +29,61 @@ class RunRef(RoomRef):
     run: int = Field(ge=1)
 
 
+class StateModel(BaseModel):
+    """A task's output: camelCase, every field written (null included), because the state
+    machines' paths read them (e.g. Teardown's ``$.failure``)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    def state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class RunSettings(StateModel):
+    """The room's settings a run's states read (timeouts, heartbeat, resolution, budget)."""
+
+    host_ready_timeout_s: int
+    heartbeat_s: int
+    resolution: str
+    event_budget: int
+
+
+class ShowProgress(StateModel):
+    """Where the show is: the next ShowLoop generation, whether it is done, segments played."""
+
+    next_generation: int = 0
+    done: bool = False
+    played: int = 0
+
+
+class RunState(StateModel):
+    """BeginRun's output: RoomLifecycle's state for the rest of the run."""
+
+    room_id: str
+    run: int
+    execution: str = Field(description="this execution's name; its generations' prefix")
+    room_key: dict[str, dict[str, str]] = Field(description="the room's typed table key")
+    settings: RunSettings
+    show: ShowProgress = Field(default_factory=ShowProgress)
+    failure: None = None
+
+
+class HostPlaced(StateModel):
+    """ProvisionRenderHost's output."""
+
+    instance_id: str
+    instance_type: str
+    command_queue_url: str
+
+
+class TeardownOutcome(StateModel):
+    """Teardown's output: what was removed and, for a failed room, its named error."""
+
+    removed: list[str]
+    error: str | None = None
+    cause: str | None = None
+
+
 class Failure(TaskInput):
     error: str = Field(alias="Error")
     cause: str | None = Field(default=None, alias="Cause")
@@ -38,7 +97,7 @@ class ShowFailure(RunRef):
     """What RunShow's Catch hands to ReplaceRenderHost."""
 
     show_failure: Failure = Field(alias="showFailure")
-    show: dict = Field(description="the last generation's summary (nextGeneration, played)")
+    show: ShowProgress = Field(description="the last generation's summary")
 
 
 class QuestionInput(RunRef):

@@ -79,6 +79,17 @@ def room_key(room_id: str) -> dict[str, str]:
     return {"pk": f"ROOM#{room_id}", "sk": "META"}
 
 
+def room_item_key(room_id: str) -> dict[str, dict[str, str]]:
+    """The room's key in DynamoDB's typed form, for a workflow's direct DynamoDB task (the
+    workflow takes it from its state; it never spells the layout itself)."""
+    return {name: {"S": value} for name, value in room_key(room_id).items()}
+
+
+def speech_asset_key(key: str) -> dict[str, str]:
+    """The item that indexes a synthesized speech asset (livehost.speech.library)."""
+    return {"pk": f"SPEECH#{key}", "sk": "ASSET"}
+
+
 def _to_item(value: Any) -> Any:
     """JSON-shaped data to what DynamoDB accepts (floats as Decimal)."""
     return json.loads(json.dumps(value), parse_float=Decimal)
