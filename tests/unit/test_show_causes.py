@@ -14,6 +14,7 @@ from livehost.models import Room, Script, Segment
 from livehost.protocol import SpeechRef
 from livehost.show import next_cue
 from livehost.speech.model import SpeechRequest
+from livehost.states import ShowStep
 from livehost.store import RoomStore
 
 
@@ -43,8 +44,14 @@ def test_a_segment_the_engine_refuses_is_named_with_what_to_do(store: RoomStore)
         Segment(segment_id="s2", ssml="<speak><audio src='x'/>Hi</speak>"),
     ]
     store.put_script("shop", Script(segments=segments))
-    state = {"roomId": "shop", "run": 1, "generation": 0, "commandQueueUrl": "q"}
-    state |= {"eventBudget": 9000, "heartbeatS": 30}
+    state = ShowStep(
+        room_id="shop",
+        run=1,
+        generation=0,
+        command_queue_url="q",
+        event_budget=9000,
+        heartbeat_s=30,
+    )
     # When NextCue prepares s1 (and s2, the next one)
     with pytest.raises(InvalidScript) as refused:
         next_cue(store, RefusingEngine(), state)

@@ -3,12 +3,13 @@ parse their input with Powertools' ``event_parser`` and return one of the output
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from livehost.models import InsertMode
+from livehost.protocol import Cue, SpeechRef
 
 
 class TaskInput(BaseModel):
@@ -82,6 +83,37 @@ class TeardownOutcome(StateModel):
     removed: list[str]
     error: str | None = None
     cause: str | None = None
+
+
+class PlayCommand(StateModel):
+    """What PlaySegment sends the render host (the task token is added by the state)."""
+
+    command_id: str
+    segment_id: str
+    loop: int
+    index: int
+    speech: SpeechRef
+    cue: Cue
+    pause_after_ms: int
+
+
+class ShowStep(StateModel):
+    """NextCue's input and output: the ShowLoop generation's state. ``action`` says what the
+    generation does next (play ``command``, roll over to a new generation, or be done)."""
+
+    room_id: str
+    run: int = Field(ge=1)
+    generation: int = Field(ge=0)
+    command_queue_url: str
+    event_budget: int
+    heartbeat_s: int
+    played: int = 0
+    events_used: int = 1
+    action: Literal["play", "rollover", "done"] | None = None
+    command: PlayCommand | None = None
+    play_result: dict[str, Any] | None = Field(default=None, description="the agent's answer")
+    done: bool | None = None
+    next_generation: int | None = None
 
 
 class Failure(TaskInput):
