@@ -165,10 +165,7 @@ class Agent:
         for inbox in self._lanes.values():
             inbox.put(None)
         if self.streamer:
-            self.streamer.stop(self.config.shutdown_grace_s)
-            self.reporter.report(
-                StreamEvent(**self.reporter.stamp(), state="stopped", detail="agent shut down")
-            )
+            self.streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
             self._write_viseme_track()
             self.streamer = None
         self.callbacks.fail_all("RenderHostLost", "the render host agent shut down")
@@ -299,6 +296,14 @@ class Agent:
         self._stopped = True
         for dropped in self.playout.stop(command.mode):
             self.callbacks.succeed(dropped, {"stopped": True})
+        starting = self._start_command
+        if starting and starting.command_id in self.callbacks.waiting():
+            # the operator stopped the room before its stream was up: an end, not a failure
+            self.callbacks.fail(
+                starting.command_id,
+                "RoomStopRequested",
+                "the operator stopped the room while its stream was starting",
+            )
         self._stop_command = command
         if command.mode == StopMode.NOW or self.playout.is_idle():
             self._close_stream(command)
@@ -308,8 +313,7 @@ class Agent:
         self._stop_command = None
         streamer, self.streamer = self.streamer, None
         if streamer:
-            streamer.stop(self.config.shutdown_grace_s)
-            self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
+            streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
             self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
 

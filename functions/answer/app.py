@@ -2,6 +2,7 @@
 sentence as the answerer writes it (see livehost.qa.answer_question)."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.answer import Answerer, KnowledgeIndex, answerer_for
@@ -31,7 +32,7 @@ class AnswerSettings(FunctionSettings):
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     settings = AnswerSettings()
     request = AnswerInput.model_validate(event)
     table = aws.table(settings.table_name)

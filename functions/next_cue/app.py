@@ -1,19 +1,23 @@
 """NextCue: what the ShowLoop plays next (see livehost.show)."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.settings import FunctionSettings
 from livehost.show import next_cue
 from livehost.speech.engines import engine_for
 from livehost.speech.library import SpeechLibrary
+from livehost.states import ShowStep
 from livehost.store import RoomStore
 
 logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+@event_parser(model=ShowStep)
+def lambda_handler(event: ShowStep, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     table = aws.table(settings.table_name)
     library = SpeechLibrary(
@@ -22,9 +26,7 @@ def lambda_handler(event: dict, context: object) -> dict:
         settings.assets_bucket,
         table,
     )
-    state = next_cue(RoomStore(table), library, event)
-    logger.info(
-        "cue",
-        extra={"action": state["action"], "segment": state.get("command", {}).get("segmentId")},
-    )
-    return state
+    step = next_cue(RoomStore(table), library, event)
+    segment = step.command.segment_id if step.command else None
+    logger.info("cue", extra={"action": step.action, "segment": segment})
+    return step.state()

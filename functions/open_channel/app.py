@@ -1,6 +1,8 @@
 """OpenChannel: the room's IVS channel. Returns ARNs and URLs, never the stream key."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import FunctionSettings
@@ -11,8 +13,8 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
-    request = RunRef.model_validate(event)
+@event_parser(model=RunRef)
+def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     return lifecycle.open_room_channel(
         RoomStore(aws.table(settings.table_name)),
@@ -20,4 +22,4 @@ def lambda_handler(event: dict, context: object) -> dict:
         room_id=request.room_id,
         run=request.run,
         stack=settings.stack_name,
-    )
+    ).wire()

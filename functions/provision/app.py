@@ -1,6 +1,8 @@
 """ProvisionRenderHost: the room's command queue and its render host instance."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import ProvisionSettings
@@ -11,8 +13,8 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
-    request = RunRef.model_validate(event)
+@event_parser(model=RunRef)
+def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
     settings = ProvisionSettings()
     return lifecycle.provision(
         RoomStore(aws.table(settings.table_name)),
@@ -22,4 +24,4 @@ def lambda_handler(event: dict, context: object) -> dict:
         run=request.run,
         queue_prefix=settings.queue_prefix,
         launch=settings.host_launch(),
-    )
+    ).state()

@@ -2,6 +2,7 @@
 room's timeline."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.qa import RecordInput, record_question
@@ -12,7 +13,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     record = RecordInput.model_validate(event)
     store = RoomStore(aws.table(FunctionSettings().table_name))
     # ``failed`` lets the workflow's Outcome decide without probing for an absent path

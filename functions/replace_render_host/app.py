@@ -2,6 +2,8 @@
 next ShowLoop generation resumes at the cursor. Any other failure is raised by name."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import ProvisionSettings
@@ -12,8 +14,8 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
-    request = ShowFailure.model_validate(event)
+@event_parser(model=ShowFailure)
+def lambda_handler(request: ShowFailure, context: LambdaContext) -> dict:
     settings = ProvisionSettings()
     return lifecycle.replace_render_host(
         RoomStore(aws.table(settings.table_name)),
@@ -24,4 +26,4 @@ def lambda_handler(event: dict, context: object) -> dict:
         show_failure=request.show_failure.model_dump(by_alias=True),
         show=request.show,
         launch=settings.host_launch(),
-    )
+    ).state()

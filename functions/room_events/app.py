@@ -6,7 +6,9 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.protocol import parse_event
@@ -19,7 +21,7 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     store = RoomStore(aws.table(FunctionSettings().table_name))
 
     def handle(record: SQSRecord) -> None:  # Powertools passes it as ``record=``

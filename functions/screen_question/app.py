@@ -1,6 +1,7 @@
 """ScreenQuestion: a viewer's question against the room's policy and recent questions."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.qa import screen_question
@@ -12,7 +13,7 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
+def lambda_handler(event: dict, context: LambdaContext) -> dict:
     question = QuestionInput.model_validate(event)
     store = RoomStore(aws.table(FunctionSettings().table_name))
     screening = screen_question(store, question)

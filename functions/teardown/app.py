@@ -1,6 +1,8 @@
 """Teardown: revoke key, delete channel, terminate instance, delete queue; idempotent."""
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
 from livehost.settings import FunctionSettings
@@ -11,8 +13,8 @@ logger = Logger()
 
 
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: object) -> dict:
-    request = TeardownInput.model_validate(event)
+@event_parser(model=TeardownInput)
+def lambda_handler(request: TeardownInput, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     failure = request.failure.model_dump(by_alias=True) if request.failure else None
     outcome = lifecycle.teardown(
@@ -24,5 +26,7 @@ def lambda_handler(event: dict, context: object) -> dict:
         run=request.run,
         failure=failure,
     )
-    logger.info("teardown", extra={"room": request.room_id, **outcome})
-    return outcome
+    logger.info("teardown", extra={"room": request.room_id, **outcome.state()})
+    if outcome.error:  # the full caught failure (tracebacks included) stays in the logs
+        logger.info("caught failure", extra={"failure": failure})
+    return outcome.state()

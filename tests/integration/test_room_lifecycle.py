@@ -4,6 +4,7 @@ Every path ends ENDED or FAILED with a named error, and leaves nothing running."
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 import pytest
@@ -54,6 +55,22 @@ def test_a_room_runs_its_script_and_leaves_nothing_behind(rooms: Rooms) -> None:
     ]
     assert json.loads(result["output"])["show"] == {"done": True, "nextGeneration": 1, "played": 2}
     assert rooms.leaks() == NOTHING_LEFT
+    # And the timeline says the stream stopped once (events arrive through the events queue)
+    assert stream_stops(rooms, "happy-path") == 1
+
+
+def stream_stops(rooms: Rooms, room_id: str) -> int:
+    """How many "stream stopped" entries the room's run 1 has, once they stop arriving."""
+    deadline, seen = time.time() + 10, -1
+    while time.time() < deadline:
+        stops = [
+            e for e in rooms.store.timeline(room_id, 1) if (e.kind, e.text) == ("stream", "stopped")
+        ]
+        if stops and len(stops) == seen:
+            return seen
+        seen = len(stops)
+        time.sleep(1.5)
+    return seen
 
 
 def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:
@@ -203,6 +220,49 @@ def test_stop_now_cuts_the_show_and_tears_down(rooms: Rooms) -> None:
     # Then the show ends early and everything is removed
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"])["show"]["played"] < 6
+    assert rooms.leaks() == NOTHING_LEFT
+
+
+def test_stop_now_while_the_stream_is_starting_ends_promptly(rooms: Rooms) -> None:
+    # Given render hosts whose ingest accepts connections and never answers (the stream
+    # stays STARTING_STREAM until the agent's 20 s first-keyframe deadline)
+    assert rooms.cloud.supervisor is not None
+    env = rooms.cloud.supervisor.agent_env
+    ingest_port = env["LIVEHOST_INGEST_PORT"]
+    with socket.socket() as tarpit:
+        tarpit.bind(("127.0.0.1", 0))
+        tarpit.listen(8)
+        env["LIVEHOST_INGEST_PORT"] = str(tarpit.getsockname()[1])
+        try:
+            rooms.create("stop-starting")
+            execution = rooms.start("stop-starting")
+            room = rooms.wait_phase("stop-starting", {"STARTING_STREAM"})
+        finally:
+            env["LIVEHOST_INGEST_PORT"] = ingest_port
+
+        # When the operator stops it now
+        asked = time.time()
+        rooms.store.request_stop("stop-starting", StopMode.NOW)
+        assert room.command_queue_url
+        send_command(
+            rooms.cloud.client("sqs"),
+            room.command_queue_url,
+            StopStream(command_id="stop-starting-op", room_id="stop-starting", mode=StopMode.NOW),
+        )
+        result = rooms.wait(execution, timeout_s=60)
+
+    # Then StartStream ends at once (not at the 20 s deadline) and the room ENDED, not FAILED
+    history = rooms.sfn.get_execution_history(executionArn=execution)["events"]
+    [stream_ended] = [
+        e["timestamp"].timestamp()
+        for e in history
+        if e["type"] == "TaskStateExited" and e["stateExitedEventDetails"]["name"] == "StartStream"
+    ]
+    assert stream_ended - asked < 5, f"StartStream ended {stream_ended - asked:.1f} s after"
+    assert (result["status"], rooms.store.get_room("stop-starting").phase.value) == (
+        "SUCCEEDED",
+        "ENDED",
+    )
     assert rooms.leaks() == NOTHING_LEFT
 
 

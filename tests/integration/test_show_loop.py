@@ -29,7 +29,7 @@ def generations(rooms: Rooms, room_id: str) -> list[dict]:
     listed = rooms.sfn.list_executions(
         stateMachineArn=rooms.cloud.outputs["ShowLoopArn"], maxResults=1000
     )
-    mine = [e for e in listed["executions"] if e["name"].startswith(f"{room_id}-r")]
+    mine = [e for e in listed["executions"] if e["name"].startswith(f"{room_id}-")]
     return sorted(mine, key=lambda e: int(e["name"].rsplit("-g", 1)[1]))
 
 

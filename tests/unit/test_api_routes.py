@@ -7,6 +7,7 @@ import importlib.util
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,13 @@ class Api:
     machines: dict[str, str]
 
     def call(
-        self, method: str, resource: str, body: Any = None, sub: str | None = "op-1", **params: str
+        self,
+        method: str,
+        resource: str,
+        body: Any = None,
+        sub: str | None = "op-1",
+        groups: str = "operators",
+        **params: str,
     ) -> tuple[int, Any]:
         path = resource
         for key, value in params.items():
@@ -58,7 +65,7 @@ class Api:
             headers={"Content-Type": "application/json"},
             query=None,
             body=json.dumps(body) if body is not None else None,
-            claims={"sub": sub} if sub else None,
+            claims={"sub": sub, "cognito:groups": groups} if sub else None,
         )
         result = self.handler(
             event, LambdaContext("api", "arn:aws:lambda:us-east-1:1:function:api")
@@ -130,6 +137,21 @@ def test_a_room_is_created_once(api: Api) -> None:
     # Then the first is 201 CREATED, the second 409 naming the room
     assert (first[0], first[1]["roomId"], first[1]["phase"]) == (201, "shop-1", "CREATED")
     assert second == (409, {"message": "room 'shop-1' exists already"})
+
+
+def test_operator_routes_need_the_operators_group(api: Api) -> None:
+    # Given a valid token whose user is in another group only, and one in two groups
+    # When each lists rooms and creates one
+    outsider = api.call("GET", "/rooms", groups="viewers")
+    creating = api.call("POST", "/rooms", {"roomId": "shop-9", "name": "S"}, groups="viewers")
+    both = api.call("GET", "/rooms", groups="admins,operators")
+    # Then the outsider is refused with 403 naming the group and creates nothing
+    refusal = {
+        "message": "this route is for operators: the token's user is not in the 'operators' group"
+    }
+    assert outsider == (403, refusal)
+    assert creating == (403, refusal)
+    assert both == (200, {"rooms": []})
 
 
 def test_an_unknown_room_is_404(api: Api) -> None:
@@ -211,10 +233,11 @@ def test_start_names_the_execution_after_the_run(api: Api) -> None:
     )
     # When it is started
     status, started = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
-    # Then RoomLifecycle runs as shop-4-1 with the room id only
+    # Then RoomLifecycle runs as <room>-<created>-<run> with the room id only
     assert (status, started["run"]) == (202, 1)
     [execution] = executions(api, "RoomLifecycle")
-    assert (execution["name"], json.loads(execution["input"])) == ("shop-4-1", {"roomId": "shop-4"})
+    name = created_name("shop-4", api.store.get_room("shop-4").created_at, 1)
+    assert (execution["name"], json.loads(execution["input"])) == (name, {"roomId": "shop-4"})
     # And a second start at once is the same start (StartExecution is idempotent on name)
     again = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
     assert again == (202, started)
@@ -223,8 +246,33 @@ def test_start_names_the_execution_after_the_run(api: Api) -> None:
     refused = api.call("POST", "/rooms/{roomId}/start", roomId="shop-4")
     assert refused == (
         409,
-        {"message": "room 'shop-4': run 1 was started already (execution shop-4-1)"},
+        {"message": f"room 'shop-4': run 1 was started already (execution {name})"},
     )
+
+
+def created_name(room_id: str, created_at: float | None, run: int) -> str:
+    assert created_at is not None
+    stamp = datetime.fromtimestamp(created_at, UTC).strftime("%Y%m%dt%H%M%S%f")[:-3]
+    return f"{room_id}-{stamp}-{run}"
+
+
+def test_a_deleted_and_re_created_room_starts_again(api: Api) -> None:
+    # Given a room whose run 1 was started (its execution closed), then deleted
+    script = {"segments": [{"segmentId": "s1", "text": "Hi."}]}
+    api.call("POST", "/rooms", {"roomId": "again", "name": "Again"})
+    api.call("PUT", "/rooms/{roomId}/script", script, roomId="again")
+    first = api.call("POST", "/rooms/{roomId}/start", roomId="again")[1]
+    api.sfn.stop_execution(executionArn=first["executionArn"])
+    assert api.call("DELETE", "/rooms/{roomId}", roomId="again")[0] == 204
+    # When a room with the same id is created and started
+    api.call("POST", "/rooms", {"roomId": "again", "name": "Again"})
+    api.call("PUT", "/rooms/{roomId}/script", script, roomId="again")
+    status, second = api.call("POST", "/rooms/{roomId}/start", roomId="again")
+    # Then its run 1 starts under a name of its own
+    assert (status, second["run"]) == (202, 1)
+    assert second["executionArn"] != first["executionArn"]
+    room = api.call("GET", "/rooms/{roomId}", roomId="again")[1]
+    assert second["executionArn"].endswith(":" + created_name("again", room["createdAt"], 1))
 
 
 def test_start_refuses_an_active_room_and_a_room_without_script(api: Api) -> None:

@@ -32,6 +32,30 @@ def test_step_functions_own_errors_get_livehost_names() -> None:
     assert named_failure({"Error": "ChannelFailed", "Cause": "quota"}) == ("ChannelFailed", "quota")
 
 
+def test_a_lambda_failure_is_recorded_as_one_human_line() -> None:
+    # Given a speech failure as a Lambda task reports it (message, type, stack trace), inside
+    # a failed ShowLoop generation's describe output
+    lambda_error = {
+        "errorMessage": "segment 's2' cannot be spoken: SSML <audio> is not supported\n"
+        "  (second line)",
+        "errorType": "InvalidScript",
+        "stackTrace": ['  File "/var/task/livehost/show.py", line 60, in next_cue\n'],
+    }
+    child = {"status": "FAILED", "error": "InvalidScript", "cause": json.dumps(lambda_error)}
+    # When it is named
+    error, cause = named_failure({"Error": "States.TaskFailed", "Cause": json.dumps(child)})
+    # Then the cause is the message's first line: no JSON, no trace, no server path
+    assert (error, cause) == (
+        "InvalidScript",
+        "segment 's2' cannot be spoken: SSML <audio> is not supported",
+    )
+
+
+def test_a_cause_is_at_most_300_characters() -> None:
+    _, cause = named_failure({"Error": "SpeechFailed", "Cause": "x" * 1000})
+    assert cause == "x" * 299 + "…"
+
+
 def test_the_boot_document_survives_user_data() -> None:
     boot = AgentBoot(
         room_id="r", run=2, command_queue_url="q", events_queue_url="e", region="us-east-1"

@@ -10,32 +10,41 @@ from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import close_channel, open_channel
-from livehost.errors import RoomStopRequested, named
-from livehost.models import Phase, Room, TimelineEntry
+from livehost.errors import InvalidScript, RoomStopRequested, named
+from livehost.models import Channel, Phase, Room, TimelineEntry
 from livehost.render_hosts import HostLaunch, launch_render_host, terminate_render_host
-from livehost.store import RoomStore
+from livehost.script_check import check_script
+from livehost.states import HostPlaced, RunSettings, RunState, ShowProgress, TeardownOutcome
+from livehost.store import RoomStore, room_item_key
 
 # Errors that end a run without it being a failure of the room.
 NOT_FAILURES = frozenset({"RoomStopRequested"})
 
 
-def begin_run(store: RoomStore, room_id: str) -> dict[str, Any]:
-    """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active)."""
+def begin_run(store: RoomStore, room_id: str, execution: str) -> RunState:
+    """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active).
+    ``execution`` (this RoomLifecycle execution's name, unique for the account's life) names
+    the run's ShowLoop generations, so they are unique too."""
+    store.get_room(room_id)  # RoomNotFound first
+    script = store.get_script(room_id)
+    if script is None:
+        raise InvalidScript(f"room {room_id!r} has no script: PUT /rooms/{room_id}/script")
+    check_script(script)  # before anything is provisioned
     room = store.begin_run(room_id)
     _note(store, room, f"run {room.run} starting")
     settings = room.settings
-    return {
-        "roomId": room.room_id,
-        "run": room.run,
-        "settings": {
-            "hostReadyTimeoutS": settings.host_ready_timeout_s,
-            "heartbeatS": settings.heartbeat_s,
-            "resolution": settings.resolution,
-            "eventBudget": settings.event_budget,
-        },
-        "show": {"nextGeneration": 0, "done": False, "played": 0},
-        "failure": None,
-    }
+    return RunState(
+        room_id=room.room_id,
+        run=room.run,
+        execution=execution,
+        room_key=room_item_key(room.room_id),  # for GoLive's direct DynamoDB update
+        settings=RunSettings(
+            host_ready_timeout_s=settings.host_ready_timeout_s,
+            heartbeat_s=settings.heartbeat_s,
+            resolution=settings.resolution,
+            event_budget=settings.event_budget,
+        ),
+    )
 
 
 def provision(
@@ -47,7 +56,7 @@ def provision(
     run: int,
     queue_prefix: str,
     launch: HostLaunch,
-) -> dict[str, Any]:
+) -> HostPlaced:
     """Create the room's FIFO command queue and launch its render host."""
     room = store.get_room(room_id)
     _refuse_if_stopping(room)
@@ -66,7 +75,9 @@ def provision(
     store.update_room(room_id, commandQueueUrl=queue_url)  # teardown deletes it, whatever follows
     instance_id, instance_type = _launch(store, ec2, sqs, room, run, queue_url, launch)
     store.set_phase(room_id, Phase.WAITING_HOST)
-    return {"instanceId": instance_id, "instanceType": instance_type, "commandQueueUrl": queue_url}
+    return HostPlaced(
+        instance_id=instance_id, instance_type=instance_type, command_queue_url=queue_url
+    )
 
 
 def replace_render_host(
@@ -77,9 +88,9 @@ def replace_render_host(
     room_id: str,
     run: int,
     show_failure: dict[str, Any] | None,
-    show: dict[str, Any],
+    show: ShowProgress,
     launch: HostLaunch,
-) -> dict[str, Any]:
+) -> ShowProgress:
     """After a ShowLoop generation failed: if its render host was lost and the room may have
     another, terminate the old one, clear its queue and launch a replacement; the next
     generation resumes at the table's cursor. Otherwise raise the failure's named error."""
@@ -97,7 +108,7 @@ def replace_render_host(
     instance_id, _ = _launch(store, ec2, sqs, room, run, room.command_queue_url, launch)
     store.update_room(room_id, replacements=room.replacements + 1)
     _note(store, room, f"render host lost ({cause}); replaced by {instance_id}")
-    return {**show, "nextGeneration": int(show["nextGeneration"]) + 1, "done": False}
+    return show.model_copy(update={"next_generation": show.next_generation + 1, "done": False})
 
 
 def _launch(
@@ -126,12 +137,12 @@ def _launch(
     return launched
 
 
-def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, run: int, stack: str) -> dict:
+def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, run: int, stack: str) -> Channel:
     room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
     _refuse_if_stopping(room)
     channel = open_channel(ivs, room_id=room_id, run=run, stack=stack, settings=room.settings)
     store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
-    return channel.wire()
+    return channel
 
 
 def teardown(
@@ -143,9 +154,9 @@ def teardown(
     room_id: str,
     run: int,
     failure: dict[str, Any] | None,
-) -> dict[str, Any]:
-    """Remove everything the run made; safe to run twice. Returns the outcome:
-    ``{"removed": [...], "error": name | None, "cause": text | None}``."""
+) -> TeardownOutcome:
+    """Remove everything the run made; safe to run twice. Returns what was removed and, for
+    a failed room, its named error and one-line cause."""
     room = store.set_phase(room_id, Phase.STOPPING)
     removed: list[str] = []
     if room.channel:
@@ -160,13 +171,18 @@ def teardown(
             if "NonExistentQueue" not in exc.response["Error"]["Code"]:
                 raise
     error, cause = named_failure(failure)
+    if error and room.stop_requested:
+        # the operator asked for the end: whatever broke on the way there (a stream cut while
+        # starting, a host stopped mid-callback) does not make the room a failure
+        _note(store, room, f"stopped by the operator ({error} on the way: {cause})")
+        error = cause = None
     if error and error not in NOT_FAILURES:
         store.set_phase(room_id, Phase.FAILED, error=error, cause=cause, removed=removed)
     else:
         store.set_phase(room_id, Phase.ENDED, removed=removed)
         error = cause = None
-    _note(store, room, f"run {run} {'failed: ' + error if error else 'ended'}")
-    return {"removed": removed, "error": error, "cause": cause}
+    _note(store, room, f"run {run} failed: {error}: {cause}" if error else f"run {run} ended")
+    return TeardownOutcome(removed=removed, error=error, cause=cause)
 
 
 def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | None]:
@@ -177,17 +193,42 @@ def named_failure(failure: dict[str, Any] | None) -> tuple[str | None, str | Non
         return None, None
     error, cause = failure.get("Error"), failure.get("Cause")
     if error == "States.TaskFailed" and cause:
-        try:
-            child = json.loads(cause)
-        except ValueError:
-            child = None
-        if isinstance(child, dict) and (child.get("error") or child.get("Error")):
+        child = _json_object(cause)
+        if child and (child.get("error") or child.get("Error")):
             error = child.get("error") or child.get("Error")
             cause = child.get("cause") or child.get("Cause")
     if error and error.startswith("States."):
-        cause = f"{error}: {cause}"
+        cause = f"{error}: {human_cause(cause)}"
         error = STATES_ERRORS.get(error, "RoomFailed")
-    return error, cause
+    return error, human_cause(cause) if cause else cause
+
+
+MAX_CAUSE_CHARS = 300
+
+
+def human_cause(cause: str | None) -> str:
+    """One line an operator can act on, from what a workflow caught: a Lambda failure's
+    ``{"errorMessage", "errorType", "stackTrace"}`` (or a child execution's ``cause``) is
+    reduced to its message; stack traces and server paths stay in the logs."""
+    text = (cause or "").strip()
+    for _ in range(4):  # a child execution's cause may hold a Lambda error's JSON
+        found = _json_object(text)
+        if not found:
+            break
+        inner = found.get("errorMessage") or found.get("cause") or found.get("Cause")
+        if not isinstance(inner, str):
+            break
+        text = inner.strip()
+    line = text.splitlines()[0].strip() if text else "no cause was given"
+    return line if len(line) <= MAX_CAUSE_CHARS else line[: MAX_CAUSE_CHARS - 1] + "…"
+
+
+def _json_object(text: str) -> dict[str, Any] | None:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
 
 
 # A timeout in these workflows is always a render host that stopped answering a callback.

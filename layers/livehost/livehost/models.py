@@ -11,7 +11,11 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from livehost.stage import Camera, Expression, Gesture, Scene
+
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
+# A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
+MAX_SEGMENT_CHARS = 6000
 
 
 class Model(BaseModel):
@@ -65,10 +69,6 @@ class StopMode(StrEnum):
     NOW = "now"
 
 
-Expression = Literal["neutral", "smile", "serious", "surprised"]
-Gesture = Literal["none", "nod", "tilt"]
-
-
 class Stage(Model):
     """How the presenter looks and sounds; every field optional so a change can be partial."""
 
@@ -77,8 +77,8 @@ class Stage(Model):
     pitch: int | None = Field(default=None, ge=-50, le=50, description="pitch shift, percent")
     expression: Expression | None = None
     gesture: Gesture | None = None
-    scene: str | None = None
-    camera: Literal["wide", "medium", "close"] | None = None
+    scene: Scene | None = None
+    camera: Camera | None = None
 
 
 class Product(Model):
@@ -92,8 +92,8 @@ class Segment(Model):
     """One piece of the script: text (or SSML) and how to deliver it."""
 
     segment_id: Annotated[str, Field(min_length=1, max_length=64)]
-    text: str | None = None
-    ssml: str | None = None
+    text: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
+    ssml: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
     voice: str | None = None
     rate: int = Field(default=100, ge=50, le=200)
     pitch: int = Field(default=0, ge=-50, le=50)
@@ -227,11 +227,15 @@ class Room(Model):
     command_queue_url: str | None = None
     channel: Channel | None = None
     current_segment: str | None = None
+    paused: bool = Field(default=False, description="the operator paused the script")
     stream_health: StreamHealth | None = None
     error: str | None = None
     cause: str | None = None
     removed: list[str] = Field(default_factory=list)
     replacements: int = 0
+    created_at: float | None = Field(
+        default=None, description="unix seconds; part of every run's execution name"
+    )
 
     @property
     def playback_url(self) -> str | None:

@@ -6,13 +6,14 @@ a redrive or a new generation never plays a segment twice or skips one."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
-from livehost.errors import InvalidScript
+from livehost.errors import InvalidScript, SpeechFailed
 from livehost.models import Cursor, Script, Segment
 from livehost.protocol import Cue, SpeechRef
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.speech.ssml import plain_text
+from livehost.states import PlayCommand, ShowStep
 from livehost.store import RoomStore
 
 # History events one segment costs in a ShowLoop generation (NextCue task 5, Decide 2,
@@ -26,53 +27,75 @@ class SpeechSource(Protocol):
     def ensure(self, request: SpeechRequest) -> SpeechRef: ...
 
 
-def next_cue(store: RoomStore, speech: SpeechSource, state: dict[str, Any]) -> dict[str, Any]:
-    """One NextCue step. ``state`` is the ShowLoop's state; returns the next state with
-    ``action`` = play | rollover | done."""
-    room_id, run, generation = state["roomId"], int(state["run"]), int(state["generation"])
-    events_used = int(state.get("eventsUsed", 1))
-    played = int(state.get("played", 0))
+def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep:
+    """One NextCue step: the ShowLoop's state in, the next state out, with ``action`` =
+    play | rollover | done."""
+    room_id, run = step.room_id, step.run
+    played = step.played
     script = store.get_script(room_id)
     if script is None:
         raise InvalidScript(f"room {room_id!r} has no script: PUT one before starting")
 
-    if state.get("action") == "play" and "playResult" in state:
-        done_cue = Cursor(loop=state["command"]["loop"], index=state["command"]["index"])
+    if step.action == "play" and step.command is not None and step.play_result is not None:
+        done_cue = Cursor(loop=step.command.loop, index=step.command.index)
         store.advance_cursor(room_id, run, done_cue, following(script, done_cue))
         played += 1
 
-    base = {
-        key: state[key]
-        for key in ("roomId", "run", "generation", "commandQueueUrl", "eventBudget", "heartbeatS")
-    }
-    base |= {"played": played, "eventsUsed": events_used}
+    base = ShowStep(
+        room_id=room_id,
+        run=run,
+        generation=step.generation,
+        command_queue_url=step.command_queue_url,
+        event_budget=step.event_budget,
+        heartbeat_s=step.heartbeat_s,
+        played=played,
+        events_used=step.events_used,
+    )
     room = store.get_room(room_id)
     cursor = store.get_cursor(room_id, run)
     loops = script.loop.loops()
     if room.stop_requested or (loops is not None and cursor.loop >= loops):
-        return base | {"action": "done", "done": True, "nextGeneration": generation + 1}
-    if events_used + EVENTS_PER_SEGMENT + EVENTS_TO_CLOSE > int(state["eventBudget"]):
-        return base | {"action": "rollover", "done": False, "nextGeneration": generation + 1}
+        return base.model_copy(
+            update={"action": "done", "done": True, "next_generation": step.generation + 1}
+        )
+    if step.events_used + EVENTS_PER_SEGMENT + EVENTS_TO_CLOSE > step.event_budget:
+        return base.model_copy(
+            update={"action": "rollover", "done": False, "next_generation": step.generation + 1}
+        )
 
     segment = script.segments[cursor.index]
-    ref = speech.ensure(speech_request(script, segment))
+    ref = _speech_of(speech, room_id, script, segment)
     upcoming = following(script, cursor)
     if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
-        speech.ensure(speech_request(script, script.segments[upcoming.index]))
-    command = {
-        "commandId": f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
-        "segmentId": segment.segment_id,
-        "loop": cursor.loop,
-        "index": cursor.index,
-        "speech": ref.wire(),
-        "cue": cue_of(script, segment).wire(),
-        "pauseAfterMs": segment.pause_after_ms,
-    }
-    return base | {
-        "action": "play",
-        "command": command,
-        "eventsUsed": events_used + EVENTS_PER_SEGMENT,
-    }
+        _speech_of(speech, room_id, script, script.segments[upcoming.index])
+    command = PlayCommand(
+        command_id=f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
+        segment_id=segment.segment_id,
+        loop=cursor.loop,
+        index=cursor.index,
+        speech=ref,
+        cue=cue_of(script, segment),
+        pause_after_ms=segment.pause_after_ms,
+    )
+    return base.model_copy(
+        update={
+            "action": "play",
+            "command": command,
+            "events_used": step.events_used + EVENTS_PER_SEGMENT,
+        }
+    )
+
+
+def _speech_of(speech: SpeechSource, room_id: str, script: Script, segment: Segment) -> SpeechRef:
+    """The segment's speech; a refusal names the segment and what to do (same error name,
+    so the workflow's Retry and Catch still match it)."""
+    try:
+        return speech.ensure(speech_request(script, segment))
+    except (InvalidScript, SpeechFailed) as exc:
+        raise type(exc)(
+            f"segment {segment.segment_id!r} cannot be spoken: {exc}; "
+            f"fix it with PUT /rooms/{room_id}/script"
+        ) from exc
 
 
 def following(script: Script, cursor: Cursor) -> Cursor:

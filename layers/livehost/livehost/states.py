@@ -1,10 +1,15 @@
-"""Inputs of the workflows' Lambda tasks, validated at the boundary."""
+"""Inputs and outputs of the workflows' Lambda tasks, validated at the boundary: handlers
+parse their input with Powertools' ``event_parser`` and return one of the outputs' ``state()``."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from livehost.models import InsertMode
+from livehost.protocol import Cue, SpeechRef
 
 
 class TaskInput(BaseModel):
@@ -15,8 +20,100 @@ class RoomRef(TaskInput):
     room_id: str = Field(alias="roomId", min_length=1)
 
 
+class BeginRunInput(RoomRef):
+    """BeginRun's input: the room and the name of the RoomLifecycle execution claiming it."""
+
+    execution_name: str = Field(alias="executionName", min_length=1, max_length=72)
+
+
 class RunRef(RoomRef):
     run: int = Field(ge=1)
+
+
+class StateModel(BaseModel):
+    """A task's output: camelCase, every field written (null included), because the state
+    machines' paths read them (e.g. Teardown's ``$.failure``)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
+
+    def state(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class RunSettings(StateModel):
+    """The room's settings a run's states read (timeouts, heartbeat, resolution, budget)."""
+
+    host_ready_timeout_s: int
+    heartbeat_s: int
+    resolution: str
+    event_budget: int
+
+
+class ShowProgress(StateModel):
+    """Where the show is: the next ShowLoop generation, whether it is done, segments played."""
+
+    next_generation: int = 0
+    done: bool = False
+    played: int = 0
+
+
+class RunState(StateModel):
+    """BeginRun's output: RoomLifecycle's state for the rest of the run."""
+
+    room_id: str
+    run: int
+    execution: str = Field(description="this execution's name; its generations' prefix")
+    room_key: dict[str, dict[str, str]] = Field(description="the room's typed table key")
+    settings: RunSettings
+    show: ShowProgress = Field(default_factory=ShowProgress)
+    failure: None = None
+
+
+class HostPlaced(StateModel):
+    """ProvisionRenderHost's output."""
+
+    instance_id: str
+    instance_type: str
+    command_queue_url: str
+
+
+class TeardownOutcome(StateModel):
+    """Teardown's output: what was removed and, for a failed room, its named error."""
+
+    removed: list[str]
+    error: str | None = None
+    cause: str | None = None
+
+
+class PlayCommand(StateModel):
+    """What PlaySegment sends the render host (the task token is added by the state)."""
+
+    command_id: str
+    segment_id: str
+    loop: int
+    index: int
+    speech: SpeechRef
+    cue: Cue
+    pause_after_ms: int
+
+
+class ShowStep(StateModel):
+    """NextCue's input and output: the ShowLoop generation's state. ``action`` says what the
+    generation does next (play ``command``, roll over to a new generation, or be done)."""
+
+    room_id: str
+    run: int = Field(ge=1)
+    generation: int = Field(ge=0)
+    command_queue_url: str
+    event_budget: int
+    heartbeat_s: int
+    played: int = 0
+    events_used: int = 1
+    action: Literal["play", "rollover", "done"] | None = None
+    command: PlayCommand | None = None
+    play_result: dict[str, Any] | None = Field(default=None, description="the agent's answer")
+    done: bool | None = None
+    next_generation: int | None = None
 
 
 class Failure(TaskInput):
@@ -32,7 +129,7 @@ class ShowFailure(RunRef):
     """What RunShow's Catch hands to ReplaceRenderHost."""
 
     show_failure: Failure = Field(alias="showFailure")
-    show: dict = Field(description="the last generation's summary (nextGeneration, played)")
+    show: ShowProgress = Field(description="the last generation's summary")
 
 
 class QuestionInput(RunRef):

@@ -7,7 +7,7 @@ pk                     sk                      what
 ``ROOM#<id>``          ``SCRIPT``              the room's script (JSON body)
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
-``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body)
+``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body; id: the event's)
 ``ROOM#<id>``          ``QUESTIONS#<run>``     the run's question ledger (versioned, TTL)
 ``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
@@ -52,6 +52,7 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "error",
     "cause",
     "replacements",
+    "paused",
 )
 
 
@@ -59,8 +60,36 @@ class RoomExists(Exception):
     """A room with that id exists already."""
 
 
+class EntriesExist(Exception):
+    """Knowledge entries with these ids exist already (nothing was written)."""
+
+    def __init__(self, room_id: str, entry_ids: list[str]) -> None:
+        super().__init__(f"room {room_id!r} has entries {entry_ids} already")
+        self.entry_ids = entry_ids
+
+
+class ItemTooLarge(Exception):
+    """A body over DynamoDB's item size limit; the message says what to shorten."""
+
+
+# DynamoDB's 400 KB item limit, less room for the keys and attribute names.
+MAX_BODY_BYTES = 400 * 1024 - 1024
+MAX_ENTRIES_AT_ONCE = 100  # TransactWriteItems' limit: a bulk upload is all or nothing
+
+
 def room_key(room_id: str) -> dict[str, str]:
     return {"pk": f"ROOM#{room_id}", "sk": "META"}
+
+
+def room_item_key(room_id: str) -> dict[str, dict[str, str]]:
+    """The room's key in DynamoDB's typed form, for a workflow's direct DynamoDB task (the
+    workflow takes it from its state; it never spells the layout itself)."""
+    return {name: {"S": value} for name, value in room_key(room_id).items()}
+
+
+def speech_asset_key(key: str) -> dict[str, str]:
+    """The item that indexes a synthesized speech asset (livehost.speech.library)."""
+    return {"pk": f"SPEECH#{key}", "sk": "ASSET"}
 
 
 def _to_item(value: Any) -> Any:
@@ -95,6 +124,9 @@ class RoomStore:
     # ---- rooms -------------------------------------------------------------------------
 
     def create_room(self, room: Room) -> Room:
+        """Store a new room (RoomExists if the id is taken), stamped with its creation time."""
+        if room.created_at is None:
+            room = room.model_copy(update={"created_at": round(self.clock(), 3)})
         item = {**room_key(room.room_id), "kind": "ROOM", **_to_item(room.wire())}
         try:
             self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
@@ -226,6 +258,38 @@ class RoomStore:
     def put_entry(self, room_id: str, entry: KnowledgeEntry) -> None:
         self._put_body(room_id, f"KB#{entry.entry_id}", entry.wire())
 
+    def add_entries(self, room_id: str, entries: list[KnowledgeEntry]) -> None:
+        """Add new entries, all or none: EntriesExist (naming them) if any id is taken."""
+        if len(entries) > MAX_ENTRIES_AT_ONCE:
+            raise ValueError(f"at most {MAX_ENTRIES_AT_ONCE} entries at once")
+        puts = [
+            {
+                "Put": {
+                    "TableName": self.table.name,
+                    "Item": {
+                        "pk": f"ROOM#{room_id}",
+                        "sk": f"KB#{entry.entry_id}",
+                        "body": json.dumps(entry.wire()),
+                    },
+                    "ConditionExpression": "attribute_not_exists(#pk)",
+                    "ExpressionAttributeNames": {"#pk": "pk"},
+                }
+            }
+            for entry in entries
+        ]
+        try:  # the resource's client takes plain values, as the Table does
+            self.table.meta.client.transact_write_items(TransactItems=puts)
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = exc.response.get("CancellationReasons", [])
+            taken = [
+                entry.entry_id
+                for entry, reason in zip(entries, reasons, strict=False)
+                if reason.get("Code") == "ConditionalCheckFailed"
+            ]
+            raise EntriesExist(room_id, taken) from exc
+
     def get_entry(self, room_id: str, entry_id: str) -> KnowledgeEntry | None:
         body = self._get_body(room_id, f"KB#{entry_id}")
         return KnowledgeEntry.model_validate(body) if body is not None else None
@@ -276,16 +340,24 @@ class RoomStore:
 
     # ---- timeline -----------------------------------------------------------------------
 
-    def append_timeline(self, room_id: str, run: int, entry: TimelineEntry) -> None:
-        sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{uuid.uuid4().hex[:8]}"
+    def append_timeline(
+        self, room_id: str, run: int, entry: TimelineEntry, entry_id: str | None = None
+    ) -> None:
+        """Add an entry to the run's timeline. ``entry_id`` (a render host event's own id)
+        makes the write idempotent: a redelivered event overwrites its entry, never adds one."""
+        unique = entry_id or uuid.uuid4().hex[:8]
+        sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{unique}"
         self._put_body(room_id, sk, entry.wire())
 
     def timeline(self, room_id: str, run: int, since: float | None = None) -> list[TimelineEntry]:
-        """The run's entries, oldest first; with ``since`` (unix seconds) only those at or
-        after it (one short Query for a client that follows a live room)."""
+        """The run's entries, oldest first; with ``since`` (unix seconds) only those strictly
+        after it (one short Query for a client that follows a live room: it passes the last
+        ``at`` it saw)."""
         since_ms = None if since is None else f"{max(0, int(since * 1000)):013d}"
         bodies = self._bodies(room_id, f"TL#{run:05d}#", from_key=since_ms)
         entries = [TimelineEntry.model_validate(b) for b in bodies]
+        if since is not None:
+            entries = [e for e in entries if e.at > since]
         return sorted(entries, key=lambda e: (e.at, e.stream_ms or 0))
 
     # ---- questions ----------------------------------------------------------------------
@@ -349,7 +421,15 @@ class RoomStore:
     # ---- bodies -------------------------------------------------------------------------
 
     def _put_body(self, room_id: str, sk: str, body: dict[str, Any]) -> None:
-        self.table.put_item(Item={"pk": f"ROOM#{room_id}", "sk": sk, "body": json.dumps(body)})
+        text = json.dumps(body)
+        size = len(text.encode())
+        if size > MAX_BODY_BYTES:
+            what = sk.split("#", 1)[0].lower()
+            raise ItemTooLarge(
+                f"the {what} is {size // 1024} KB stored; at most {MAX_BODY_BYTES // 1024} KB "
+                "(DynamoDB's item limit): shorten its texts"
+            )
+        self.table.put_item(Item={"pk": f"ROOM#{room_id}", "sk": sk, "body": text})
 
     def _get_body(self, room_id: str, sk: str) -> dict[str, Any] | None:
         item = self.table.get_item(Key={"pk": f"ROOM#{room_id}", "sk": sk}).get("Item")

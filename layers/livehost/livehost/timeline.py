@@ -22,14 +22,17 @@ from livehost.store import RoomStore
 
 
 def record_event(store: RoomStore, run: int, event: Event) -> TimelineEntry | None:
-    """Store what the event says; returns the timeline entry written, if any."""
+    """Store what the event says; returns the timeline entry written, if any. Idempotent: a
+    batch delivered twice writes each entry once (keyed by the event's id)."""
     entry = timeline_entry(event)
     if isinstance(event, Health):
         store.update_room(event.room_id, streamHealth=event.health.wire())
     if isinstance(event, SegmentStarted):
         store.update_room(event.room_id, currentSegment=event.segment_id)
+    if isinstance(event, ScriptPaused):
+        store.update_room(event.room_id, paused=event.paused)
     if entry is not None:
-        store.append_timeline(event.room_id, run, entry)
+        store.append_timeline(event.room_id, run, entry, entry_id=event.event_id)
     return entry
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
+from livehost.stage import Expression
 from render_host.media.avatar.look import BROW_Y, EYE_X, EYE_Y, EYES_BOX, Look
 from render_host.media.avatar.paint import Canvas, Point, bezier
 
@@ -25,7 +26,7 @@ class EyePose:
     brow_knit: float  # inner ends pulled down (a frown)
 
 
-EYE_POSES = {
+EYE_POSES: dict[Expression, EyePose] = {  # one per declared expression (livehost.stage)
     "neutral": EyePose(1.0, 1.0, 0.0, 0.0, 0.0),
     "smile": EyePose(0.92, 0.45, 2.5, 1.5, 0.0),
     "serious": EyePose(0.8, 0.9, -2.0, -1.0, 4.5),

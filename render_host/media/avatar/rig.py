@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from livehost.stage import Camera
 from render_host.media.avatar.body import draw_body
 from render_host.media.avatar.eyes import draw_eyes
 from render_host.media.avatar.head import draw_head
@@ -25,7 +26,7 @@ from render_host.media.avatar.yuv import Sprite
 Box = tuple[float, float, float, float]
 
 # camera -> (figure zoom, design origin as fractions of the frame's width and height)
-CAMERAS: dict[str, tuple[float, float, float]] = {
+CAMERAS: dict[Camera, tuple[float, float, float]] = {  # one per declared camera
     "wide": (0.72, 0.46, 0.33),
     "medium": (1.0, 0.46, 0.355),
     "close": (1.45, 0.47, 0.42),

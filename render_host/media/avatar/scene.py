@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw, ImageFilter
 
+from livehost.stage import Scene
+
 Draw = Callable[[ImageDraw.ImageDraw, int, int, float], None]
 RGB = tuple[int, int, int]
 
@@ -103,12 +105,12 @@ def _neon(d: ImageDraw.ImageDraw, w: int, h: int, z: float) -> None:
         d.line((cx + i * w * 0.04, h * 0.74, cx + i * w * 0.14, h), fill=(70, 40, 120), width=1)
 
 
-SCENES: dict[str, tuple[RGB, RGB, Draw]] = {
+SCENES: dict[Scene, tuple[RGB, RGB, Draw]] = {  # one per declared scene (livehost.stage)
     "studio": ((62, 76, 108), (28, 32, 46), _studio),
     "living-room": ((226, 208, 182), (170, 140, 112), _living_room),
     "neon": ((20, 14, 40), (10, 8, 20), _neon),
 }
-DESK: dict[str, RGB] = {
+DESK: dict[Scene, RGB] = {
     "studio": (232, 234, 240),
     "living-room": (120, 86, 60),
     "neon": (28, 24, 46),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr, RootModel, field_validator, model_validator
 
 from livehost.models import (
     ROOM_ID_PATTERN,
     InsertMode,
+    KnowledgeEntry,
     Model,
     Phase,
     Room,
@@ -18,6 +19,17 @@ from livehost.models import (
     TimelineEntry,
 )
 from livehost.screening import QUESTION_CHARS_LIMIT
+from livehost.stage import (
+    CAMERAS,
+    EXPRESSIONS,
+    GESTURES,
+    SCENES,
+    Camera,
+    Expression,
+    Gesture,
+    Scene,
+)
+from livehost.store import MAX_ENTRIES_AT_ONCE
 
 MAX_SAY_CHARS = 1000
 
@@ -49,11 +61,13 @@ class RoomView(Model):
     phase: Phase
     run: int
     current_segment: str | None = None
+    paused: bool = False
     playback_url: str | None = None
     stream_health: StreamHealth | None = None
     stop_requested: StopMode | None = None
     error: str | None = None
     cause: str | None = None
+    created_at: float | None = None
 
     @classmethod
     def of(cls, room: Room) -> RoomView:
@@ -64,11 +78,13 @@ class RoomView(Model):
             phase=room.phase,
             run=room.run,
             current_segment=room.current_segment,
+            paused=room.paused,
             playback_url=room.playback_url,
             stream_health=room.stream_health,
             stop_requested=room.stop_requested,
             error=room.error,
             cause=room.cause,
+            created_at=room.created_at,
         )
 
 
@@ -83,6 +99,35 @@ class EntryBody(Model):
     text: Annotated[str, Field(min_length=1, max_length=4000)]
     product_id: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class KnowledgeUpload(RootModel[list[KnowledgeEntry]]):
+    """Knowledge entries to add: one entry, or a list of them added all or none (each id once).
+    One entry is read as a list of one, so a problem is always named ``body.<index>.<field>``."""
+
+    root: Annotated[list[KnowledgeEntry], Field(min_length=1, max_length=MAX_ENTRIES_AT_ONCE)]
+    _one: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_or_list(cls, value: Any, handler: Any) -> KnowledgeUpload:
+        upload = handler([value] if isinstance(value, dict) else value)
+        upload._one = isinstance(value, dict)
+        return upload
+
+    @field_validator("root")
+    @classmethod
+    def _unique_ids(cls, entries: list[KnowledgeEntry]) -> list[KnowledgeEntry]:
+        ids = [entry.entry_id for entry in entries]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"entry ids used more than once: {', '.join(twice)}")
+        return entries
+
+    @property
+    def one(self) -> bool:
+        """Whether a single entry (an object, not a list) was sent."""
+        return self._one
 
 
 class Started(Model):
@@ -144,6 +189,24 @@ class Timeline(Model):
     room_id: str
     run: int
     entries: list[TimelineEntry]
+
+
+class StageOptions(Model):
+    """The stage values the render host has (livehost.stage)."""
+
+    expressions: list[Expression]
+    gestures: list[Gesture]
+    scenes: list[Scene]
+    cameras: list[Camera]
+
+    @classmethod
+    def declared(cls) -> StageOptions:
+        return cls(
+            expressions=list(EXPRESSIONS),
+            gestures=list(GESTURES),
+            scenes=list(SCENES),
+            cameras=list(CAMERAS),
+        )
 
 
 class Problem(Model):

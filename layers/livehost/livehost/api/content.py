@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from livehost.api import service
-from livehost.api.bodies import EntryBody
+from livehost.api.bodies import EntryBody, KnowledgeUpload
 from livehost.api.params import Deps, EntryId, RoomId, answers
 from livehost.models import KnowledgeEntry, Script
 from livehost.questions import QuestionBook
@@ -55,14 +55,24 @@ def list_entries(room_id: RoomId, deps: Deps) -> list[KnowledgeEntry]:
 
 @router.post(
     "/rooms/<roomId>/knowledge",
-    summary="Add a knowledge entry",
+    summary="Add a knowledge entry, or a list of up to 100 (all or none)",
     operation_id="addKnowledge",
     tags=KNOWLEDGE,
     status_code=201,
-    responses=answers(201, "Created", 404, 409),
+    responses=answers(201, "Created (the entry, or the list as given)", 404, 409),
 )
-def add_entry(room_id: RoomId, body: KnowledgeEntry, deps: Deps) -> Response[KnowledgeEntry]:
-    entry = service.add_entry(deps.store, room_id, body)
+def add_entry(
+    room_id: RoomId, body: KnowledgeUpload, deps: Deps
+) -> Response[KnowledgeEntry | list[KnowledgeEntry]]:
+    if not body.one:
+        entries = service.add_entries(deps.store, room_id, body.root)
+        return Response(
+            status_code=HTTPStatus.CREATED,
+            content_type=content_types.APPLICATION_JSON,
+            body=[entry.wire() for entry in entries],
+            headers={"Location": f"/rooms/{room_id}/knowledge"},
+        )
+    entry = service.add_entry(deps.store, room_id, body.root[0])
     return Response(
         status_code=HTTPStatus.CREATED,
         content_type=content_types.APPLICATION_JSON,

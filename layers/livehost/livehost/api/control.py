@@ -5,7 +5,14 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from livehost.api import runs, steering
-from livehost.api.bodies import CommandSent, SayRequest, Started, Stopping, StopRequest
+from livehost.api.bodies import (
+    CommandSent,
+    SayRequest,
+    StageOptions,
+    Started,
+    Stopping,
+    StopRequest,
+)
 from livehost.api.context import operator_of
 from livehost.api.params import Deps, RoomId, answers
 from livehost.models import Stage
@@ -84,6 +91,17 @@ def pause(room_id: RoomId, deps: Deps) -> CommandSent:
 def resume(room_id: RoomId, deps: Deps) -> CommandSent:
     operator = operator_of(router.current_event)
     return steering.resume(deps.store, deps.sqs, room_id=room_id, operator=operator)
+
+
+@router.get(
+    "/stage/options",
+    summary="The expressions, gestures, scenes and cameras the render host has",
+    operation_id="getStageOptions",
+    tags=TAGS,
+    responses=answers(200, "Every value PUT /rooms/{roomId}/stage and scripts accept"),
+)
+def stage_options() -> StageOptions:
+    return StageOptions.declared()
 
 
 @router.put(

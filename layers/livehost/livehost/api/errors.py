@@ -7,10 +7,15 @@ from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 
+from livehost.api.reading import BodyTooLarge
 from livehost.errors import LiveHostError, RoomAlreadyRunning, RoomNotFound, RoomNotLive
-from livehost.store import RoomExists
+from livehost.script_check import ScriptRejected
+from livehost.store import ItemTooLarge, RoomExists
 
 
 class ScriptMissing(LiveHostError):
@@ -62,12 +67,26 @@ def describe_validation(errors: list[Any]) -> list[str]:
 
 
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
-    """Named errors -> 404/409/503; bad input -> 400 with one line per problem."""
+    """Named errors -> 404/409/503; bad input -> 400 with one line per problem; a body
+    too large -> 413; a body not JSON -> 415."""
 
     @app.exception_handler(RequestValidationError)
     def bad_request(exc: RequestValidationError) -> Response:
         lines = describe_validation(list(exc.errors()))
         return problem(HTTPStatus.BAD_REQUEST, "invalid request: " + "; ".join(lines), lines)
+
+    @app.exception_handler(RequestUnsupportedContentType)
+    def unsupported(exc: RequestUnsupportedContentType) -> Response:
+        lines = describe_validation(list(exc.errors()))
+        return problem(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "; ".join(lines), lines)
+
+    @app.exception_handler(ScriptRejected)
+    def unplayable(exc: ScriptRejected) -> Response:
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), exc.problems)
+
+    @app.exception_handler([BodyTooLarge, ItemTooLarge])
+    def too_large(exc: Exception) -> Response:
+        return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
 
     @app.exception_handler(NOT_FOUND)
     def not_found(exc: Exception) -> Response:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import (
     APIKey,
     APIKeyIn,
@@ -15,7 +14,8 @@ from aws_lambda_powertools.event_handler.openapi.models import (
     Server,
 )
 
-from livehost.api.routes import include_routes
+from livehost.api.params import BODY_ROUTE, problem_response
+from livehost.api.routes import new_api
 
 TITLE = "LiveHost"
 VERSION = "1.0.0"
@@ -50,7 +50,7 @@ SERVERS = [
 def openapi_document() -> dict:
     """The document as a dict. Powertools documents request validation errors as 422; this
     API answers them with 400 and a ``Problem`` (each route lists it)."""
-    app = include_routes(APIGatewayRestResolver(enable_validation=True))
+    app = new_api()
     document = json.loads(
         app.get_openapi_json_schema(
             title=TITLE,
@@ -61,9 +61,17 @@ def openapi_document() -> dict:
             security=[{"operator": []}],
         )
     )
+    problem = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path in document["paths"].values():  # answered as 400 by install_error_handlers
         for operation in path.values():
             operation["responses"].pop("422", None)
+            if "requestBody" in operation:  # livehost.api.reading: too large, not JSON
+                for code in BODY_ROUTE:
+                    described = problem_response(code)["description"]
+                    operation["responses"][str(code)] = {
+                        "description": described,
+                        "content": problem,
+                    }
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         document["components"]["schemas"].pop(unused, None)
     return document

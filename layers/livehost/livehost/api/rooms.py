@@ -15,6 +15,7 @@ from livehost.api.params import Deps, RoomId, answers
 
 router = Router()
 TAGS = ["rooms"]
+LATEST_TIME = 253402300799  # 9999-12-31T23:59:59Z: any later `since` is a mistake
 
 
 @router.post(
@@ -35,7 +36,13 @@ def create_room(body: NewRoom, deps: Deps) -> Response[RoomView]:
     )
 
 
-@router.get("/rooms", summary="List rooms", operation_id="listRooms", tags=TAGS)
+@router.get(
+    "/rooms",
+    summary="List rooms",
+    operation_id="listRooms",
+    tags=TAGS,
+    responses=answers(200, "Every room, by id"),
+)
 def list_rooms(deps: Deps) -> RoomList:
     return RoomList(rooms=[RoomView.of(room) for room in deps.store.list_rooms()])
 
@@ -87,7 +94,11 @@ def timeline(
     run: Annotated[int | None, Query(ge=1, description="default: the current run")] = None,
     since: Annotated[
         float | None,
-        Query(ge=0, description="only entries at or after this time (unix seconds)"),
+        Query(
+            ge=0,
+            le=LATEST_TIME,
+            description="only entries after this time (unix seconds; the last entry's `at`)",
+        ),
     ] = None,
 ) -> Timeline:
     room = deps.store.get_room(room_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -13,13 +14,19 @@ from livehost.commands import new_command_id, send_command
 from livehost.errors import RoomAlreadyRunning
 from livehost.models import ACTIVE_PHASES, Room, StopMode
 from livehost.protocol import StopStream
+from livehost.script_check import check_script
 from livehost.store import RoomStore
 
 
 def execution_name(room: Room) -> str:
     """The name of the room's next RoomLifecycle execution: one per run, so a double start
-    is refused by Step Functions itself (ExecutionAlreadyExists)."""
-    return f"{room.room_id}-{room.run + 1}"
+    is refused by Step Functions itself (ExecutionAlreadyExists). The room's creation stamp
+    keeps it unique for the life of the account: Step Functions keeps a closed execution's
+    name for 90 days, and a deleted and re-created room counts its runs from 1 again."""
+    if room.created_at is None:  # a room stored before rooms were stamped
+        return f"{room.room_id}-{room.run + 1}"
+    created = datetime.fromtimestamp(room.created_at, UTC).strftime("%Y%m%dt%H%M%S%f")[:-3]
+    return f"{room.room_id}-{created}-{room.run + 1}"
 
 
 def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: str) -> Started:
@@ -29,10 +36,12 @@ def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: s
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value} (run {room.run}): stop it first"
         )
-    if store.get_script(room_id) is None:
+    script = store.get_script(room_id)
+    if script is None:
         raise ScriptMissing(
             f"room {room_id!r} has no script: PUT /rooms/{room_id}/script before starting"
         )
+    check_script(script)  # saved before today's rules, perhaps: refuse before provisioning
     name = execution_name(room)
     try:
         arn = sfn.start_execution(

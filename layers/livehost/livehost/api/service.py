@@ -6,7 +6,8 @@ from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.errors import RoomAlreadyRunning
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
-from livehost.store import RoomStore
+from livehost.script_check import check_script
+from livehost.store import EntriesExist, RoomStore
 
 
 def create_room(store: RoomStore, new: NewRoom) -> Room:
@@ -36,7 +37,7 @@ def put_script(store: RoomStore, room_id: str, script: Script) -> Script:
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value}: change its script after it stops"
         )
-    store.put_script(room_id, script)
+    store.put_script(room_id, check_script(script))
     return script
 
 
@@ -63,6 +64,21 @@ def add_entry(store: RoomStore, room_id: str, entry: KnowledgeEntry) -> Knowledg
         )
     store.put_entry(room_id, entry)
     return entry
+
+
+def add_entries(
+    store: RoomStore, room_id: str, entries: list[KnowledgeEntry]
+) -> list[KnowledgeEntry]:
+    """New knowledge entries, all or none (EntryExists naming every id already taken)."""
+    store.get_room(room_id)
+    try:
+        store.add_entries(room_id, entries)
+    except EntriesExist as exc:
+        raise EntryExists(
+            f"room {room_id!r} has entries {', '.join(exc.entry_ids)} already; nothing was "
+            f"added: PUT /rooms/{room_id}/knowledge/<entryId> replaces one entry"
+        ) from exc
+    return entries
 
 
 def put_entry(store: RoomStore, room_id: str, entry_id: str, body: EntryBody) -> KnowledgeEntry:

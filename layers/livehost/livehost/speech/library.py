@@ -17,6 +17,7 @@ from typing import Any
 from livehost.protocol import SpeechRef
 from livehost.speech.engines import SpeechEngine, synthesize_long
 from livehost.speech.model import Speech, SpeechMark, SpeechRequest
+from livehost.store import speech_asset_key
 
 KEY_VERSION = "speech-v1"  # bump when the stored format changes: old assets stop matching
 DAY_SECONDS = 86_400
@@ -71,7 +72,7 @@ class SpeechLibrary:
     def ensure(self, request: SpeechRequest) -> SpeechRef:
         """The stored speech for ``request``, synthesizing and storing it only on a miss."""
         key = speech_key(self.engine.name, request)
-        item_key = {"pk": f"SPEECH#{key}", "sk": "ASSET"}
+        item_key = speech_asset_key(key)
         now = int(self.clock())
         item = self.table.get_item(Key=item_key, ConsistentRead=True).get("Item")
         if item is not None and int(item["expiresAt"]) > now:
