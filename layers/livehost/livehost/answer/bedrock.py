@@ -20,8 +20,8 @@ from botocore.exceptions import (
 
 from livehost.answer.prompt import grounding_prompt
 from livehost.answer.retrieval import KnowledgeIndex
-from livehost.answer.sentences import SentenceStream
 from livehost.errors import AnswerFailed
+from livehost.text.sentences import SentenceStream
 
 # Error codes worth one more try: at the call (PascalCase) or inside the stream (camelCase).
 RETRYABLE_CODES = frozenset(

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterator
 
 from livehost.answer.base import NO_ANSWER
 from livehost.answer.retrieval import KnowledgeIndex
-from livehost.answer.sentences import sentences_of
 from livehost.answer.text import terms
+from livehost.text.sentences import sentences_of
 
 LEAD_IN = "Good question."
 MIN_SCORE = 1.0  # BM25; a match on a word most entries share scores well below this
