@@ -9,7 +9,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
-from livehost.errors import LiveHostError, RoomAlreadyRunning, RoomNotFound, RoomNotLive
+from livehost.errors import (
+    LiveHostError,
+    RoomAlreadyRunning,
+    RoomNotFound,
+    RoomNotLive,
+    VoiceNotAvailable,
+)
 from livehost.store import RoomExists
 
 
@@ -68,6 +74,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def bad_request(exc: RequestValidationError) -> Response:
         lines = describe_validation(list(exc.errors()))
         return problem(HTTPStatus.BAD_REQUEST, "invalid request: " + "; ".join(lines), lines)
+
+    @app.exception_handler(VoiceNotAvailable)
+    def voice_not_available(exc: VoiceNotAvailable) -> Response:
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(NOT_FOUND)
     def not_found(exc: Exception) -> Response:

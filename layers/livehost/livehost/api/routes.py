@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from livehost.api import content, control, questions, rooms
+from livehost.api import content, control, questions, rooms, voices
 from livehost.api.errors import install_error_handlers
 
-ROUTERS = (rooms.router, content.router, control.router, questions.router)
+ROUTERS = (rooms.router, content.router, control.router, questions.router, voices.router)
 
 
 def include_routes(app: APIGatewayRestResolver) -> APIGatewayRestResolver:

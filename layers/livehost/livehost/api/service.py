@@ -5,6 +5,7 @@ from __future__ import annotations
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.errors import RoomAlreadyRunning
+from livehost.languages import check_voice, with_voices_checked
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
 from livehost.store import RoomStore
 
@@ -29,15 +30,24 @@ def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
     return store.update_room(room_id, **fields)
 
 
-def put_script(store: RoomStore, room_id: str, script: Script) -> Script:
-    """Replace the room's script; refused while a run is active (the cursor points into it)."""
+def put_script(store: RoomStore, room_id: str, script: Script, engine: str) -> Script:
+    """Replace the room's script; refused while a run is active (the cursor points into it)
+    or when a voice does not fit (``engine``'s voices for the room's language)."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value}: change its script after it stops"
         )
+    script = with_voices_checked(script, room.settings.language, engine)
     store.put_script(room_id, script)
     return script
+
+
+def check_live_voice(store: RoomStore, room_id: str, voice: str | None, engine: str) -> None:
+    """An operator's voice (a line to say, a stage change) must speak the room's language."""
+    if voice is not None:
+        language = store.get_room(room_id).settings.language
+        check_voice(engine, voice, language, where="voice")
 
 
 def get_script(store: RoomStore, room_id: str) -> Script:
