@@ -134,3 +134,39 @@ def test_registry_builds_espeak():
     assert (engine.name, isinstance(engine, EspeakEngine)) == ("espeak", True)
     with pytest.raises(ValueError, match="unknown speech engine 'festival'"):
         engine_for("festival")
+
+
+def test_mandarin_is_marked_word_by_character_in_polly_format() -> None:
+    # Given Mandarin text (no spaces) and the Mandarin voice
+    text = "欢迎光临。好的！"
+    # When the local engine speaks it
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Zhiyu")))
+    # Then every character is a word mark and each sentence a sentence mark, UTF-8 offsets
+    words = [(m.value, m.start, m.end) for m in speech.marks if m.type == "word"]
+    assert words == [
+        ("欢", 0, 3),
+        ("迎", 3, 6),
+        ("光", 6, 9),
+        ("临", 9, 12),
+        ("好", 15, 18),
+        ("的", 18, 21),
+    ]
+    sentences = [m.value for m in speech.marks if m.type == "sentence"]
+    assert sentences == ["欢迎光临。", "好的！"]
+    assert {m.value for m in speech.marks if m.type == "viseme"} <= set(VISEMES)
+
+
+def test_japanese_kanji_is_read_in_kana_and_marked_word_by_word() -> None:
+    # Given Japanese with kanji, kana and a number
+    text = "新しい商品を紹介します。30時間！"
+    # When the local engine speaks it with a Japanese voice
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Takumi")))
+    # Then each written word is one word mark pointing into the written text
+    words = [m.value for m in speech.marks if m.type == "word"]
+    assert words == ["新しい", "商品", "を", "紹介", "します", "30", "時間"]
+    starts = [m.time for m in speech.marks if m.type == "word"]
+    assert starts == sorted(set(starts))
+    assert [m.value for m in speech.marks if m.type == "sentence"] == [
+        "新しい商品を紹介します。",
+        "30時間！",
+    ]
