@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (full-width punctuation in the Mandarin and Japanese texts is intended)
 """The local espeak-ng engine: audio, Polly-format marks, determinism, threads."""
 
 import time
