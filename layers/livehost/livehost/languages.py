@@ -61,7 +61,8 @@ LANGUAGES: dict[str, Language] = {
             lead_in="Good question.",
             no_answer="I don't have that detail right now, but the team will follow up in "
             "the chat.",
-            broke_off="Sorry, I lost my train of thought. The team will follow up in the chat.",
+            broke_off="Sorry, I lost my train of thought there; the team will follow up in the "
+            "chat.",
         ),
         Language(
             code="en-GB", name="British English", default_voice="Amy", espeak="en",

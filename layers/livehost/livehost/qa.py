@@ -15,6 +15,7 @@ from livehost.answer import Answerer, KnowledgeIndex
 from livehost.commands import live_queue
 from livehost.errors import RoomNotLive
 from livehost.inserts import SpeechSource, speak
+from livehost.languages import language
 from livehost.models import InsertMode, Model, Room, Script, TimelineEntry
 from livehost.questions import QuestionBook, QuestionRecord
 from livehost.screening import Question, screen
@@ -24,7 +25,7 @@ from livehost.store import RoomStore
 
 # Said when the answer breaks after the presenter started speaking: the viewer hears an
 # ending rather than silence, and nothing is said twice.
-ANSWER_BROKE_OFF = "Sorry, I lost my train of thought there; the team will follow up in the chat."
+ANSWER_BROKE_OFF = language("en-US").broke_off  # each room language has its own
 
 AnswererFactory = Callable[[KnowledgeIndex], Answerer]
 
@@ -132,9 +133,10 @@ def answer_question(
     ends with an apology and the failure is returned."""
     room, script, entries = store.room_content(request.room_id)
     queue_url = live_queue(room)
-    voice = Voice(voice=script.voice) if script else Voice()
+    lines = language(room.settings.language)
+    voice = Voice(voice=script.voice if script else lines.default_voice)
     product_id = _product_on_screen(script, room.current_segment)
-    answerer = answerer_for_index(KnowledgeIndex(entries))
+    answerer = answerer_for_index(KnowledgeIndex(entries, room.settings.language))
     lines: list[str] = []
     failure: list[Exception] = []
 
@@ -150,7 +152,7 @@ def answer_question(
             if not lines:
                 raise
             failure.append(exc)
-            yield ANSWER_BROKE_OFF
+            yield lines.broke_off
 
     result = speak(
         library=library,

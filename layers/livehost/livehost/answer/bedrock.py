@@ -69,7 +69,7 @@ class BedrockAnswerer:
         request: dict[str, Any] = {
             "modelId": self.model_id,
             "messages": [{"role": "user", "content": [{"text": question}]}],
-            "system": [{"text": grounding_prompt(passages)}],
+            "system": [{"text": grounding_prompt(passages, self.index.language)}],
             "inferenceConfig": {"maxTokens": self.max_tokens, "temperature": self.temperature},
         }
         if self.guardrail is not None:
