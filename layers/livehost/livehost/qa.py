@@ -133,8 +133,8 @@ def answer_question(
     ends with an apology and the failure is returned."""
     room, script, entries = store.room_content(request.room_id)
     queue_url = live_queue(room)
-    lines = language(room.settings.language)
-    voice = Voice(voice=script.voice if script else lines.default_voice)
+    spoken_in = language(room.settings.language)
+    voice = Voice(voice=script.voice if script else spoken_in.default_voice)
     product_id = _product_on_screen(script, room.current_segment)
     answerer = answerer_for_index(KnowledgeIndex(entries, room.settings.language))
     lines: list[str] = []
@@ -152,7 +152,7 @@ def answer_question(
             if not lines:
                 raise
             failure.append(exc)
-            yield lines.broke_off
+            yield spoken_in.broke_off
 
     result = speak(
         library=library,
