@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from livehost.models import ROOM_ID_PATTERN, Model
+from livehost.text.blocklist import blocked
 
 Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited"]
 
@@ -98,7 +99,7 @@ def screen(
             f"{policy.max_chars} characters or fewer.",
             text,
         )
-    if _blocked(text, policy.blocklist):
+    if blocked(text, policy.blocklist) is not None:
         return _reject("blocked", "Your question can't be answered on this stream.", text)
     accepted = [r for r in recent if r.accepted]
     wait_s = _rate_limit_wait(question.viewer_id, accepted, now, policy)
