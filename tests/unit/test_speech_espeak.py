@@ -171,3 +171,13 @@ def test_japanese_kanji_is_read_in_kana_and_marked_word_by_word() -> None:
         "新しい商品を紹介します。",
         "30時間！",
     ]
+
+
+def test_mandarin_is_read_in_pinyin_not_as_tone_numbers_in_english() -> None:
+    # Given characters Debian's Mandarin dictionary lacks ("ni3" read as "ni three")
+    text = "你好。"
+    # When the local engine speaks them
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Zhiyu")))
+    # Then no English phonemes are spoken and each character keeps its word mark
+    assert [m.value for m in speech.marks if m.type == "word"] == ["你", "好"]
+    assert "T" not in [m.value for m in speech.marks if m.type == "viseme"]  # "three"

@@ -11,6 +11,7 @@ scales espeak's amplitude 100 (0..200)."""
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from itertools import pairwise
 
@@ -46,6 +47,8 @@ class EspeakEngine:
         """Audio and marks; word/sentence offsets are UTF-8 bytes into ``request.text``."""
         settings = espeak_settings(request.voice)
         reading = None if request.is_ssml else reading_of(request.text, settings.voice)
+        if reading is not None and reading.voice is not None:
+            settings = dataclasses.replace(settings, voice=reading.voice)
         result = native.synthesize(
             reading.text if reading else request.text, settings, ssml=request.is_ssml
         )

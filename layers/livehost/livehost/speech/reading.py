@@ -3,8 +3,12 @@
 espeak-ng (Debian 1.51) reads Japanese kana only: a kanji is read out as "Chinese letter" and
 its word events all point at the first kanji. For a Japanese voice the text is read in
 hiragana (pykakasi, a pure-Python kanji dictionary, loaded once, ~1 s), one space between
-words so espeak-ng reports a word event per word; each event is mapped back to where its
-word starts in the text as written, so marks keep pointing into the request's text."""
+words so espeak-ng reports a word event per word. Debian's Mandarin dictionary lacks most
+characters (it reads them as pinyin with the tone number in English: "ni three"), so for a
+Mandarin voice each Han character is read as numbered pinyin (pypinyin, phrase-aware) by
+espeak-ng's pinyin voice. Each event is mapped back to where its word starts in the text as
+written, so marks keep pointing into the request's text. Both dictionaries are the local
+engine's only (requirements/runtime.txt); Polly reads the text as written."""
 
 from __future__ import annotations
 
@@ -23,10 +27,12 @@ _LOCK = threading.Lock()
 @dataclass(frozen=True)
 class Reading:
     """The text espeak-ng is given, and for each of its characters (and its end) the
-    character of the written text it stands for."""
+    character of the written text it stands for; ``voice``: the espeak-ng voice to read it
+    with, if not the requested one."""
 
     text: str
     written_at: tuple[int, ...]
+    voice: str | None = None
 
     def written(self, events: list[Event]) -> list[Event]:
         """``events`` with their character positions moved into the written text."""
@@ -39,7 +45,11 @@ class Reading:
 
 def reading_of(text: str, espeak_voice: str) -> Reading | None:
     """How espeak-ng's voice ``espeak_voice`` should read ``text``; None: as written."""
-    if not espeak_voice.startswith("ja") or CJK_CHAR.search(text) is None:
+    if CJK_CHAR.search(text) is None:
+        return None
+    if espeak_voice.startswith("cmn"):
+        return _pinyin_reading(text, espeak_voice)
+    if not espeak_voice.startswith("ja"):
         return None
     with _LOCK:  # pykakasi's converter is not documented as thread-safe
         tokens = _kakasi().convert(text)
@@ -56,6 +66,28 @@ def reading_of(text: str, espeak_voice: str) -> Reading | None:
         at += len(written)
     written_at.append(len(text))
     return Reading("".join(parts), tuple(written_at))
+
+
+def _pinyin_reading(text: str, espeak_voice: str) -> Reading | None:
+    from pypinyin import Style, lazy_pinyin  # the local engine's dependency only
+
+    with _LOCK:
+        syllables = lazy_pinyin(
+            text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda run: list(run)
+        )
+    if len(syllables) != len(text):
+        return None  # not one syllable per character: read as written
+    parts: list[str] = []
+    written_at: list[int] = []
+    for at, (char, syllable) in enumerate(zip(text, syllables, strict=True)):
+        spoken = f" {syllable} " if CJK_CHAR.match(char) else char
+        parts.append(spoken)
+        written_at.extend([at] * len(spoken))
+    written_at.append(len(text))
+    variant = espeak_voice.partition("+")[2]
+    return Reading(
+        "".join(parts), tuple(written_at), "cmn-latn-pinyin" + (f"+{variant}" if variant else "")
+    )
 
 
 @cache
