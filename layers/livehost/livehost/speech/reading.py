@@ -73,7 +73,7 @@ def _pinyin_reading(text: str, espeak_voice: str) -> Reading | None:
 
     with _LOCK:
         syllables = lazy_pinyin(
-            text, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda run: list(run)
+            text, style=Style.TONE3, neutral_tone_with_five=True, errors=_each_character
         )
     if len(syllables) != len(text):
         return None  # not one syllable per character: read as written
@@ -88,6 +88,11 @@ def _pinyin_reading(text: str, espeak_voice: str) -> Reading | None:
     return Reading(
         "".join(parts), tuple(written_at), "cmn-latn-pinyin" + (f"+{variant}" if variant else "")
     )
+
+
+# pypinyin's ``errors`` callback may return a list (its stubs say str): non-Han text comes
+# back one character per item, so the syllables line up with the text's characters.
+_each_character: Any = list
 
 
 @cache
