@@ -86,8 +86,8 @@ class Overlays:
 
     def subtitle(self, text: str) -> Placed | None:
         """The subtitle box for ``text`` (its last two lines), bottom centre."""
-        if not text.strip():
-            return None
+        if not drawable(text, self._font_path or font_path(text)).strip():
+            return None  # nothing the font can draw (an emoji alone)
         return self._cached(("subtitle", text), lambda: self._subtitle(text))
 
     def product_card(self, product: Product) -> Placed:
