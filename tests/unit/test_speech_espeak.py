@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from livehost.errors import SpeechFailed
+from livehost.languages import voices
 from livehost.speech.engines import engine_for
 from livehost.speech.espeak import EspeakEngine, espeak_settings
 from livehost.speech.model import VISEMES, SpeechRequest, Voice
@@ -181,3 +182,42 @@ def test_mandarin_is_read_in_pinyin_not_as_tone_numbers_in_english() -> None:
     # Then no English phonemes are spoken and each character keeps its word mark
     assert [m.value for m in speech.marks if m.type == "word"] == ["你", "好"]
     assert "T" not in [m.value for m in speech.marks if m.type == "viseme"]  # "three"
+
+
+HELLO = {
+    "cmn-CN": "你好。",
+    "ja-JP": "こんにちは。",
+    "en-US": "Hello.",
+    "en-GB": "Hello.",
+    "es-ES": "Hola.",
+    "es-MX": "Hola.",
+    "de-DE": "Hallo.",
+    "fr-FR": "Bonjour.",
+    "ko-KR": "안녕하세요.",
+    "pt-BR": "Olá.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(HELLO))
+def test_every_voice_listed_for_the_local_engine_speaks(language: str) -> None:
+    # Given each voice the local engine lists for the language
+    for voice in voices("espeak", language):
+        # When it says hello
+        speech = EspeakEngine().synthesize(
+            SpeechRequest(text=HELLO[language], voice=Voice(voice=voice.voice_id))
+        )
+        # Then there is speech, and a word mark for the first word
+        assert speech.duration_ms > 200, voice
+        assert [m.start for m in speech.marks if m.type == "word"][:1] == [0], voice
+
+
+def test_ssml_lang_switches_the_local_engines_language_and_marks_point_into_the_ssml() -> None:
+    # Given French SSML with an English phrase in Polly's <lang>
+    ssml = '<speak>Bonjour <lang xml:lang="en-US">hello world</lang> madame.</speak>'
+    # When the local engine speaks it
+    speech = EspeakEngine().synthesize(
+        SpeechRequest(text=ssml, is_ssml=True, voice=Voice(voice="Lea"))
+    )
+    # Then the word marks point at the words in the SSML as written
+    words = [(m.value, m.start, m.end) for m in speech.marks if m.type == "word"]
+    assert words == [("Bonjour", 7, 14), ("hello", 38, 43), ("world", 44, 49), ("madame", 57, 63)]

@@ -90,7 +90,7 @@ LANGUAGES: dict[str, Language] = {
             broke_off="Entschuldigung, ich habe den Faden verloren. Das Team antwortet im Chat.",
         ),
         Language(
-            code="fr-FR", name="French", default_voice="Lea", espeak="fr-fr",
+            code="fr-FR", name="French", default_voice="Lea", espeak="fr",
             lead_in="Bonne question.",
             no_answer="Je n'ai pas ce détail pour l'instant, mais l'équipe vous répondra "
             "dans le chat.",

@@ -18,7 +18,7 @@ from itertools import pairwise
 from livehost.languages import voices
 from livehost.speech import espeak_native as native
 from livehost.speech.model import Speech, SpeechMark, SpeechRequest, Voice
-from livehost.speech.reading import reading_of
+from livehost.speech.reading import reading_of, ssml_reading
 from livehost.speech.visemes import SILENCE, viseme_for
 
 VOICES: dict[str, str] = {voice.voice_id: voice.engine_voice for voice in voices("espeak")}
@@ -46,7 +46,11 @@ class EspeakEngine:
     def synthesize(self, request: SpeechRequest) -> Speech:
         """Audio and marks; word/sentence offsets are UTF-8 bytes into ``request.text``."""
         settings = espeak_settings(request.voice)
-        reading = None if request.is_ssml else reading_of(request.text, settings.voice)
+        reading = (
+            ssml_reading(request.text)
+            if request.is_ssml
+            else reading_of(request.text, settings.voice)
+        )
         if reading is not None and reading.voice is not None:
             settings = dataclasses.replace(settings, voice=reading.voice)
         result = native.synthesize(

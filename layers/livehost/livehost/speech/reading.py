@@ -13,6 +13,7 @@ engine's only (requirements/runtime.txt); Polly reads the text as written."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 from dataclasses import dataclass
 from functools import cache
@@ -93,6 +94,41 @@ def _pinyin_reading(text: str, espeak_voice: str) -> Reading | None:
 # pypinyin's ``errors`` callback may return a list (its stubs say str): non-Han text comes
 # back one character per item, so the syllables line up with the text's characters.
 _each_character: Any = list
+
+
+_LANG_TAG = re.compile(r"<(/?)lang\b([^>]*)>")
+_XML_LANG = re.compile(r"""xml:lang\s*=\s*(["'])([^"']*)\1""")
+
+
+def ssml_reading(ssml: str) -> Reading | None:
+    """Operator SSML as espeak-ng honours it: Polly's ``<lang xml:lang="en-US">`` becomes
+    ``<voice xml:lang="en-us">`` (espeak-ng ignores ``<lang>`` but switches language on a
+    ``<voice>``'s ``xml:lang``). None when the SSML has no ``<lang>``."""
+    if _LANG_TAG.search(ssml) is None:
+        return None
+    parts: list[str] = []
+    written_at: list[int] = []
+    at = 0
+    for tag in _LANG_TAG.finditer(ssml):
+        parts.append(ssml[at : tag.start()])
+        written_at.extend(range(at, tag.start()))
+        attributes = _XML_LANG.sub(
+            lambda lang: f'xml:lang="{_espeak_language(lang.group(2))}"', tag.group(2)
+        )
+        spoken = f"<{tag.group(1)}voice{attributes}>"
+        parts.append(spoken)
+        written_at.extend([tag.start()] * len(spoken))
+        at = tag.end()
+    parts.append(ssml[at:])
+    written_at.extend(range(at, len(ssml) + 1))
+    return Reading("".join(parts), tuple(written_at))
+
+
+def _espeak_language(code: str) -> str:
+    from livehost.languages import LANGUAGES
+
+    known = LANGUAGES.get(code)
+    return known.espeak if known else code.lower()
 
 
 @cache
