@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from livehost.speech.split import split_sentences
-from livehost.text.sentences import SentenceStream, sentence_spans, sentences
+from livehost.text.sentences import SentenceStream, joined, sentence_spans, sentences
 
 CASES = {
     "cmn-CN": (
@@ -69,3 +69,9 @@ def test_long_cjk_text_is_chunked_at_sentences_then_clauses_then_characters() ->
     assert split_sentences(text, 9) == ["第一句话。", "第二句，", "有逗号的长句子。三"]
     assert split_sentences(text, 6) == ["第一句话。", "第二句，", "有逗号的长句", "子。三"]
     assert split_sentences("一二三四五六七", 3) == ["一二三", "四五六", "七"]
+
+
+def test_sentences_join_back_with_spaces_only_where_the_language_has_them() -> None:
+    assert joined(["好问题。", "续航三十小时。"]) == "好问题。续航三十小时。"
+    assert joined(["「はい。」", "次です。"]) == "「はい。」次です。"
+    assert joined(["Good question.", "« Oui. »", "Ok"]) == "Good question. « Oui. » Ok"

@@ -22,6 +22,7 @@ from livehost.screening import Question, screen
 from livehost.speech.model import Voice
 from livehost.states import Failure, QuestionInput, TaskInput
 from livehost.store import RoomStore
+from livehost.text.sentences import joined
 
 # Said when the answer breaks after the presenter started speaking: the viewer hears an
 # ending rather than silence, and nothing is said twice.
@@ -170,7 +171,7 @@ def answer_question(
     spoken_answer = result.sentences[1:] if reads_question else result.sentences
     return Answered(
         sentences=result.sentences,
-        answer=" ".join(spoken_answer),
+        answer=joined(spoken_answer),
         first_sent_at=result.sent_at[0] if result.sent_at else None,
         closed_at=result.closed_at,
         failure=_failure(failure[0]) if failure else None,

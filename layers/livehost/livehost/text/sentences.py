@@ -114,6 +114,17 @@ def sentences(text: str) -> list[str]:
     return [_tidy(text[start:end]) for start, end in sentence_spans(text)]
 
 
+def joined(parts: Iterable[str]) -> str:
+    """Sentences as one text: a space between two, none after a CJK sentence (CJK text has
+    no spaces: "好问题。续航三十小时。")."""
+    text = ""
+    for part in parts:
+        if text and not (is_cjk(text[-1]) or text[-1] in CJK_TERMINATORS + "」』）】〉》"):
+            text += " "
+        text += part
+    return text
+
+
 def _next_end(text: str, scan_from: int) -> tuple[int | None, int] | None:
     """The next decided candidate at or after ``scan_from``: (where the sentence ends or None
     if it is not a boundary, where scanning resumes); None when no candidate is decided yet."""
