@@ -73,3 +73,26 @@ def test_a_stage_voice_that_does_not_speak_the_room_language_is_refused(api: Api
     assert status == 400
     assert body["message"].startswith("voice: voice 'Vicki' speaks de-DE, not en-US; voices")
     assert api.commands() == []
+
+
+def test_a_new_language_the_scripts_voices_do_not_speak_is_refused(api: Api) -> None:  # noqa: F811
+    # Given an English room with a script in Joanna's voice
+    api.store.create_room(Room(room_id="en-room", name="Show"))
+    status, _ = api.call(
+        "PUT",
+        "/rooms/{roomId}/script",
+        {"segments": [{"segmentId": "s1", "text": "Hi."}]},
+        roomId="en-room",
+    )
+    assert status == 200
+    # When the operator switches the room to Japanese
+    status, body = api.call(
+        "PATCH", "/rooms/{roomId}", {"settings": {"language": "ja-JP"}}, roomId="en-room"
+    )
+    # Then it is refused, naming the Japanese voices, and the room keeps its language
+    assert status == 400
+    assert body["message"] == (
+        "script.voice: voice 'Joanna' speaks en-US, not ja-JP; voices for ja-JP: Kazuha, "
+        "Tomoko, Takumi"
+    )
+    assert api.store.get_room("en-room").settings.language == "en-US"

@@ -15,8 +15,11 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
     return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
 
 
-def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
-    """Rename a room or change some of its settings; settings apply from the next run."""
+def update_room(
+    store: RoomStore, room_id: str, changes: RoomChanges, engine: str = "polly"
+) -> Room:
+    """Rename a room or change some of its settings; settings apply from the next run. A new
+    language must be spoken by the script's voices (``engine``'s), or it is refused."""
     room = store.get_room(room_id)
     fields: dict[str, object] = {}
     if changes.name is not None:
@@ -24,6 +27,9 @@ def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
     if changes.settings is not None:
         given = changes.settings.model_dump(exclude_unset=True)
         merged = room.settings.model_copy(update=given)
+        script = store.get_script(room_id)
+        if merged.language != room.settings.language and script is not None:
+            with_voices_checked(script, merged.language, engine)
         fields["settings"] = RoomSettings.model_validate(merged.model_dump()).wire()
     if not fields:
         return room
