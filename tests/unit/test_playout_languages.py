@@ -1,4 +1,4 @@
-# ruff: noqa: RUF001  (full-width punctuation is the point)
+# ruff: noqa: RUF001, RUF002  (full-width punctuation is the point)
 """The playout's cut points in CJK speech: NOW at the engine's word marks (a character in
 Mandarin, a word in Japanese), SENTENCE_END after 。！？ as the one splitter cuts."""
 
