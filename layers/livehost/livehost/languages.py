@@ -119,7 +119,7 @@ POLLY_VOICES: tuple[tuple[str, str, Gender], ...] = (
     ("Kendra", "en-US", "Female"), ("Ivy", "en-US", "Female"), ("Ruth", "en-US", "Female"),
     ("Danielle", "en-US", "Female"), ("Matthew", "en-US", "Male"), ("Joey", "en-US", "Male"),
     ("Justin", "en-US", "Male"), ("Kevin", "en-US", "Male"), ("Stephen", "en-US", "Male"),
-    ("Gregory", "en-US", "Male"), ("Patrick", "en-US", "Male"),
+    ("Gregory", "en-US", "Male"),
     ("Amy", "en-GB", "Female"), ("Emma", "en-GB", "Female"), ("Brian", "en-GB", "Male"),
     ("Arthur", "en-GB", "Male"),
     ("Lucia", "es-ES", "Female"), ("Sergio", "es-ES", "Male"),
