@@ -4,11 +4,14 @@ notdef boxes), lines wrapped between characters where the text has no spaces."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from livehost.models import Product
+from render_host.media.avatar import fonts
 from render_host.media.avatar.fonts import (
     CJK_FONT,
     LATIN_DIR,
@@ -94,3 +97,16 @@ def test_a_mandarin_subtitle_and_product_card_draw_with_the_cjk_font() -> None:
     assert subtitle.sprite.y.shape[0] > 29
     assert subtitle.x == (1280 - subtitle.sprite.width) // 2
     assert np.count_nonzero(card.sprite.a) > 0
+
+
+def test_without_the_cjk_font_the_subtitle_leaves_out_what_it_cannot_draw(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a render host whose image lacks the CJK font
+    monkeypatch.setattr(fonts, "CJK_FONT", tmp_path / "missing.ttc")
+    # When a mixed subtitle is drawn
+    path = fonts.font_path("IPX5防水")
+    # Then the Latin font draws what it has and no box is drawn for the rest
+    assert path == str(LATIN_DIR / "DejaVuSans.ttf")
+    assert drawable("IPX5防水", path) == "IPX5"
+    assert Overlays(1280, 720).subtitle("防水") is None

@@ -8,6 +8,7 @@ bitmap with the notdef's."""
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -17,19 +18,24 @@ from livehost.text.scripts import CJK_CHAR
 
 LATIN_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CJK_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+logger = logging.getLogger(__name__)
 _NO_GLYPH = "\U0010fffd"  # a private-use code point no font draws: shows the notdef glyph
 
 
 def font_path(text: str, *, bold: bool = False) -> str:
     """The font file for ``text``: the CJK font when it has CJK characters (it draws Latin
-    too), else DejaVu Sans (bold or regular)."""
+    too), else DejaVu Sans (bold or regular). Without the CJK font installed, DejaVu, with a
+    warning logged once (``drawable`` then leaves out what it cannot draw)."""
     if CJK_CHAR.search(text):
-        if not CJK_FONT.exists():
-            raise FileNotFoundError(
-                f"{CJK_FONT} is missing: install fonts-wqy-microhei to draw CJK subtitles"
-            )
-        return str(CJK_FONT)
+        if CJK_FONT.exists():
+            return str(CJK_FONT)
+        _warn_no_cjk_font()  # the stream goes on; CJK characters are left out, not boxed
     return str(LATIN_DIR / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"))
+
+
+@cache
+def _warn_no_cjk_font() -> None:
+    logger.warning("%s is missing: install fonts-wqy-microhei to draw CJK subtitles", CJK_FONT)
 
 
 @cache
