@@ -3,7 +3,8 @@
 livehost local up [--port N]      the local cloud in the background; prints its endpoints
 livehost local status             is it up, and where
 livehost local down               stop it; leaves no process or port behind
-livehost local demo --out DIR     a whole room, locally: video, transcript, graphs, figures
+livehost local demo --out DIR [--room events/rooms/NAME]
+                                  a whole room, locally: video, transcript, graphs, figures
 livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS account)
 """
 
@@ -36,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     demo = local.add_parser("demo", help="run a whole room locally")
     demo.add_argument("--out", type=Path, default=Path("out/demo"))
     demo.add_argument("--short", action="store_true", help="a shorter show (for tests)")
+    demo.add_argument(
+        "--room",
+        type=Path,
+        default=None,
+        help="a sample room folder (e.g. events/rooms/mandarin-showcase); default: the English showcase",
+    )
     graph = commands.add_parser("graph", help="an execution as an HTML graph")
     graph.add_argument("execution_arn")
     graph.add_argument("-o", "--output", type=Path, required=True)
@@ -56,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "demo":
         from local.demo import run_demo
 
-        return run_demo(args.out, short=args.short)
+        return run_demo(args.out, short=args.short, room=args.room)
     return {"up": lambda: local_up(args.port), "status": local_status, "down": local_down}[
         args.action
     ]()

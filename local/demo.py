@@ -1,6 +1,11 @@
-"""``livehost local demo --out DIR``: a whole room on this machine, as an operator and
-viewers would use it, through the REST API. Writes room.mp4, transcript.json,
-execution.html and summary.json to DIR."""
+"""``livehost local demo --out DIR [--room events/rooms/NAME]``: a whole room on this machine,
+as an operator and viewers would use it, through the REST API. Writes room.mp4,
+transcript.json, execution.html and summary.json to DIR.
+
+Without ``--room`` it runs the English showcase (``events/demo-*.json``); a sample room is a
+folder with ``room.json``, ``script.json``, ``knowledge.json`` and ``plan.json`` (the
+questions and operator lines to send, each when a segment starts; ``shortAtSegment`` is where
+it goes in the ``--short`` show)."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from ctypes.util import find_library
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +24,70 @@ from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
 from local.demo_report import write_outputs
 
 EVENTS = REPO_ROOT / "events"
-ROOM = "demo-showcase"
+DEMO_PLAN: list[dict[str, Any]] = [
+    {
+        "kind": "question",
+        "atSegment": "buds-intro",
+        "body": {
+            "viewerId": "viewer-17",
+            "text": "How long does the battery last on the buds?",
+            "mode": "NOW",
+        },
+    },
+    {
+        "kind": "question",
+        "atSegment": "buds-detail",
+        "body": {
+            "viewerId": "viewer-42",
+            "text": "Can I wear them in the rain?",
+            "mode": "SENTENCE_END",
+        },
+    },
+    {
+        "kind": "say",
+        "atSegment": "dock-intro",
+        "shortAtSegment": "buds-detail",
+        "body": {"text": "Quick note from the team: shipping is free this week.", "mode": "APPEND"},
+    },
+]
+
+
+@dataclass
+class SampleRoom:
+    """A room to run: its creation body, script, knowledge entries, and what to send when."""
+
+    room: dict[str, Any]
+    script: dict[str, Any]
+    knowledge: list[dict[str, Any]]
+    plan: list[dict[str, Any]]
+
+    @property
+    def room_id(self) -> str:
+        return str(self.room["roomId"])
+
+    @classmethod
+    def load(cls, folder: Path | None) -> SampleRoom:
+        """The sample room in ``folder`` (events/rooms/NAME), or the English showcase."""
+        if folder is None:
+            return cls(
+                json.loads((EVENTS / "demo-room.json").read_text()),
+                json.loads((EVENTS / "demo-script.json").read_text()),
+                json.loads((EVENTS / "demo-knowledge.json").read_text()),
+                DEMO_PLAN,
+            )
+        missing = [
+            name
+            for name in ("room.json", "script.json", "knowledge.json", "plan.json")
+            if not (folder / name).is_file()
+        ]
+        if missing:
+            raise FileNotFoundError(f"{folder} is not a sample room: it lacks {', '.join(missing)}")
+        return cls(
+            *(
+                json.loads((folder / f"{name}.json").read_text())
+                for name in ("room", "script", "knowledge", "plan")
+            )
+        )
 
 
 class ApiClient:
@@ -64,10 +133,16 @@ def missing_prerequisites() -> list[str]:
     return missing
 
 
-def run_demo(out: Path, *, short: bool = False) -> int:
-    """Run the demo; 0 when the room ran and every output was written."""
+def run_demo(out: Path, *, short: bool = False, room: Path | None = None) -> int:
+    """Run the demo (the sample room in ``room``, else the English showcase); 0 when the
+    room ran and every output was written."""
     if missing := missing_prerequisites():
         print("livehost demo needs: " + "; ".join(missing) + ". `./dev demo` installs them.")
+        return 2
+    try:
+        sample = SampleRoom.load(room)
+    except (OSError, ValueError) as exc:
+        print(f"livehost demo: {exc}")
         return 2
     out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(out / "cloud", ignore_errors=True)  # an earlier run's hosts, logs and state
@@ -81,33 +156,33 @@ def run_demo(out: Path, *, short: bool = False) -> int:
         print(
             f"    up in {time.time() - started:.1f} s: emulator {cloud.endpoint}, API {cloud.api.url}"
         )
-        execution_arn = show(api, short)
+        execution_arn = show(api, sample, short)
         print("==> writing outputs")
-        summary = write_outputs(cloud, api, ROOM, execution_arn, out)
+        summary = write_outputs(cloud, api, sample.room_id, execution_arn, out)
     print_summary(out, summary, time.time() - started)
     return 0 if summary["ok"] else 1
 
 
-def show(api: ApiClient, short: bool) -> str:
+def show(api: ApiClient, sample: SampleRoom, short: bool) -> str:
     """Create the sample room, start it, ask questions mid-show, let it end."""
-    room = json.loads((EVENTS / "demo-room.json").read_text())
-    script = json.loads((EVENTS / "demo-script.json").read_text())
+    room_id, script = sample.room_id, dict(sample.script)
     if short:
         script["segments"] = script["segments"][:3]
-    api.call("POST", "/rooms", room)
-    api.call("PUT", f"/rooms/{ROOM}/script", script)
-    for entry in json.loads((EVENTS / "demo-knowledge.json").read_text()):
-        api.call("POST", f"/rooms/{ROOM}/knowledge", entry)
+    api.call("POST", "/rooms", sample.room)
+    api.call("PUT", f"/rooms/{room_id}/script", script)
+    for entry in sample.knowledge:
+        api.call("POST", f"/rooms/{room_id}/knowledge", entry)
+    language = sample.room.get("settings", {}).get("language", "en-US")
     print(
-        f"==> room {ROOM}: {len(script['segments'])} segments, "
+        f"==> room {room_id} ({language}): {len(script['segments'])} segments, "
         f"{len(script['products'])} products, knowledge base ready; starting"
     )
-    execution_arn = api.call("POST", f"/rooms/{ROOM}/start")["executionArn"]
+    execution_arn = api.call("POST", f"/rooms/{room_id}/start")["executionArn"]
 
-    asked = {"question-1": False, "question-2": False, "say": False}
+    sent: set[int] = set()
     phase, segment = "", ""
     while True:
-        status = api.call("GET", f"/rooms/{ROOM}")
+        status = api.call("GET", f"/rooms/{room_id}")
         if status["phase"] != phase:
             phase = status["phase"]
             print(
@@ -122,46 +197,30 @@ def show(api: ApiClient, short: bool) -> str:
                 print(f"    failed: {status.get('error')}: {status.get('cause')}")
             return str(execution_arn)
         if phase == "LIVE":
-            ask_during(api, segment, asked, short)
+            ask_during(api, room_id, sample.plan, segment, sent, short)
         time.sleep(0.5)
 
 
-def ask_during(api: ApiClient, segment: str, asked: dict[str, bool], short: bool) -> None:
-    """Questions and an operator line at set points in the script."""
-    plan = [
-        (
-            "question-1",
-            "buds-intro",
-            {
-                "viewerId": "viewer-17",
-                "text": "How long does the battery last on the buds?",
-                "mode": "NOW",
-            },
-        ),
-        (
-            "question-2",
-            "buds-detail",
-            {
-                "viewerId": "viewer-42",
-                "text": "Can I wear them in the rain?",
-                "mode": "SENTENCE_END",
-            },
-        ),
-        (
-            "say",
-            "buds-detail" if short else "dock-intro",
-            {"text": "Quick note from the team: shipping is free this week.", "mode": "APPEND"},
-        ),
-    ]
-    for key, at_segment, body in plan:
-        if asked[key] or segment != at_segment:
+def ask_during(
+    api: ApiClient,
+    room_id: str,
+    plan: list[dict[str, Any]],
+    segment: str,
+    sent: set[int],
+    short: bool,
+) -> None:
+    """The plan's questions and operator lines whose segment is playing, each sent once."""
+    for number, step in enumerate(plan):
+        at = step.get("shortAtSegment", step["atSegment"]) if short else step["atSegment"]
+        if number in sent or segment != at:
             continue
-        asked[key] = True
-        if key == "say":
-            api.call("POST", f"/rooms/{ROOM}/say", body)
+        sent.add(number)
+        body = step["body"]
+        if step["kind"] == "say":
+            api.call("POST", f"/rooms/{room_id}/say", body)
             print(f"    operator says ({body['mode']}): {body['text']}")
         else:
-            reply = api.call("POST", f"/rooms/{ROOM}/questions", body, viewer=True)
+            reply = api.call("POST", f"/rooms/{room_id}/questions", body, viewer=True)
             print(f"    viewer asks ({body['mode']}): {body['text']}  -> {reply['status']}")
 
 

@@ -5,7 +5,6 @@ so far) is precomputed here, when the command arrives, so a frame costs a few bi
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,12 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from livehost.speech.model import Speech, SpeechMark
+from livehost.text.sentences import sentence_spans
 from render_host.frame import AUDIO_RATE
 from render_host.playout.resample import to_stream_audio
 
 SAMPLES_PER_MS = AUDIO_RATE // 1000  # 48: mark times (ms) map exactly to stream samples
 FADE_SAMPLES = 5 * SAMPLES_PER_MS  # a cut between words fades out over this (no click)
-_SENTENCE_END = re.compile(r"[.!?…]")
 
 
 @dataclass(frozen=True)
@@ -211,20 +210,23 @@ def _sentence_starts(
 ) -> list[tuple[int, int]]:
     """(sample, char) of each sentence start, strictly increasing, the first at sample 0.
 
-    From sentence marks when the engine gives them; otherwise a word starts a sentence when
-    the text since the previous word holds sentence-ending punctuation."""
+    Sentences are the one splitter's (``livehost.text.sentences``, as scripts, answers and
+    operator lines are cut): a sentence starts at its first word mark. The engine's sentence
+    marks are used only when word marks do not point into the text."""
     found: list[tuple[int, int]] = []
-    if sentence_marks:
+    if word_marks and all(c0 is not None for c0, _ in spans):
+        starts_at = [start for start, _ in sentence_spans(text)]
+        next_start = 0
+        for mark, (c0, _) in zip(word_marks, spans, strict=True):
+            assert c0 is not None
+            if next_start < len(starts_at) and c0 >= starts_at[next_start]:
+                while next_start < len(starts_at) and c0 >= starts_at[next_start]:
+                    next_start += 1
+                found.append((sample_of(mark), starts_at[next_start - 1]))
+    elif sentence_marks:
         for mark in sentence_marks:
             char = chars.char(mark.start)
             found.append((sample_of(mark), char if char is not None else 0))
-    else:
-        previous_end = 0
-        for i, (mark, (c0, c1)) in enumerate(zip(word_marks, spans, strict=True)):
-            gap = text[previous_end:c0] if c0 is not None else ""
-            if i == 0 or _SENTENCE_END.search(gap) or _SENTENCE_END.search(word_marks[i - 1].value):
-                found.append((sample_of(mark), c0 if c0 is not None else 0))
-            previous_end = c1 if c1 is not None else previous_end
     starts: list[tuple[int, int]] = []
     for sample, char in found:
         if starts and sample <= starts[-1][0]:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (full-width punctuation in the Mandarin and Japanese texts is intended)
 """The local espeak-ng engine: audio, Polly-format marks, determinism, threads."""
 
 import time
@@ -6,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from livehost.errors import SpeechFailed
+from livehost.languages import voices
 from livehost.speech.engines import engine_for
 from livehost.speech.espeak import EspeakEngine, espeak_settings
 from livehost.speech.model import VISEMES, SpeechRequest, Voice
@@ -134,3 +136,88 @@ def test_registry_builds_espeak():
     assert (engine.name, isinstance(engine, EspeakEngine)) == ("espeak", True)
     with pytest.raises(ValueError, match="unknown speech engine 'festival'"):
         engine_for("festival")
+
+
+def test_mandarin_is_marked_word_by_character_in_polly_format() -> None:
+    # Given Mandarin text (no spaces) and the Mandarin voice
+    text = "欢迎光临。好的！"
+    # When the local engine speaks it
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Zhiyu")))
+    # Then every character is a word mark and each sentence a sentence mark, UTF-8 offsets
+    words = [(m.value, m.start, m.end) for m in speech.marks if m.type == "word"]
+    assert words == [
+        ("欢", 0, 3),
+        ("迎", 3, 6),
+        ("光", 6, 9),
+        ("临", 9, 12),
+        ("好", 15, 18),
+        ("的", 18, 21),
+    ]
+    sentences = [m.value for m in speech.marks if m.type == "sentence"]
+    assert sentences == ["欢迎光临。", "好的！"]
+    assert {m.value for m in speech.marks if m.type == "viseme"} <= set(VISEMES)
+
+
+def test_japanese_kanji_is_read_in_kana_and_marked_word_by_word() -> None:
+    # Given Japanese with kanji, kana and a number
+    text = "新しい商品を紹介します。30時間！"
+    # When the local engine speaks it with a Japanese voice
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Takumi")))
+    # Then each written word is one word mark pointing into the written text
+    words = [m.value for m in speech.marks if m.type == "word"]
+    assert words == ["新しい", "商品", "を", "紹介", "します", "30", "時間"]
+    starts = [m.time for m in speech.marks if m.type == "word"]
+    assert starts == sorted(set(starts))
+    assert [m.value for m in speech.marks if m.type == "sentence"] == [
+        "新しい商品を紹介します。",
+        "30時間！",
+    ]
+
+
+def test_mandarin_is_read_in_pinyin_not_as_tone_numbers_in_english() -> None:
+    # Given characters Debian's Mandarin dictionary lacks ("ni3" read as "ni three")
+    text = "你好。"
+    # When the local engine speaks them
+    speech = EspeakEngine().synthesize(SpeechRequest(text=text, voice=Voice(voice="Zhiyu")))
+    # Then no English phonemes are spoken and each character keeps its word mark
+    assert [m.value for m in speech.marks if m.type == "word"] == ["你", "好"]
+    assert "T" not in [m.value for m in speech.marks if m.type == "viseme"]  # "three"
+
+
+HELLO = {
+    "cmn-CN": "你好。",
+    "ja-JP": "こんにちは。",
+    "en-US": "Hello.",
+    "en-GB": "Hello.",
+    "es-ES": "Hola.",
+    "es-MX": "Hola.",
+    "de-DE": "Hallo.",
+    "fr-FR": "Bonjour.",
+    "ko-KR": "안녕하세요.",
+    "pt-BR": "Olá.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(HELLO))
+def test_every_voice_listed_for_the_local_engine_speaks(language: str) -> None:
+    # Given each voice the local engine lists for the language
+    for voice in voices("espeak", language):
+        # When it says hello
+        speech = EspeakEngine().synthesize(
+            SpeechRequest(text=HELLO[language], voice=Voice(voice=voice.voice_id))
+        )
+        # Then there is speech, and a word mark for the first word
+        assert speech.duration_ms > 200, voice
+        assert [m.start for m in speech.marks if m.type == "word"][:1] == [0], voice
+
+
+def test_ssml_lang_switches_the_local_engines_language_and_marks_point_into_the_ssml() -> None:
+    # Given French SSML with an English phrase in Polly's <lang>
+    ssml = '<speak>Bonjour <lang xml:lang="en-US">hello world</lang> madame.</speak>'
+    # When the local engine speaks it
+    speech = EspeakEngine().synthesize(
+        SpeechRequest(text=ssml, is_ssml=True, voice=Voice(voice="Lea"))
+    )
+    # Then the word marks point at the words in the SSML as written
+    words = [(m.value, m.start, m.end) for m in speech.marks if m.type == "word"]
+    assert words == [("Bonjour", 7, 14), ("hello", 38, 43), ("world", 44, 49), ("madame", 57, 63)]

@@ -132,3 +132,29 @@ def test_registry_and_names():
     assert (engine.name, engine.max_chars) == ("polly/standard@16000", 3000)
     with pytest.raises(ValueError, match="needs a Polly client"):
         engine_for("polly")
+
+
+def test_a_japanese_voice_gets_marks_pointing_into_the_japanese_text(polly):
+    # Given Polly's marks for Japanese with Kazuha: UTF-8 byte offsets into the SSML
+    client, stubber = polly
+    text = "新商品です。送料は無料！"  # noqa: RUF001
+    ssml = f"<speak>{text}</speak>"
+    at = len(b"<speak>")
+    marks = [
+        {"time": 0, "type": "sentence", "start": at, "end": at + 18, "value": "x"},
+        {"time": 0, "type": "word", "start": at, "end": at + 9, "value": "x"},
+        {"time": 300, "type": "word", "start": at + 9, "end": at + 15, "value": "x"},
+        {"time": 700, "type": "sentence", "start": at + 18, "end": at + 36, "value": "x"},
+        {"time": 700, "type": "word", "start": at + 18, "end": at + 24, "value": "x"},
+    ]
+    _expect_pair(stubber, ssml, b"\x00\x00", marks, voice="Kazuha")
+    # When the Japanese neural voice speaks the text
+    speech = PollyEngine(client).synthesize(SpeechRequest(text=text, voice=Voice(voice="Kazuha")))
+    # Then the marks' values are read from the text at their byte offsets
+    assert [(m.type, m.value, m.start) for m in speech.marks] == [
+        ("sentence", "新商品です。", 0),
+        ("word", "新商品", 0),
+        ("word", "です", 9),
+        ("sentence", "送料は無料！", 18),  # noqa: RUF001
+        ("word", "送料", 18),
+    ]

@@ -6,10 +6,10 @@ from livehost.speech.model import Speech, SpeechMark
 from livehost.speech.split import (
     join_speech,
     join_speech_at,
-    sentences,
     split_sentences,
     split_spans,
 )
+from livehost.text.sentences import sentences
 
 TEXT = "Hello there. This is a test, with clauses; and more words here! Short.\n\nNew para"
 
@@ -54,7 +54,9 @@ def test_spans_point_into_the_text_and_skip_edge_whitespace():
         split_sentences("x", 0)
 
 
-def test_sentences_one_by_one():
+def test_sentences_one_by_one_by_the_one_splitter():
+    assert sentences("Dr. Lee is here. Ask him!") == ["Dr. Lee is here.", "Ask him!"]
+    assert split_sentences("Dr. Lee is here. Ask him!", 20) == ["Dr. Lee is here.", "Ask him!"]
     assert sentences(TEXT) == [
         "Hello there.",
         "This is a test, with clauses; and more words here!",

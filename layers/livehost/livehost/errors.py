@@ -26,6 +26,10 @@ class InvalidScript(LiveHostError):
     """The script cannot be played as written; the message says what to fix."""
 
 
+class VoiceNotAvailable(InvalidScript):
+    """A voice the speech engine does not have, or one that does not speak the language."""
+
+
 class NoCapacity(LiveHostError):
     """No instance type in the room's list had capacity."""
 

@@ -6,7 +6,7 @@ boundaries) and accepts snake_case in Python."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
@@ -16,6 +16,13 @@ from livehost.stage import Camera, Expression, Gesture, Scene
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
 # A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
 MAX_SEGMENT_CHARS = 6000
+
+# A room's language (BCP-47); what each means and which voices speak it: livehost.languages.
+LanguageCode = Literal[
+    "cmn-CN", "ja-JP", "en-US", "en-GB", "es-ES", "es-MX", "de-DE", "fr-FR", "ko-KR", "pt-BR"
+]  # fmt: skip
+LANGUAGE_CODES: tuple[str, ...] = get_args(LanguageCode)
+DEFAULT_LANGUAGE: LanguageCode = "en-US"
 
 
 class Model(BaseModel):
@@ -95,6 +102,9 @@ class Segment(Model):
     text: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
     ssml: str | None = Field(default=None, max_length=MAX_SEGMENT_CHARS)
     voice: str | None = None
+    language: LanguageCode | None = Field(
+        default=None, description="the segment's language when not the room's (its voice's)"
+    )
     rate: int = Field(default=100, ge=50, le=200)
     pitch: int = Field(default=0, ge=-50, le=50)
     volume: int = Field(default=0, ge=-20, le=10, description="gain in dB")
@@ -131,7 +141,7 @@ class LoopMode(Model):
 class Script(Model):
     """What a room says, in order, and how often."""
 
-    voice: str = "Joanna"
+    voice: str = Field(default="Joanna", description="default: the room language's default voice")
     segments: list[Segment] = Field(min_length=1, max_length=500)
     loop: LoopMode = Field(default_factory=LoopMode)
     products: list[Product] = Field(default_factory=list)
@@ -174,6 +184,10 @@ class KnowledgeEntry(Model):
 class RoomSettings(Model):
     """Per-room choices; defaults suit a low-cost 720p room."""
 
+    language: LanguageCode = Field(
+        default=DEFAULT_LANGUAGE,
+        description="what the presenter speaks (BCP-47): voices, sentences, subtitles, answers",
+    )
     instance_types: list[str] = Field(
         default_factory=list, description="in order of preference; empty: the stack's default"
     )

@@ -14,11 +14,13 @@ from pydantic import Field
 from livehost.answer import Answerer, KnowledgeIndex
 from livehost.commands import live_queue
 from livehost.inserts import SpeechSource, speak
+from livehost.languages import language
 from livehost.models import InsertMode, Model, Script, TimelineEntry
 from livehost.questions import Asked, QuestionBook
 from livehost.speech.model import Voice
 from livehost.states import Failure, QuestionInput, TaskInput
 from livehost.store import RoomStore
+from livehost.text.sentences import joined
 
 # Only a short question is read out before its answer: a long one would hold the air for
 # as long as it takes to read (a 500-character question took 19 s), so its answer starts
@@ -27,7 +29,7 @@ READ_OUT_MAX_CHARS = 120
 
 # Said when the answer breaks after the presenter started speaking: the viewer hears an
 # ending rather than silence, and nothing is said twice.
-ANSWER_BROKE_OFF = "Sorry, I lost my train of thought there; the team will follow up in the chat."
+ANSWER_BROKE_OFF = language("en-US").broke_off  # each room language has its own
 
 AnswererFactory = Callable[[KnowledgeIndex], Answerer]
 
@@ -101,9 +103,10 @@ def answer_question(
     ends with an apology and the failure is returned."""
     room, script, entries = store.room_content(request.room_id)
     queue_url = live_queue(room)
-    voice = Voice(voice=script.voice) if script else Voice()
+    spoken_in = language(room.settings.language)
+    voice = Voice(voice=script.voice if script else spoken_in.default_voice)
     product_id = _product_on_screen(script, room.current_segment)
-    answerer = answerer_for_index(KnowledgeIndex(entries))
+    answerer = answerer_for_index(KnowledgeIndex(entries, room.settings.language))
     lines: list[str] = []
     failure: list[Exception] = []
     reads_question = reads_question and len(request.text) <= READ_OUT_MAX_CHARS
@@ -120,7 +123,7 @@ def answer_question(
             if not lines:
                 raise
             failure.append(exc)
-            yield ANSWER_BROKE_OFF
+            yield spoken_in.broke_off
 
     result = speak(
         library=library,
@@ -138,7 +141,7 @@ def answer_question(
     spoken_answer = result.sentences[1:] if reads_question else result.sentences
     return Answered(
         sentences=result.sentences,
-        answer=" ".join(spoken_answer),
+        answer=joined(spoken_answer),
         first_sent_at=result.sent_at[0] if result.sent_at else None,
         closed_at=result.closed_at,
         failure=_failure(failure[0]) if failure else None,

@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from livehost.models import ROOM_ID_PATTERN, Model
+from livehost.text.blocklist import blocked
 
 Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited", "busy"]
 
@@ -45,8 +46,6 @@ DEFAULT_BLOCKLIST = (
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
 )
-# Light leetspeak folding, for blocklist matching only (digits matter elsewhere: "size 10").
-_UNLEET = str.maketrans("013457@$", "oieastas")
 _WORD = re.compile(r"\w+")
 
 
@@ -166,7 +165,7 @@ def screen_text(text: str, policy: ScreeningPolicy) -> Verdict:
             f"{policy.max_chars} characters or fewer.",
             text,
         )
-    if _blocked(text, policy.blocklist):
+    if blocked(text, policy.blocklist) is not None:
         return _reject("blocked", "Your question can't be answered on this stream.", text)
     return Verdict(
         accepted=True, reason="ok", message="Thanks! Your question is in the queue.", text=text
@@ -179,15 +178,6 @@ def _reject(reason: Reason, message: str, text: str) -> Verdict:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
-
-
-def _blocked(text: str, blocklist: list[str]) -> bool:
-    folded = f" {' '.join(_words(text.casefold().translate(_UNLEET)))} "
-    for phrase in blocklist:
-        words = _words(phrase.casefold().translate(_UNLEET))
-        if words and f" {' '.join(words)} " in folded:
-            return True
-    return False
 
 
 def _similarity(first: list[str], second: list[str]) -> float:

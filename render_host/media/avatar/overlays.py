@@ -1,18 +1,27 @@
 """Text overlays: burned-in subtitles and the product card, each rendered once per distinct
-text (an LRU cache) as a placed YUV sprite."""
+text (an LRU cache) as a placed YUV sprite, in any room language (a CJK font for CJK text,
+lines wrapped between characters where the text has no spaces)."""
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from livehost.models import Product
+from livehost.text.scripts import CJK_RANGES
+from render_host.media.avatar.fonts import drawable, font, font_path
 from render_host.media.avatar.yuv import Sprite
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# What may not start a line (closing punctuation, small kana marks: kinsoku shori).
+_NO_LINE_START = "、。，．！？；：）」』】〉》…・ー’”!?,.;:)]}"  # noqa: RUF001
+# Units a line may break between: whitespace, one CJK character (with the punctuation that
+# must stay on its line), or a run of anything else (a word).
+_UNIT = re.compile(
+    rf"\s+|[{CJK_RANGES}][{re.escape(_NO_LINE_START)}]*|[^\s{CJK_RANGES}]+?(?=\s|[{CJK_RANGES}]|$)"
+)
 ACCENT = (226, 82, 58)
 CACHE_SIZE = 128
 
@@ -29,17 +38,22 @@ class Placed:
 def _wrap(
     draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: float
 ) -> list[str]:
+    """``text`` in lines no wider than ``width``, broken at spaces or between CJK characters
+    (never before closing punctuation); a unit wider than a line stands alone."""
     lines: list[str] = []
     line = ""
-    for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if line and draw.textlength(candidate, font=font) > width:
-            lines.append(line)
-            line = word
+    for unit in _UNIT.findall(" ".join(text.split())):
+        if unit.isspace():
+            line += " " if line else ""
+            continue
+        candidate = line + unit
+        if line.strip() and draw.textlength(candidate.strip(), font=font) > width:
+            lines.append(line.strip())
+            line = unit
         else:
             line = candidate
-    if line:
-        lines.append(line)
+    if line.strip():
+        lines.append(line.strip())
     return lines
 
 
@@ -48,13 +62,16 @@ class Overlays:
 
     def __init__(self, width: int, height: int, font_path: str | None = None) -> None:
         self.width, self.height = width, height
-        regular = font_path or str(FONT_DIR / "DejaVuSans.ttf")
-        bold = font_path or str(FONT_DIR / "DejaVuSans-Bold.ttf")
-        self._sub_font = ImageFont.truetype(bold, round(height * 0.04))
-        self._name_font = ImageFont.truetype(bold, round(height * 0.034))
-        self._price_font = ImageFont.truetype(bold, round(height * 0.05))
-        self._tag_font = ImageFont.truetype(regular, round(height * 0.025))
+        self._font_path = font_path  # one font for every text (tests); None: per text
         self._cache: OrderedDict[object, Placed] = OrderedDict()
+
+    def _font(
+        self, text: str, share: float, *, bold: bool = True
+    ) -> tuple[ImageFont.FreeTypeFont, str]:
+        """The font for ``text`` (CJK or not) at ``share`` of the frame height, and the text
+        as that font can draw it (no notdef boxes)."""
+        path = self._font_path or font_path(text, bold=bold)
+        return font(path, round(self.height * share)), drawable(text, path)
 
     def _cached(self, key: object, build: object) -> Placed:
         hit = self._cache.get(key)
@@ -69,8 +86,8 @@ class Overlays:
 
     def subtitle(self, text: str) -> Placed | None:
         """The subtitle box for ``text`` (its last two lines), bottom centre."""
-        if not text.strip():
-            return None
+        if not drawable(text, self._font_path or font_path(text)).strip():
+            return None  # nothing the font can draw (an emoji alone)
         return self._cached(("subtitle", text), lambda: self._subtitle(text))
 
     def product_card(self, product: Product) -> Placed:
@@ -81,11 +98,12 @@ class Overlays:
     def _subtitle(self, text: str) -> Placed:
         w, h = self.width, self.height
         probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
-        lines = _wrap(probe, text, self._sub_font, w * 0.74)[-2:]
-        ascent, descent = self._sub_font.getmetrics()
+        sub_font, text = self._font(text, 0.04)
+        lines = _wrap(probe, text, sub_font, w * 0.74)[-2:]
+        ascent, descent = sub_font.getmetrics()
         line_h = round((ascent + descent) * 1.12)
         pad_x, pad_y = round(h * 0.022), round(h * 0.012)
-        text_w = max(probe.textlength(line, font=self._sub_font) for line in lines)
+        text_w = max(probe.textlength(line, font=sub_font) for line in lines)
         box_w, box_h = round(text_w) + 2 * pad_x, line_h * len(lines) + 2 * pad_y
         image = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
         d = ImageDraw.Draw(image)
@@ -93,10 +111,10 @@ class Overlays:
             (0, 0, box_w - 1, box_h - 1), radius=round(h * 0.012), fill=(12, 14, 22, 170)
         )
         for i, line in enumerate(lines):
-            x = (box_w - probe.textlength(line, font=self._sub_font)) / 2
+            x = (box_w - probe.textlength(line, font=sub_font)) / 2
             y = pad_y + i * line_h
-            d.text((x + 2, y + 2), line, font=self._sub_font, fill=(0, 0, 0, 200))
-            d.text((x, y), line, font=self._sub_font, fill=(255, 255, 255, 255))
+            d.text((x + 2, y + 2), line, font=sub_font, fill=(0, 0, 0, 200))
+            d.text((x, y), line, font=sub_font, fill=(255, 255, 255, 255))
         return Placed(Sprite.from_image(image), (w - box_w) // 2, round(h * 0.95) - box_h)
 
     def _product_card(self, product: Product) -> Placed:
@@ -105,14 +123,17 @@ class Overlays:
         pad = round(h * 0.022)
         probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
         inner = card_w - 2 * pad - round(h * 0.01)
-        names = _wrap(probe, product.name, self._name_font, inner)[:2]
-        tags = _wrap(probe, product.tagline or "", self._tag_font, inner)[:2]
+        name_font, name = self._font(product.name, 0.034)
+        tag_font, tagline = self._font(product.tagline or "", 0.025, bold=False)
+        names = _wrap(probe, name, name_font, inner)[:2]
+        tags = _wrap(probe, tagline, tag_font, inner)[:2]
         rows: list[tuple[str, ImageFont.FreeTypeFont, tuple[int, int, int]]] = [
-            (n, self._name_font, (24, 28, 40)) for n in names
+            (n, name_font, (24, 28, 40)) for n in names
         ]
         if product.price:
-            rows.append((product.price, self._price_font, ACCENT))
-        rows += [(t, self._tag_font, (86, 90, 104)) for t in tags]
+            price_font, price = self._font(product.price, 0.05)
+            rows.append((price, price_font, ACCENT))
+        rows += [(t, tag_font, (86, 90, 104)) for t in tags]
         heights = [sum(f.getmetrics()) + round(h * 0.006) for _, f, _ in rows]
         shadow = round(h * 0.012)
         card_h = sum(heights) + 2 * pad
@@ -139,8 +160,8 @@ class Overlays:
         )
         y = shadow + pad
         x = shadow + pad + bar
-        for (text, font, color), row_h in zip(rows, heights, strict=True):
-            d.text((x, y), text, font=font, fill=(*color, 255))
+        for (text, row_font, color), row_h in zip(rows, heights, strict=True):
+            d.text((x, y), text, font=row_font, fill=(*color, 255))
             y += row_h
         left = w - card_w - round(w * 0.03) - shadow
         top = round(h * 0.78) - card_h - shadow

@@ -6,7 +6,7 @@ from livehost.answer.bedrock import BedrockAnswerer, sentences_from_events
 from livehost.answer.local import LocalAnswerer
 from livehost.answer.registry import ANSWERERS, answerer_for
 from livehost.answer.retrieval import KnowledgeIndex, Scored
-from livehost.answer.sentences import SentenceStream, sentences_of
+from livehost.text.sentences import SentenceStream, sentences_of
 
 __all__ = [
     "ANSWERERS",

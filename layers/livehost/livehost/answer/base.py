@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-# Said when the knowledge base has nothing on the question: polite, short, no guessing.
-NO_ANSWER = "I don't have that detail right now, but the team will follow up in the chat."
+from livehost.languages import LANGUAGES
+
+# Said when the knowledge base has nothing on the question: polite, short, no guessing (each
+# room language has its own: livehost.languages).
+NO_ANSWER = LANGUAGES["en-US"].no_answer
 
 
 class Answerer(Protocol):

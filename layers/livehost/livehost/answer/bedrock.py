@@ -20,8 +20,8 @@ from botocore.exceptions import (
 
 from livehost.answer.prompt import grounding_prompt
 from livehost.answer.retrieval import KnowledgeIndex
-from livehost.answer.sentences import SentenceStream
 from livehost.errors import AnswerFailed
+from livehost.text.sentences import SentenceStream
 
 # Error codes worth one more try: at the call (PascalCase) or inside the stream (camelCase).
 RETRYABLE_CODES = frozenset(
@@ -69,7 +69,7 @@ class BedrockAnswerer:
         request: dict[str, Any] = {
             "modelId": self.model_id,
             "messages": [{"role": "user", "content": [{"text": question}]}],
-            "system": [{"text": grounding_prompt(passages)}],
+            "system": [{"text": grounding_prompt(passages, self.index.language)}],
             "inferenceConfig": {"maxTokens": self.max_tokens, "temperature": self.temperature},
         }
         if self.guardrail is not None:

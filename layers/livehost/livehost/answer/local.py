@@ -1,6 +1,7 @@
 """The local answerer: answers from the best-matching knowledge entry, no model needed.
 
-Used by the local cloud and tests in place of Bedrock. It says a short lead-in, then the
+Used by the local cloud and tests in place of Bedrock. It says a short lead-in (in the
+index's language, as its "no answer" line), then the
 one or two sentences of the best entry that share the most (rare) words with the question;
 when no entry is relevant enough it says so instead of guessing."""
 
@@ -9,12 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 
-from livehost.answer.base import NO_ANSWER
 from livehost.answer.retrieval import KnowledgeIndex
-from livehost.answer.sentences import sentences_of
 from livehost.answer.text import terms
+from livehost.languages import language
+from livehost.text.sentences import sentences_of
 
-LEAD_IN = "Good question."
+LEAD_IN = language("en-US").lead_in
 MIN_SCORE = 1.0  # BM25; a match on a word most entries share scores well below this
 
 
@@ -38,14 +39,16 @@ class LocalAnswerer:
         self._sleep = sleep
 
     def answer(self, question: str, *, product_id: str | None = None) -> Iterator[str]:
-        """A lead-in and the most relevant sentences of the best entry, or ``NO_ANSWER``."""
+        """A lead-in and the most relevant sentences of the best entry, or the language's
+        "no answer" line."""
+        lines = language(self.index.language)
         best = self.index.search(question, k=1, product_id=product_id)
         if self.first_sentence_delay_s > 0:
             self._sleep(self.first_sentence_delay_s)
         if not best or best[0].score < self.min_score:
-            yield NO_ANSWER
+            yield lines.no_answer
             return
-        yield LEAD_IN
+        yield lines.lead_in
         yield from self.relevant_sentences(best[0].entry.text, question)
 
     def relevant_sentences(self, passage: str, question: str) -> list[str]:

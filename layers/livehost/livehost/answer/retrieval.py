@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from livehost.answer.text import terms
-from livehost.models import KnowledgeEntry
+from livehost.models import DEFAULT_LANGUAGE, KnowledgeEntry
 
 K1 = 1.5
 B = 0.75
@@ -29,9 +29,11 @@ class Scored(NamedTuple):
 
 
 class KnowledgeIndex:
-    """An in-memory BM25 index of knowledge entries."""
+    """An in-memory BM25 index of a room's knowledge entries; ``language`` is the room's
+    (the answerers answer in it; terms work the same in every language)."""
 
-    def __init__(self, entries: Sequence[KnowledgeEntry]) -> None:
+    def __init__(self, entries: Sequence[KnowledgeEntry], language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language
         self.entries: tuple[KnowledgeEntry, ...] = tuple(entries)
         self._frequencies = [Counter(_entry_terms(entry)) for entry in self.entries]
         self._lengths = [sum(counts.values()) for counts in self._frequencies]

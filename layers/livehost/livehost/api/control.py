@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from livehost.api import runs, steering
+from livehost.api import runs, service, steering
 from livehost.api.bodies import (
     CommandSent,
     SayRequest,
@@ -57,6 +57,7 @@ def stop(room_id: RoomId, body: StopRequest, deps: Deps) -> Stopping:
     responses=answers(202, SENT, 404, 409),
 )
 def say(room_id: RoomId, body: SayRequest, deps: Deps) -> CommandSent:
+    service.check_live_voice(deps.store, room_id, body.voice, deps.settings.speech_engine)
     return steering.say(
         deps.store,
         deps.sqs,
@@ -113,5 +114,6 @@ def stage_options() -> StageOptions:
     responses=answers(202, SENT, 404, 409),
 )
 def stage(room_id: RoomId, body: Stage, deps: Deps) -> CommandSent:
+    service.check_live_voice(deps.store, room_id, body.voice, deps.settings.speech_engine)
     operator = operator_of(router.current_event)
     return steering.set_stage(deps.store, deps.sqs, room_id=room_id, stage=body, operator=operator)

@@ -13,7 +13,13 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from livehost.api.reading import BodyTooLarge
-from livehost.errors import LiveHostError, RoomAlreadyRunning, RoomNotFound, RoomNotLive
+from livehost.errors import (
+    LiveHostError,
+    RoomAlreadyRunning,
+    RoomNotFound,
+    RoomNotLive,
+    VoiceNotAvailable,
+)
 from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
@@ -87,6 +93,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler([BodyTooLarge, ItemTooLarge])
     def too_large(exc: Exception) -> Response:
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
+
+    @app.exception_handler(VoiceNotAvailable)
+    def voice_not_available(exc: VoiceNotAvailable) -> Response:
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(NOT_FOUND)
     def not_found(exc: Exception) -> Response:

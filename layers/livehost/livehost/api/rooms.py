@@ -66,7 +66,8 @@ def get_room(room_id: RoomId, deps: Deps) -> RoomView:
     responses=answers(200, "The room as changed", 404),
 )
 def update_room(room_id: RoomId, body: RoomChanges, deps: Deps) -> RoomView:
-    return RoomView.of(service.update_room(deps.store, room_id, body))
+    engine = deps.settings.speech_engine
+    return RoomView.of(service.update_room(deps.store, room_id, body, engine))
 
 
 @router.delete(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.errors import RoomAlreadyRunning
+from livehost.languages import check_voice, with_voices_checked
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
 from livehost.script_check import check_script
 from livehost.store import EntriesExist, RoomStore
@@ -15,8 +16,11 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
     return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
 
 
-def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
-    """Rename a room or change some of its settings; settings apply from the next run."""
+def update_room(
+    store: RoomStore, room_id: str, changes: RoomChanges, engine: str = "polly"
+) -> Room:
+    """Rename a room or change some of its settings; settings apply from the next run. A new
+    language must be spoken by the script's voices (``engine``'s), or it is refused."""
     room = store.get_room(room_id)
     fields: dict[str, object] = {}
     if changes.name is not None:
@@ -24,21 +28,33 @@ def update_room(store: RoomStore, room_id: str, changes: RoomChanges) -> Room:
     if changes.settings is not None:
         given = changes.settings.model_dump(exclude_unset=True)
         merged = room.settings.model_copy(update=given)
+        script = store.get_script(room_id)
+        if merged.language != room.settings.language and script is not None:
+            with_voices_checked(script, merged.language, engine)
         fields["settings"] = RoomSettings.model_validate(merged.model_dump()).wire()
     if not fields:
         return room
     return store.update_room(room_id, **fields)
 
 
-def put_script(store: RoomStore, room_id: str, script: Script) -> Script:
-    """Replace the room's script; refused while a run is active (the cursor points into it)."""
+def put_script(store: RoomStore, room_id: str, script: Script, engine: str) -> Script:
+    """Replace the room's script; refused while a run is active (the cursor points into it)
+    or when a voice does not fit (``engine``'s voices for the room's language)."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value}: change its script after it stops"
         )
-    store.put_script(room_id, check_script(script))
+    script = check_script(with_voices_checked(script, room.settings.language, engine))
+    store.put_script(room_id, script)
     return script
+
+
+def check_live_voice(store: RoomStore, room_id: str, voice: str | None, engine: str) -> None:
+    """An operator's voice (a line to say, a stage change) must speak the room's language."""
+    if voice is not None:
+        language = store.get_room(room_id).settings.language
+        check_voice(engine, voice, language, where="voice")
 
 
 def get_script(store: RoomStore, room_id: str) -> Script:

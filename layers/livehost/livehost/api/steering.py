@@ -14,8 +14,8 @@ from livehost.inserts import speak
 from livehost.models import Room, Stage, TimelineEntry
 from livehost.protocol import PauseScript, ResumeScript, SetStage
 from livehost.speech.model import Voice
-from livehost.speech.split import sentences
 from livehost.store import RoomStore
+from livehost.text.sentences import sentences
 
 Kind = Literal["pause", "resume", "stage"]
 

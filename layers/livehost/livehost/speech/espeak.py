@@ -1,32 +1,29 @@
 """Local speech engine: libespeak-ng, giving 16-bit PCM (22050 Hz) and Polly-format marks.
 
 Deterministic and fast (no network), for tests and the local cloud. Polly voice names map to
-espeak-ng voices: US female voices -> ``en-us+f3``, US male -> ``en-us+m3``, British female ->
-``en+f3``, British male -> ``en+m3``; any other name is tried as an espeak-ng voice name (e.g.
-``en-us``, ``de``) and an unknown one fails like Polly's unknown VoiceId does. Rate percent
+espeak-ng's voice for their language (``livehost.languages``): a female voice to its ``+f3``
+variant, a male one to ``+m3`` (Joanna -> ``en-us+f3``, Zhiyu -> ``cmn+f3``, Takumi ->
+``ja+m3``); any other name is tried as an espeak-ng voice name (e.g. ``en-us``, ``de``) and an
+unknown one fails like Polly's unknown VoiceId does. Rate percent
 scales espeak's 175 words per minute; pitch percent moves espeak's pitch 50 (0..100); volume dB
 scales espeak's amplitude 100 (0..200)."""
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from itertools import pairwise
 
+from livehost.languages import voices
 from livehost.speech import espeak_native as native
 from livehost.speech.model import Speech, SpeechMark, SpeechRequest, Voice
+from livehost.speech.reading import reading_of, ssml_reading
 from livehost.speech.visemes import SILENCE, viseme_for
 
-_US_FEMALE = ("Joanna", "Salli", "Kimberly", "Kendra", "Ivy", "Ruth", "Danielle")
-_US_MALE = ("Matthew", "Joey", "Justin", "Kevin", "Stephen", "Gregory", "Patrick")
-VOICES: dict[str, str] = {
-    **dict.fromkeys(_US_FEMALE, "en-us+f3"),
-    **dict.fromkeys(_US_MALE, "en-us+m3"),
-    **dict.fromkeys(("Amy", "Emma"), "en+f3"),
-    **dict.fromkeys(("Brian", "Arthur"), "en+m3"),
-}
+VOICES: dict[str, str] = {voice.voice_id: voice.engine_voice for voice in voices("espeak")}
 DEFAULT_WPM = 175
-_PUNCTUATION = frozenset(".,;:!?…\"'()[]{}«»“”‘’-—–/")  # noqa: RUF001
+_PUNCTUATION = frozenset(".,;:!?…\"'()[]{}«»“”‘’-—–/。、，！？；：「」『』（）【】・～")  # noqa: RUF001
 _ENTITY = re.compile(r"&#?\w{1,8};")
 
 
@@ -48,10 +45,19 @@ class EspeakEngine:
 
     def synthesize(self, request: SpeechRequest) -> Speech:
         """Audio and marks; word/sentence offsets are UTF-8 bytes into ``request.text``."""
-        result = native.synthesize(
-            request.text, espeak_settings(request.voice), ssml=request.is_ssml
+        settings = espeak_settings(request.voice)
+        reading = (
+            ssml_reading(request.text)
+            if request.is_ssml
+            else reading_of(request.text, settings.voice)
         )
-        marks = _marks(request.text, result.events, is_ssml=request.is_ssml)
+        if reading is not None and reading.voice is not None:
+            settings = dataclasses.replace(settings, voice=reading.voice)
+        result = native.synthesize(
+            reading.text if reading else request.text, settings, ssml=request.is_ssml
+        )
+        events = reading.written(result.events) if reading else result.events
+        marks = _marks(request.text, events, is_ssml=request.is_ssml)
         if not request.is_ssml:
             marks = _with_skipped_words(request.text, marks)
         end_ms = len(result.pcm) * 1000 // (2 * result.sample_rate)
@@ -95,8 +101,11 @@ def _marks(text: str, events: list[native.Event], *, is_ssml: bool) -> list[Spee
     word_starts = sorted({e.char for e in events if e.kind == native.EVENT_WORD})
     sentence_starts = sorted({e.char for e in events if e.kind == native.EVENT_SENTENCE})
     marks: list[SpeechMark] = []
+    said: set[int] = set()
     for event in events:
         if event.kind == native.EVENT_PHONEME:
+            if event.phoneme.startswith("("):
+                continue  # a language switch, "(en)": no sound, no mouth shape
             value = viseme_for(event.phoneme)
             last = marks[-1] if marks else None
             if (
@@ -111,6 +120,9 @@ def _marks(text: str, events: list[native.Event], *, is_ssml: bool) -> list[Spee
             text
         ):
             if event.kind == native.EVENT_WORD:
+                if event.char in said:
+                    continue  # one written word read as two ("30": san, juu): one mark
+                said.add(event.char)
                 following = word_starts[bisect.bisect_right(word_starts, event.char) :]
                 start, end = _word_span(text, event.char, min([spoken_end, *following]), is_ssml)
                 kind = "word"

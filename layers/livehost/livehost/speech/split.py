@@ -1,8 +1,10 @@
-# ruff: noqa: RUF001  (typographic quotes and dashes are intended)
+# ruff: noqa: RUF001, RUF002  (full-width punctuation and typographic quotes are intended)
 """Long text in engine-sized chunks, and the chunks' speech joined back into one.
 
-Chunks end at sentence boundaries; a single sentence longer than the limit is cut at clause
-boundaries (, ; : —), then between words, and only a single giant word is cut mid-word."""
+Chunks end at sentence boundaries (``livehost.text.sentences``, the one splitter); a single
+sentence longer than the limit is cut at clause boundaries (, ; : — and CJK 、，：), then
+between words (after any CJK character: CJK text has no spaces), and only a single giant
+word is cut mid-word."""
 
 from __future__ import annotations
 
@@ -10,12 +12,11 @@ import re
 from collections.abc import Sequence
 
 from livehost.speech.model import Speech, SpeechMark
+from livehost.text.scripts import CJK_RANGES
+from livehost.text.sentences import Span, sentence_spans
 
-Span = tuple[int, int]  # [start, end) character offsets into the text
-
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n")
-_CLAUSE_END = re.compile(r"[,;:—–]+(?=\s)|\s[—–-]+(?=\s)")
-_WORD_END = re.compile(r"\s")
+_CLAUSE_END = re.compile(r"[,;:—–]+(?=\s)|\s[—–-]+(?=\s)|[、，：﹐]+")
+_WORD_END = re.compile(rf"\s|(?<=[{CJK_RANGES}])")
 
 
 def _pieces(text: str, span: Span, boundary: re.Pattern[str]) -> list[Span]:
@@ -34,19 +35,26 @@ def _pieces(text: str, span: Span, boundary: re.Pattern[str]) -> list[Span]:
 
 
 def _fit(text: str, span: Span, max_chars: int, levels: Sequence[re.Pattern[str]]) -> list[Span]:
-    """Pieces of ``span`` at the coarsest boundary level, packed greedily up to ``max_chars``."""
+    """Pieces of ``span`` at the coarsest boundary level, packed greedily up to ``max_chars``
+    (the coarsest level is the whole text's sentences when ``span`` is the whole text)."""
     if span[1] - span[0] <= max_chars:
         return [span]
     if not levels:  # one giant word: cut it
         return [(at, min(at + max_chars, span[1])) for at in range(span[0], span[1], max_chars)]
+    return _pack(text, _pieces(text, span, levels[0]), max_chars, levels[1:])
+
+
+def _pack(
+    text: str, pieces: list[Span], max_chars: int, finer: Sequence[re.Pattern[str]]
+) -> list[Span]:
     chunks: list[Span] = []
-    for piece in _pieces(text, span, levels[0]):
+    for piece in pieces:
         if chunks and piece[1] - chunks[-1][0] <= max_chars:
             chunks[-1] = (chunks[-1][0], piece[1])
         elif piece[1] - piece[0] <= max_chars:
             chunks.append(piece)
         else:
-            chunks.extend(_fit(text, piece, max_chars, levels[1:]))
+            chunks.extend(_fit(text, piece, max_chars, finer))
     return chunks
 
 
@@ -55,21 +63,16 @@ def split_spans(text: str, max_chars: int) -> list[Span]:
     boundaries where possible; whitespace between chunks is left out."""
     if max_chars < 1:
         raise ValueError("max_chars must be at least 1")
-    whole = _pieces(text, (0, len(text)), re.compile(r"(?!)"))
-    if not whole:
-        return []
-    return _fit(text, whole[0], max_chars, (_SENTENCE_END, _CLAUSE_END, _WORD_END))
+    sentences = sentence_spans(text)
+    if sentences and sentences[-1][1] - sentences[0][0] <= max_chars:
+        return [(sentences[0][0], sentences[-1][1])]
+    return _pack(text, sentences, max_chars, (_CLAUSE_END, _WORD_END))
 
 
 def split_sentences(text: str, max_chars: int) -> list[str]:
     """``text`` in chunks of at most ``max_chars`` characters (Polly: 3000 billed characters
     per request), split at sentence boundaries, else clause, else word boundaries."""
     return [text[start:end] for start, end in split_spans(text, max_chars)]
-
-
-def sentences(text: str) -> list[str]:
-    """Each sentence of ``text`` on its own (for speaking an answer sentence by sentence)."""
-    return [text[start:end] for start, end in _pieces(text, (0, len(text)), _SENTENCE_END)]
 
 
 def join_speech_at(parts: Sequence[Speech], byte_starts: Sequence[int]) -> Speech:

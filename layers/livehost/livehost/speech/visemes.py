@@ -18,6 +18,8 @@ _IPA_VISEMES: dict[str, str] = {
     "p": "p", "b": "p", "m": "p",
     "t": "t", "d": "t", "n": "t", "ɾ": "t", "ʔ": "t",
     "tʃ": "S", "dʒ": "S", "ʃ": "S", "ʒ": "S",
+    "ɕ": "S", "ʑ": "S", "tɕ": "S", "dʑ": "S", "ʂ": "S", "ʐ": "S", "tʂ": "S",  # cmn, ja
+    "ɽ": "r", "ɸ": "f", "q": "k", "X": "k", "ɲ": "t", "ʁ": "r", "ʀ": "r", "ʎ": "l", "β": "f",
     "θ": "T", "ð": "T",
     "f": "f", "v": "f",
     "k": "k", "ɡ": "k", "g": "k", "h": "k", "ŋ": "k", "x": "k", "ç": "k",
@@ -31,7 +33,8 @@ _IPA_VISEMES: dict[str, str] = {
     "e": "e",
     "ɛ": "E", "ɜ": "E", "ʌ": "E",
     "ə": "@", "ɐ": "@", "ɘ": "@",
-    "a": "a", "æ": "a", "ɑ": "a", "ɒ": "a", "ɶ": "a",
+    "a": "a", "æ": "a", "ɑ": "a", "ɒ": "a", "ɶ": "a", "ä": "a",
+    "ɤ": "@", "ø": "o", "œ": "E", "ɨ": "i",
     "o": "o", "ɵ": "o",
     "ɔ": "O",
 }  # fmt: skip
@@ -72,7 +75,10 @@ def _symbols(phoneme: str) -> str:
 
 
 def viseme_for(phoneme: str) -> str:
-    """The Polly viseme for one espeak-ng IPA phoneme name; ``""`` (a pause) is ``sil``."""
+    """The Polly viseme for one espeak-ng IPA phoneme name; ``""`` (a pause) and espeak's
+    language switches (``(en)``, ``(cmn)``: no sound) are ``sil``."""
+    if phoneme.startswith("("):
+        return SILENCE
     symbols = _symbols(phoneme)
     if not symbols:
         return SILENCE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from livehost.answer import SentenceStream, sentences_of
+from livehost.text.sentences import SentenceStream, sentences_of
 
 ANSWER = (
     "The Aura costs $19.99 and weighs 3.5 kg. Dr. Lee, e.g. Our vet, loves it! "
