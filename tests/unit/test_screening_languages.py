@@ -63,3 +63,24 @@ def test_the_length_limit_counts_characters_not_bytes() -> None:
         "too_long",
         "Your question is 501 characters long; please keep it to 500 characters or fewer.",
     )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "reason"),
+    [
+        ("这个保温杯能保温多久？", "duplicate"),  # the same question, 8 of 8 pairs
+        ("这个保温杯能保温多久呢", "duplicate"),  # one character more: 8 of 9 pairs
+        ("这个保温杯多少钱？", "ok"),  # another question about the same cup
+    ],
+)
+def test_near_duplicates_in_text_without_spaces(earlier: str, reason: str) -> None:
+    # Given a Mandarin question asked a moment ago
+    from livehost.screening import RecentQuestion
+
+    before = RecentQuestion(viewer_id="v2", text=earlier, asked_at=90.0)
+    # When a viewer asks how long the cup keeps warm
+    verdict = screen(
+        _question("这个保温杯能保温多久？"), recent=[before], now=100.0, policy=ScreeningPolicy()
+    )
+    # Then it is a duplicate only of the same question, compared by character pairs
+    assert verdict.reason == reason

@@ -16,8 +16,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from livehost.answer.text import bigrams
 from livehost.models import ROOM_ID_PATTERN, Model
 from livehost.text.blocklist import blocked
+from livehost.text.scripts import CJK_RANGES
 
 Reason = Literal["ok", "too_long", "empty", "blocked", "duplicate", "rate_limited", "busy"]
 
@@ -47,6 +49,7 @@ _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]
 )
 _WORD = re.compile(r"\w+")
+_CJK_RUN = re.compile(rf"([{CJK_RANGES}]+)")
 
 
 class ScreeningPolicy(Model):
@@ -118,12 +121,12 @@ def screen(
 ) -> Verdict:
     """Decide whether a question is answered. Checks run cheapest first: the text
     (``screen_text``), rate limit (the viewer's accepted questions in the window), duplicate
-    (an accepted question in the room within the window, by word overlap), then admission
+    (an accepted question in the room within the window, by overlap of its terms), then admission
     (``pending`` questions already wait for or are in their answer)."""
     verdict = screen_text(question.text, policy)
     if not verdict.accepted:
         return verdict
-    text, words = verdict.text, _words(verdict.text)
+    text, words = verdict.text, _overlap_terms(verdict.text)
     accepted = [r for r in recent if r.accepted]
     wait_s = _rate_limit_wait(question.viewer_id, accepted, now, policy)
     if wait_s is not None:
@@ -135,7 +138,7 @@ def screen(
         )
     for earlier in accepted:
         fresh = now - earlier.asked_at <= policy.duplicate_window_s
-        if fresh and _similarity(words, _words(clean_question(earlier.text))) >= (
+        if fresh and _similarity(words, _overlap_terms(clean_question(earlier.text))) >= (
             policy.duplicate_similarity
         ):
             return _reject(
@@ -178,6 +181,17 @@ def _reject(reason: Reason, message: str, text: str) -> Verdict:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
+
+
+def _overlap_terms(text: str) -> list[str]:
+    """What near-duplicates are compared on: the words, with CJK runs as character pairs
+    (CJK text has no spaces: as one "word", two questions would share all or nothing)."""
+    found: list[str] = []
+    for word in _words(text):
+        runs = _CJK_RUN.split(word)
+        found += [part for part in runs[::2] if part]  # the text between CJK runs
+        found += [pair for run in _CJK_RUN.findall(word) for pair in bigrams(run)]
+    return found
 
 
 def _similarity(first: list[str], second: list[str]) -> float:
