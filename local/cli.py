@@ -129,8 +129,13 @@ def _print_endpoints(state: dict) -> int:
         print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
     if state.get("api"):
         api = state["api"]
-        print(f"REST API       {api['url']}  (viewer x-api-key: {api['apiKey']})")
-        print(f"  operator token (12 h): export LIVEHOST_TOKEN={api['operatorToken']}")
+        print(f"REST API       {api['url']}/v1  (viewer x-api-key: {api['apiKey']})")
+        print(f"Console        {api['console']}")
+        print(
+            f"  sign in as   {api['operator']['username']}  password {api['operator']['password']}"
+        )
+        print(f"Viewer page    {api['viewer']}")
+        print(f"  operator token (1 h): export LIVEHOST_TOKEN={api['operatorToken']}")
     print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
     print("\nPoint the AWS CLI or boto3 at it:")
     print(

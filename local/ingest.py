@@ -18,8 +18,10 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from types import TracebackType
+from xml.etree import ElementTree
 
 NGINX = "/usr/sbin/nginx"
 MODULES_DIR = Path("/usr/lib/nginx/modules")
@@ -75,6 +77,9 @@ http {{
             alias {workdir}/hls/;
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
+        }}
+        location = /stat {{
+            rtmp_stat all;
         }}
     }}
 }}
@@ -157,6 +162,16 @@ class LocalIngest:
     def publish_url(self, stream: str, *, tls: bool = False) -> str:
         """The URL to push ``stream`` to, over RTMPS when ``tls``."""
         return (self.rtmps_url if tls else self.rtmp_url) + stream
+
+    def stream_time_ms(self, stream: str) -> int | None:
+        """How long ``stream`` has been published, in ms (the ingest's position on its
+        stream clock, as nginx-rtmp's statistics give it); None while it is not published."""
+        with urllib.request.urlopen(f"http://{HOST}:{self.ports['http']}/stat", timeout=2) as r:
+            stats = ElementTree.fromstring(r.read())
+        for found in stats.iter("stream"):
+            if found.findtext("name") == stream and found.find("publishing") is not None:
+                return int(found.findtext("time") or 0)
+        return None
 
     def recordings(self) -> list[Path]:
         """The recorded FLV files, oldest first."""

@@ -8,8 +8,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    keys (function name, request and correlation ids: the functions' loggers share one
    formatter in one process) and the Python runtime's error shape, so Retry/Catch match the
    exception's class name.
-2. IVS has no stream keys, StopStream, GetStream or PutMetadata, and an ingest endpoint that
-   resolves nowhere: filled in here, with the endpoint pointing at the local ingest.
+2. IVS has no stream keys, StopStream, GetStream or PutMetadata, an ingest endpoint that
+   resolves nowhere and a playback URL that plays nothing: filled in here, with the endpoint
+   pointing at the local ingest and the playback URL at its HLS (``local.playback``, which also
+   places PutMetadata's timed metadata on the stream clock).
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
    supervisor start and stop a real render host process.
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
@@ -293,6 +295,7 @@ class IvsFill:
     issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
+    playback: Any = None  # local.playback.LocalPlayback: playback URLs that play, timed metadata
 
 
 def install_ivs_fill(fill: IvsFill) -> None:
@@ -315,6 +318,9 @@ def install_ivs_fill(fill: IvsFill) -> None:
             raise JsonRESTError("ServiceQuotaExceededException", fill.fail_create_channel)
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
+        if fill.playback is not None:  # moto's playbackUrl is a placeholder that plays nothing
+            channel_id = channel["arn"].rsplit("/", 1)[-1]
+            channel["playbackUrl"] = fill.playback.playback_url(channel_id, key["value"])
         fill.stream_keys[key["arn"]] = key
         fill.issued.append(key["value"])
         return channel, key
@@ -356,6 +362,10 @@ def install_ivs_fill(fill: IvsFill) -> None:
         request = body(self)
         self.ivs_backend.get_channel(request["channelArn"])
         fill.metadata.append({**request, "at": time.time()})
+        if fill.playback is not None:
+            fill.playback.put_metadata(
+                request["channelArn"].rsplit("/", 1)[-1], request["metadata"]
+            )
         return "{}"
 
     IVSBackend.create_channel = create_channel  # type: ignore[method-assign]

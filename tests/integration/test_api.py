@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from pool_tokens import expired_copy, forged_copy
 from roomdriver import Rooms
 
 from local.api_gateway import LocalApi
@@ -91,9 +92,9 @@ def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: LocalApi) -> None:
 
 
 def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
-    # Given a token signed by another issuer and one that expired
-    forged = LocalApi("http://127.0.0.1:9", "none", routes=[], api_key="k").issue_token("eve")
-    expired = api.issuer.issue("op", ttl_s=-1)
+    # Given a token signed by another key and one that expired (RS256, the pool's claims)
+    token = api.issue_token("operator-1")
+    forged, expired = forged_copy(token), expired_copy(token)
     # When they call an operator route
     # Then both are 403 with the reason
     assert call(api, "GET", "/rooms", token=forged) == (

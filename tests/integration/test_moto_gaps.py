@@ -75,7 +75,7 @@ def test_gap_2_ivs_has_no_stream_keys_or_stop_stream() -> None:
         with mock_aws():
             ivs = boto3.client("ivs", region_name=region)
             reply = ivs.create_channel(name="c")
-            out = [reply["channel"]["ingestEndpoint"]]
+            out = [reply["channel"]["ingestEndpoint"], reply["channel"]["playbackUrl"]]
             for call in (lambda: ivs.get_stream_key(arn=reply["streamKey"]["arn"]),
                          lambda: ivs.stop_stream(channelArn=reply["channel"]["arn"])):
                 try:
@@ -84,8 +84,9 @@ def test_gap_2_ivs_has_no_stream_keys_or_stop_stream() -> None:
                     out.append(type(exc).__name__)
             print(json.dumps(out))
     """)
-    endpoint, get_key, stop = json.loads(printed)
+    endpoint, playback, get_key, stop = json.loads(printed)
     assert endpoint == "ingest.example.com"
+    assert playback.startswith("https://playback.example.com/"), "moto's playback URL plays now?"
     assert "ok" not in (get_key, stop), "moto now has IVS stream keys: revisit work-around 2"
 
 
