@@ -10,7 +10,8 @@ as IVS inserts it.
 nginx-rtmp names its HLS files after the stream name, which is the stream key; this server maps
 the channel to its key so the key never reaches a viewer. A cue's ``pts`` is on the HLS pieces'
 clock (MPEG-TS PTS in seconds: nginx-rtmp starts a stream's pieces at 0.7 s, its fixed muxing
-delay), so a player places it exactly as it places an ID3 tag that IVS puts in a piece."""
+delay), so a player places it exactly as it places an ID3 tag that IVS puts in a piece. The stream time is the timestamp of the last
+frame the ingest received, as IVS stamps metadata with its position in the incoming stream."""
 
 from __future__ import annotations
 
