@@ -49,6 +49,8 @@ class LocalCloudConfig:
             "SpeechEngine": "espeak",
             "AnswerEngine": "local",
             "RenderHostInstanceTypes": "g5.xlarge,g4dn.xlarge,c7i.2xlarge",
+            # the local gateway serves web/ as CloudFront does (local.website)
+            "WebHosting": "false",
         }
     )
     agent_env: dict[str, str] = field(default_factory=dict)
@@ -215,6 +217,8 @@ class LocalCloud:
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
         )
+        dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
+        self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
         alarms = moto_gaps.take_alarms(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(

@@ -29,6 +29,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    (``Table.all_items``) before it keeps the partition asked for: each Query costs the whole
    table, and a room's Queries slow down as its timeline grows (10-30 ms a call in a long
    run, with the GIL held). Answered from the partition alone: same items, same order.
+10. CloudFormation keeps a resource whose ``Condition`` is false as a None entry, and
+   DescribeStackResource then fails with a 500 for every resource of the stack: resources and
+   outputs whose condition is false are taken out of the template before it is deployed
+   (``drop_false_conditions``), as CloudFormation leaves them out.
 """
 
 from __future__ import annotations
@@ -596,6 +600,51 @@ def create_alarms(
         cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
         notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
     return notes
+
+
+# ---- 10. resources whose Condition is false ------------------------------------------------
+
+
+def drop_false_conditions(cfn: dict[str, Any], parameters: dict[str, str]) -> list[str]:
+    """Take the resources and outputs whose condition is false out of ``cfn`` (in place);
+    returns their names. Conditions may use Fn::Equals/Not/And/Or, Ref to a parameter and
+    Condition; any other form raises ValueError rather than guess."""
+    values = {
+        name: parameters.get(name, spec.get("Default"))
+        for name, spec in cfn.get("Parameters", {}).items()
+    }
+    conditions = cfn.get("Conditions", {})
+
+    def value(spec: Any) -> Any:
+        if isinstance(spec, dict) and set(spec) == {"Ref"} and spec["Ref"] in values:
+            return values[spec["Ref"]]
+        if isinstance(spec, str | int | bool):
+            return str(spec)
+        raise ValueError(f"cannot evaluate {spec!r} in a condition")
+
+    def holds(spec: Any) -> bool:
+        (kind, args), *_ = spec.items()
+        match kind:
+            case "Fn::Equals":
+                return bool(value(args[0]) == value(args[1]))
+            case "Fn::Not":
+                return not holds(args[0])
+            case "Fn::And":
+                return all(holds(a) for a in args)
+            case "Fn::Or":
+                return any(holds(a) for a in args)
+            case "Condition":
+                return holds(conditions[args])
+        raise ValueError(f"cannot evaluate {kind} in a condition")
+
+    dropped = []
+    for section in ("Resources", "Outputs"):
+        entries = cfn.get(section, {})
+        for name in [n for n, e in entries.items() if "Condition" in e]:
+            if not holds(conditions[entries[name]["Condition"]]):
+                del entries[name]
+                dropped.append(name)
+    return dropped
 
 
 # ---- 9. DynamoDB Query over one partition ----------------------------------------------

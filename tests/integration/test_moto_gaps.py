@@ -467,3 +467,47 @@ def test_each_invocation_logs_with_its_own_functions_keys(rooms: Rooms, tmp_path
     ]
     said = [(x["by"], x["function_name"], x["correlation_id"]) for x in lines if x.get("by")]
     assert sorted(said) == [("gap-1-a",) * 3, ("gap-1-b",) * 3]
+
+
+def test_gap_10_a_resource_whose_condition_is_false_breaks_describe_stack_resource() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            template = {"Parameters": {"On": {"Type": "String", "Default": "false"}},
+                        "Conditions": {"IsOn": {"Fn::Equals": [{"Ref": "On"}, "true"]}},
+                        "Resources": {"Off": {"Type": "AWS::SQS::Queue", "Condition": "IsOn"},
+                                      "Q": {"Type": "AWS::SQS::Queue"}}}
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps(template))
+            listed = cfn.describe_stack_resources(StackName="s")["StackResources"]
+            try:
+                cfn.describe_stack_resource(StackName="s", LogicalResourceId="Q")
+                print(json.dumps([len(listed), "ok"]))
+            except Exception as exc:
+                print(json.dumps([len(listed), type(exc).__name__]))
+    """)
+    assert json.loads(printed) != [1, "ok"], (
+        "moto leaves false-condition resources out now: drop work-around 10"
+    )
+
+
+def test_work_around_10_leaves_out_what_a_false_condition_guards() -> None:
+    # Given a template with a condition on a parameter, true by default and false as given
+    cfn = {
+        "Parameters": {"On": {"Type": "String", "Default": "true"}},
+        "Conditions": {
+            "IsOn": {"Fn::Equals": [{"Ref": "On"}, "true"]},
+            "IsOff": {"Fn::Not": [{"Condition": "IsOn"}]},
+        },
+        "Resources": {
+            "Always": {"Type": "AWS::SQS::Queue"},
+            "OnlyOn": {"Type": "AWS::SQS::Queue", "Condition": "IsOn"},
+            "OnlyOff": {"Type": "AWS::SQS::Queue", "Condition": "IsOff"},
+        },
+        "Outputs": {"OnUrl": {"Condition": "IsOn", "Value": {"Ref": "OnlyOn"}}},
+    }
+    # When the parameter turns the condition off
+    dropped = moto_gaps.drop_false_conditions(cfn, {"On": "false"})
+    # Then what it guards is left out, and the rest stays
+    assert dropped == ["OnlyOn", "OnUrl"]
+    assert list(cfn["Resources"]) == ["Always", "OnlyOff"]
+    assert cfn["Outputs"] == {}
