@@ -84,3 +84,64 @@ def _file(body: bytes, suffix: str) -> tuple[int, dict[str, str], bytes]:
 
 def _missing() -> tuple[int, dict[str, str], bytes]:
     return 404, {"Content-Type": "text/plain"}, b"not found\n"
+
+
+def site_files(root: Path = WEB_ROOT) -> dict[str, Path]:
+    """Every file the site serves, by its key (path without the leading '/')."""
+    files = {
+        f"{top}/{path.relative_to(root / top).as_posix()}": path
+        for top in PAGES
+        if (root / top).is_dir()
+        for path in sorted((root / top).rglob("*"))
+        if path.is_file()
+    }
+    for name, source in VENDOR.items():
+        if not (root / source).is_file():
+            raise FileNotFoundError(f"{root / source} is missing: run ./dev setup (npm ci in web/)")
+        files[f"vendor/{name}"] = root / source
+    return files
+
+
+def publish(
+    outputs: dict[str, str],
+    *,
+    region: str,
+    s3: Any,
+    apigateway: Any,
+    cloudfront: Any = None,
+    root: Path = WEB_ROOT,
+) -> list[str]:
+    """Upload the site and its config.json to the stack's web bucket (``outputs``: the stack's
+    outputs) and invalidate CloudFront's copies; returns the keys written."""
+    if "WebBucketName" not in outputs:
+        raise ValueError("the stack hosts no web pages: deploy it with WebHosting=true")
+    key = apigateway.get_api_key(apiKey=outputs["ViewerApiKeyId"], includeValue=True)["value"]
+    config = site_config(
+        region=region,
+        user_pool_id=outputs["UserPoolId"],
+        client_id=outputs["UserPoolClientId"],
+        viewer_api_key=key,
+    )
+    bucket = outputs["WebBucketName"]
+    written = []
+    for name, path in site_files(root).items():
+        kind = _file(b"", path.suffix)[1]["Content-Type"]
+        s3.put_object(Bucket=bucket, Key=name, Body=path.read_bytes(), ContentType=kind)
+        written.append(name)
+    s3.put_object(
+        Bucket=bucket,
+        Key="config.json",
+        Body=json.dumps(config, indent=2).encode(),
+        ContentType="application/json",
+        CacheControl="no-cache",
+    )
+    written.append("config.json")
+    if cloudfront is not None and outputs.get("WebDistributionId"):
+        cloudfront.create_invalidation(
+            DistributionId=outputs["WebDistributionId"],
+            InvalidationBatch={
+                "Paths": {"Quantity": 1, "Items": ["/*"]},
+                "CallerReference": f"livehost-{len(written)}-{id(written)}",
+            },
+        )
+    return written

@@ -188,4 +188,4 @@ def test_skipped_resources_are_created_through_the_emulator(
         question = methods[("POST", "/rooms/{roomId}/questions")]
         assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
         assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
-        assert len(methods) == 22
+        assert len(methods) == 23
