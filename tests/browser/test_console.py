@@ -4,7 +4,6 @@ cloud: a show run from the browser, watched and asked from another page."""
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +37,37 @@ FRAME_BRIGHTNESS = """() => {
   for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
   return sum / (d.length / 4) / 3;
 }"""
+
+
+CONTROLS = """() => [...document.querySelectorAll('button, input, select, textarea, a[href]')]
+  .filter((el) => el.offsetParent !== null && !el.disabled && el.tabIndex >= 0)"""
+UNLABELLED = (
+    CONTROLS
+    + """.filter((el) => {
+    const label = el.labels && el.labels.length ? el.labels[0].textContent : "";
+    const name = label || el.getAttribute("aria-label") || (el.matches("button, a") ? el.textContent : "");
+    return !name.trim();
+  }).map((el) => el.outerHTML.slice(0, 100))"""
+)
+
+
+def assert_usable(page: Page, width: int) -> None:
+    """Every visible control has a name and is reached with the Tab key, and nothing is wider
+    than the window."""
+    assert page.evaluate(UNLABELLED) == []
+    names = page.evaluate(
+        "(controls) => controls.map((el, i) => { el.dataset.tabCheck = i; return el.outerHTML.slice(0, 120); })",
+        page.evaluate_handle(CONTROLS),
+    )
+    page.evaluate("() => document.querySelector('[data-tab-check=\"0\"]').focus()")
+    reached = {"0"}
+    for _ in range(2 * len(names) + 10):  # the video and scrolling lists take a stop each too
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("() => document.activeElement.dataset.tabCheck ?? ''"))
+        if len(reached - {""}) == len(names):
+            break
+    assert [n for i, n in enumerate(names) if str(i) not in reached] == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
 def fill_room(page: Page, room_id: str, segments: list[str]) -> None:
@@ -121,9 +151,9 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
     video = page.locator("video")
     page.wait_for_function("() => document.querySelector('video').currentTime > 1", timeout=60_000)
     before = video.evaluate("v => v.currentTime")
-    time.sleep(2)
-    after = video.evaluate("v => v.currentTime")
-    assert after - before > 1.0
+    page.wait_for_function(
+        "t0 => document.querySelector('video').currentTime > t0 + 1.5", arg=before, timeout=20_000
+    )
     assert page.evaluate(FRAME_BRIGHTNESS) > 20  # the presenter's frame, not black
 
     # When a viewer opens the room's page on a phone and asks a question
@@ -154,9 +184,12 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
     print(f"product card: its segment started at {nearest:.3f} s (stream time)")
     assert abs(shown["shownAtPts"] - nearest) <= 0.5, (shown, starts)
     viewer.screenshot(path=str(screenshots / "viewer-phone.png"))
+    assert_usable(viewer, 375)
     viewer.set_viewport_size({"width": 1440, "height": 900})
     viewer.screenshot(path=str(screenshots / "viewer-desktop.png"))
+    assert_usable(viewer, 1440)
     page.screenshot(path=str(screenshots / "console-live.png"), full_page=True)
+    assert_usable(page, 1440)
 
     # When the operator pauses and resumes the script
     page.get_by_role("button", name="Pause script").click()
@@ -172,7 +205,7 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
 
 
 def test_a_bad_script_shows_the_apis_message_next_to_its_field(
-    page: Page, operator: Operator
+    page: Page, operator: Operator, screenshots: Path
 ) -> None:
     # Given an operator writing a room whose second segment speaks at 500 %
     operator.sign_in(page)
@@ -186,6 +219,11 @@ def test_a_bad_script_shows_the_apis_message_next_to_its_field(
     expect(rate.locator(".field-error")).to_have_text("Input should be less than or equal to 200")
     expect(rate.locator("input")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("[data-path='segments.0.rate'] .field-error")).to_have_text("")
+    page.screenshot(path=str(screenshots / "console-bad-script.png"), full_page=True)
+    assert_usable(page, 1440)
+    # And the form works on a phone too
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert_usable(page, 375)
 
 
 def test_an_expired_session_returns_to_sign_in(page: Page, operator: Operator) -> None:
