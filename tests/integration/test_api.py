@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pool_tokens import expired_copy, forged_copy
+from pool_tokens import claims_of, expired_copy, forged_copy
 from roomdriver import Rooms
 
 from local.api_gateway import LocalApi
@@ -179,11 +179,12 @@ def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms:
         if (e.get("detail") or {}).get("requested")
     ]
     assert (status, timeline["run"]) == (200, 1)
+    operator = claims_of(token)["sub"]  # the user pool's id of the signed-in operator
     assert requested == [
-        ("pause", "operator", "operator-1"),
-        ("resume", "operator", "operator-1"),
-        ("stage", "operator", "operator-1"),
-        ("say", "operator", "operator-1"),
+        ("pause", "operator", operator),
+        ("resume", "operator", operator),
+        ("stage", "operator", operator),
+        ("say", "operator", operator),
     ]
     # And a client following the room reads only what is new since a time
     said_at = next(e["at"] for e in timeline["entries"] if e["kind"] == "say")
