@@ -33,6 +33,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    DescribeStackResource then fails with a 500 for every resource of the stack: resources and
    outputs whose condition is false are taken out of the template before it is deployed
    (``drop_false_conditions``), as CloudFormation leaves them out.
+11. Cognito's InitiateAuth does not check the app client's ``ExplicitAuthFlows``: a flow the
+   client does not allow still signs in. Nothing to work around; a unit test holds the
+   template's console client to the flow the console uses (USER_PASSWORD_AUTH).
 """
 
 from __future__ import annotations

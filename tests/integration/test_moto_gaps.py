@@ -511,3 +511,23 @@ def test_work_around_10_leaves_out_what_a_false_condition_guards() -> None:
     assert dropped == ["OnlyOn", "OnUrl"]
     assert list(cfn["Resources"]) == ["Always", "OnlyOff"]
     assert cfn["Outputs"] == {}
+
+
+def test_gap_11_initiate_auth_ignores_the_clients_explicit_auth_flows() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            idp = boto3.client("cognito-idp", region_name=region)
+            pool = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+            client = idp.create_user_pool_client(
+                UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+            )["UserPoolClient"]["ClientId"]
+            idp.admin_create_user(UserPoolId=pool, Username="u", MessageAction="SUPPRESS")
+            idp.admin_set_user_password(UserPoolId=pool, Username="u", Password="Pw-123456789", Permanent=True)
+            try:
+                idp.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "u", "PASSWORD": "Pw-123456789"})
+                print("signed in")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed == "signed in", "moto checks ExplicitAuthFlows now: gap 11 is closed"

@@ -138,3 +138,17 @@ def test_playback_hides_the_stream_key_and_places_cues_on_the_stream_clock(
     cues = json.loads(playback.answer("/ivs/chan1/cues.json")[2])["cues"]
     assert cues == [{"pts": round(12.25 + HLS_DELAY_S, 3), "text": '{"type": "product"}'}]
     assert playback.answer("/ivs/other/index.m3u8")[0] == 404
+
+
+def test_the_console_client_allows_the_flow_the_sign_in_page_uses() -> None:
+    # Given the template's app client for the console (the emulator does not check its flows)
+    from samtranslator.yaml_helper import yaml_parse
+
+    root = Path(__file__).resolve().parents[2]
+    template = yaml_parse((root / "template.yaml").read_text())
+    client = template["Resources"]["OperatorUserPoolClient"]["Properties"]
+    sign_in = (root / "web/console/auth.js").read_text()
+    # Then the flow the page asks for is one the client allows, and the client has no secret
+    assert 'AuthFlow: "USER_PASSWORD_AUTH"' in sign_in
+    assert "ALLOW_USER_PASSWORD_AUTH" in client["ExplicitAuthFlows"]
+    assert client["GenerateSecret"] is False

@@ -137,7 +137,8 @@ export async function renderLive(root, roomId) {
     if (seen.has(key)) return;
     seen.add(key);
     const who = entry.by && entry.by !== "system" ? `${entry.by}: ` : "";
-    const text = entry.text || entry.ref || (entry.detail ? JSON.stringify(entry.detail) : "");
+    const detail = entry.kind === "stage" && entry.detail ? Object.entries(entry.detail).map(([k, v]) => `${k} ${v}`).join(", ") : "";
+    const text = entry.text || (entry.kind.startsWith("segment") ? entry.ref : "") || detail;
     const li = h("li", { dataset: { kind: entry.kind, at: String(entry.at) } }, h("time", { class: "muted" }, fmtTime(entry.at)), h("span", {}, h("span", { class: "kind" }, KIND_WORDS[entry.kind] || entry.kind), " ", who, text));
     const after = [...timeline.children].find((c) => Number(c.dataset.at) > entry.at);
     timeline.insertBefore(li, after || null);
