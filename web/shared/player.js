@@ -23,6 +23,7 @@ export class LivePlayer {
     this.hls = null;
     this.url = null;
     this.timer = null;
+    this.ticker = null;
   }
 
   // Play `url` (a no-op when it plays already).
@@ -60,10 +61,12 @@ export class LivePlayer {
     if (this.cueSource === "feed") this.pollFeed(url.replace(/index\.m3u8(\?.*)?$/, "cues.json"));
     else this.watchId3Tracks();
     this.video.addEventListener("timeupdate", this.fireDue);
+    this.ticker = setInterval(this.fireDue, 40); // timeupdate comes only every 250 ms
   }
 
   stop() {
     clearTimeout(this.timer);
+    clearInterval(this.ticker);
     this.video.removeEventListener("timeupdate", this.fireDue);
     this.hls?.destroy();
     this.hls = null;
