@@ -249,3 +249,24 @@ def test_an_expired_session_returns_to_sign_in(page: Page, operator: Operator) -
     # Then the next API call ends the session the same way
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=10_000)
     expect(page.get_by_text("Your session expired. Sign in again.")).to_be_visible()
+
+
+def test_a_failed_run_says_why_in_words(cloud: LocalCloud, page: Page, operator: Operator) -> None:
+    # Given a room, and IVS refusing new channels (its quota is used up)
+    operator.sign_in(page)
+    fill_room(page, "browser-no-channel", SEGMENTS[:1])
+    page.get_by_role("button", name="Create room").click()
+    page.get_by_role("link", name="Go to the room's run control").click()
+    cloud.ivs.fail_create_channel = "channel quota exceeded"
+    try:
+        # When the operator starts it
+        page.get_by_role("button", name="Start").click()
+        # Then the room fails, and the console says what failed in words, with the cause
+        expect(page.locator("#phase")).to_have_text("FAILED", timeout=90_000)
+    finally:
+        cloud.ivs.fail_create_channel = None
+    error = page.locator(".error-box")
+    expect(error).to_contain_text(
+        "The run failed: IVS refused to create or start the room's channel."
+    )
+    expect(page.get_by_role("button", name="Start")).to_be_enabled()

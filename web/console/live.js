@@ -10,6 +10,17 @@ import { INSERT_MODES, stageOptions, voiceOptions } from "./options.js";
 
 const enc = encodeURIComponent;
 const RUNNING = ["PROVISIONING", "WAITING_HOST", "OPENING_CHANNEL", "STARTING_STREAM", "LIVE", "STOPPING"];
+// The named errors of livehost.errors, in words an operator can act on.
+const ERROR_WORDS = {
+  NoCapacity: "no render host could be started (no capacity for the room's instance types)",
+  RenderHostLost: "the render host stopped answering and could not be replaced",
+  ChannelFailed: "IVS refused to create or start the room's channel",
+  StreamFailed: "the render host could not start the stream",
+  SpeechThrottled: "the speech engine kept throttling",
+  SpeechFailed: "the speech engine refused a segment's text",
+  InvalidScript: "the script cannot be played as written",
+  RoomAlreadyRunning: "the room was already running",
+};
 const KIND_WORDS = {
   phase: "phase", segment_started: "segment", segment_finished: "segment done", question: "question",
   answer_started: "answering", answer_finished: "answered", insert_started: "speaking", insert_finished: "spoken",
@@ -119,6 +130,7 @@ export async function renderLive(root, roomId) {
 
   // ---- polling ----
   let run = null;
+  let lastPhase = null;
   let since = 0;
   const seen = new Set();
   const asked = new Map(); // questionId -> {text, outcome, why, li}
@@ -127,9 +139,11 @@ export async function renderLive(root, roomId) {
 
   function plain(room) {
     if (room.phase !== "FAILED") return null;
-    const cause = room.cause || "";
-    const firstLine = cause.split("\n")[0].replace(/^\{.*"errorMessage":\s*"([^"]+)".*$/, "$1");
-    return h("div", { class: "error-box" }, h("strong", {}, `The run failed: ${room.error || "error"}. `), firstLine || "See the run's execution graph.");
+    // the cause's first line, without JSON or a stack trace around it
+    const cause = String(room.cause || "").split("\n")[0].replace(/^\{.*"errorMessage":\s*"([^"]+)".*$/, "$1");
+    return h("div", { class: "error-box" },
+      h("strong", {}, `The run failed: ${ERROR_WORDS[room.error] || room.error || "an error"}. `),
+      cause || "The run's execution graph shows where.");
   }
 
   function addEntry(entry) {
@@ -143,7 +157,6 @@ export async function renderLive(root, roomId) {
     const after = [...timeline.children].find((c) => Number(c.dataset.at) > entry.at);
     timeline.insertBefore(li, after || null);
     timeline.scrollTop = timeline.scrollHeight;
-    if (entry.kind === "phase") phases.append(h("li", {}, entry.text));
     if (["question", "rejected", "answer_finished", "answer_started"].includes(entry.kind) && entry.ref) noteQuestion(entry);
   }
 
@@ -167,6 +180,10 @@ export async function renderLive(root, roomId) {
     try {
       const room = await call(`/rooms/${enc(roomId)}`);
       title.textContent = room.name;
+      if (room.phase !== lastPhase) {
+        if (lastPhase !== null || RUNNING.includes(room.phase)) phases.append(h("li", {}, `${fmtTime(Date.now() / 1000)} ${room.phase}`));
+        lastPhase = room.phase;
+      }
       phase.textContent = room.phase;
       phase.className = `badge ${room.phase}`;
       current.textContent = room.currentSegment ? `now: ${room.currentSegment}` : "";
@@ -187,7 +204,6 @@ export async function renderLive(root, roomId) {
         since = 0;
         seen.clear();
         timeline.replaceChildren();
-        phases.replaceChildren();
         questions.replaceChildren();
         asked.clear();
       }
