@@ -251,7 +251,9 @@ def test_an_expired_session_returns_to_sign_in(page: Page, operator: Operator) -
     expect(page.get_by_text("Your session expired. Sign in again.")).to_be_visible()
 
 
-def test_a_failed_run_says_why_in_words(cloud: LocalCloud, page: Page, operator: Operator) -> None:
+def test_a_failed_run_says_why_in_words(
+    cloud: LocalCloud, page: Page, operator: Operator, screenshots: Path
+) -> None:
     # Given a room, and IVS refusing new channels (its quota is used up)
     operator.sign_in(page)
     fill_room(page, "browser-no-channel", SEGMENTS[:1])
@@ -270,3 +272,4 @@ def test_a_failed_run_says_why_in_words(cloud: LocalCloud, page: Page, operator:
         "The run failed: IVS refused to create or start the room's channel."
     )
     expect(page.get_by_role("button", name="Start")).to_be_enabled()
+    page.screenshot(path=str(screenshots / "console-failed.png"))

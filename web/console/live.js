@@ -192,6 +192,7 @@ export async function renderLive(root, roomId) {
       startButton.disabled = running;
       stopGraceful.disabled = stopNow.disabled = !running;
       pauseButton.disabled = resumeButton.disabled = room.phase !== "LIVE";
+      for (const form of [sayForm, stageForm]) form.querySelector("button[type=submit]").disabled = room.phase !== "LIVE";
       const s = room.streamHealth;
       healthBox.replaceChildren(
         ...[["fps", s?.fps?.toFixed(0)], ["kbps", s && Math.round(s.bitrateKbps)], ["dropped", s?.droppedFrames], ["reconnects", s?.reconnects]].map(([k, v]) =>
