@@ -3,16 +3,20 @@ authorization come from template.yaml (ApiFunction's Api events), each request b
 API Gateway REST proxy event (v1) and goes to the deployed ApiFunction through the
 emulator's Lambda Invoke, which runs the real handler.
 
-Authorization as in AWS: operator routes need ``Authorization: Bearer <token>`` from the
-local token issuer (missing: 401; wrong or expired: 403); the viewer route needs the usage
+Authorization as in AWS: operator routes need ``Authorization: Bearer <token>``, an ID token
+of the stack's user pool (the emulator's Cognito issues RS256 tokens; the gateway checks them
+against the pool's JWKS: missing: 401; wrong or expired: 403); the viewer route needs the usage
 plan's key in ``x-api-key`` (missing or wrong: 403) and is throttled by the plan (429).
-Unknown routes: 403 ``Missing Authentication Token``."""
+Unknown routes: 403 ``Missing Authentication Token``. With a ``site``, GETs of the console's
+and viewer's files are answered first, as CloudFront answers them in front of the API
+(``local.website``)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
+import secrets
 import threading
 import time
 import uuid
@@ -28,7 +32,8 @@ from botocore.config import Config
 
 from local import moto_gaps
 from local.environments import EnvironmentPool
-from local.tokens import TokenIssuer, TokenMissing, TokenRejected
+from local.tokens import CognitoOperators, JwksVerifier, TokenMissing, TokenRejected, fetch_jwks
+from local.website import StaticSite, site_config
 
 log = logging.getLogger("local.api_gateway")
 Auth = Literal["operator", "api_key", "none"]
@@ -163,7 +168,9 @@ class LocalApi:
         routes: list[GatewayRoute],
         api_key: str,
         api_key_id: str = "local-key",
-        issuer: TokenIssuer | None = None,
+        verifier: JwksVerifier | None = None,
+        operators: CognitoOperators | None = None,
+        site: StaticSite | None = None,
         throttle: tuple[float, int] = (20.0, 40),
         port: int = 0,
         region: str = REGION,
@@ -177,7 +184,12 @@ class LocalApi:
         self.function_name = function_name
         self.api_key = api_key
         self.api_key_id = api_key_id
-        self.issuer = issuer or TokenIssuer(issuer="local-user-pool", audience="local-client")
+        self.verifier = verifier or JwksVerifier(
+            issuer="local-user-pool", audience="local-client", jwks=lambda: {"keys": []}
+        )
+        self.operators = operators
+        self.site = site
+        self._passwords: dict[str, str] = {}
         self.bucket = TokenBucket(*throttle)
         self.stage = stage
         self.lambda_client = boto3.client(
@@ -205,11 +217,8 @@ class LocalApi:
         keys = cloud.client("apigateway").get_api_keys(includeValues=True)["items"]
         if not keys:
             raise RuntimeError("the local cloud has no API key: was the usage plan deployed?")
-        pool = cloud.outputs.get("UserPoolId", "local-user-pool")
-        issuer = TokenIssuer(
-            issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}",
-            audience=cloud.outputs.get("UserPoolClientId", "local-client"),
-        )
+        pool = cloud.outputs["UserPoolId"]
+        client = cloud.outputs["UserPoolClientId"]
         environments = EnvironmentPool(
             moto_gaps.function_spec(function, REGION), cloud.lambda_log
         ).warm(2)
@@ -221,7 +230,22 @@ class LocalApi:
             routes=routes_from_template(template),
             api_key=keys[0]["value"],
             api_key_id=keys[0]["id"],
-            issuer=issuer,
+            verifier=JwksVerifier(
+                issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}",
+                audience=client,
+                jwks=fetch_jwks(f"{cloud.endpoint}/{pool}/.well-known/jwks.json"),
+            ),
+            operators=CognitoOperators(cloud.client("cognito-idp"), pool, client),
+            site=StaticSite(
+                site_config(
+                    region=REGION,
+                    user_pool_id=pool,
+                    client_id=client,
+                    viewer_api_key=keys[0]["value"],
+                    cognito_endpoint=f"{cloud.endpoint}/",
+                    cues="feed",
+                )
+            ),
             throttle=usage_plan_throttle(template),
             port=port,
         )
@@ -233,8 +257,19 @@ class LocalApi:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def issue_token(self, sub: str) -> str:
-        """An operator's bearer token (what Cognito's ID token is in AWS)."""
-        return self.issuer.issue(sub)
+        """An operator's bearer token: the ID token of user ``<sub>@livehost.local`` (made an
+        operator with a generated password on first use), signed in through InitiateAuth."""
+        if self.operators is None:
+            raise RuntimeError("this gateway has no user pool to sign in with")
+        username = f"{sub}@livehost.local"
+        if username not in self._passwords:
+            self._passwords[username] = _password()
+            self.operators.ensure(username, self._passwords[username])
+        return self.operators.sign_in(username, self._passwords[username])
+
+    def password_of(self, username: str) -> str:
+        """The generated password of an operator this gateway signed in."""
+        return self._passwords[username]
 
     def start(self) -> LocalApi:
         gateway = self
@@ -248,18 +283,23 @@ class LocalApi:
                     self.close_connection = True
                     self._answer(*_message(400, "Bad Request: Content-Length is not a number"))
                     return
-                body = self.rfile.read(int(length))
+                request = self.rfile.read(int(length))
+                served = gateway.static(self.command, self.path)
+                if served is not None:
+                    self._answer(*served)
+                    return
                 try:
                     answer = gateway.handle(
-                        self.command, self.path, {k: v for k, v in self.headers.items()}, body
+                        self.command, self.path, {k: v for k, v in self.headers.items()}, request
                     )
                 except Exception:  # API Gateway answers every request, whatever broke
                     log.exception("the local API could not serve %s %s", self.command, self.path)
                     answer = _message(500, "Internal server error")
                 self._answer(*answer)
 
-            def _answer(self, status: int, headers: dict[str, str], body: str) -> None:
-                data = b"" if status in (204, 304) else body.encode()
+            def _answer(self, status: int, headers: dict[str, str], body: str | bytes) -> None:
+                encoded = body.encode() if isinstance(body, str) else body
+                data = b"" if status in (204, 304) else encoded
                 self.send_response(status)
                 for key, value in headers.items():
                     if key.lower() not in ("content-length", "connection"):
@@ -302,6 +342,12 @@ class LocalApi:
 
     # ---- one request ---------------------------------------------------------------------
 
+    def static(self, method: str, target: str) -> tuple[int, dict[str, str], bytes] | None:
+        """The site's answer to a GET of one of its files, else None (the API's request)."""
+        if self.site is None or method != "GET":
+            return None
+        return self.site.get(urlsplit(target).path)
+
     def handle(
         self, method: str, target: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], str]:
@@ -320,7 +366,7 @@ class LocalApi:
         claims = None
         if route.auth == "operator":
             try:
-                claims = self.issuer.verify(lower.get("authorization"))
+                claims = self.verifier.verify(lower.get("authorization"))
             except TokenMissing:
                 return _message(401, "Unauthorized")
             except TokenRejected as exc:
@@ -369,6 +415,11 @@ class _Server(ThreadingHTTPServer):
     # A flood queues in the listen backlog, to be answered (429 past the usage plan), never
     # refused: the default backlog of 5 turned a burst into refused connections.
     request_queue_size = 1024
+
+
+def _password() -> str:
+    """A password that meets the pool's policy (12+ characters, upper, lower, digits)."""
+    return "Lh1" + secrets.token_urlsafe(18)
 
 
 def _message(status: int, message: str) -> tuple[int, dict[str, str], str]:

@@ -6,6 +6,7 @@ livehost local down               stop it; leaves no process or port behind
 livehost local demo --out DIR [--room events/rooms/NAME]
                                   a whole room, locally: video, transcript, graphs, figures
 livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS account)
+livehost web publish [--stack S]  upload the console and viewer page (and their config) to AWS
 """
 
 from __future__ import annotations
@@ -47,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     graph.add_argument("execution_arn")
     graph.add_argument("-o", "--output", type=Path, required=True)
     graph.add_argument("--no-children", action="store_true")
+    web = commands.add_parser("web", help="the console and the viewer page").add_subparsers(
+        dest="action", required=True
+    )
+    publish = web.add_parser("publish", help="upload web/ and its config to the stack's bucket")
+    publish.add_argument("--stack", default="livehost")
+    publish.add_argument("--region", default=None)
     args = parser.parse_args(argv)
 
     if args.command == "graph":
@@ -60,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
                 *(["--no-children"] if args.no_children else []),
             ]
         )
+    if args.command == "web":
+        return web_publish(args.stack, args.region)
     if args.action == "demo":
         from local.demo import run_demo
 
@@ -67,6 +76,33 @@ def main(argv: list[str] | None = None) -> int:
     return {"up": lambda: local_up(args.port), "status": local_status, "down": local_down}[
         args.action
     ]()
+
+
+def web_publish(stack: str, region: str | None) -> int:
+    """Upload the site to the deployed stack's web bucket with a config for that stack."""
+    import boto3
+
+    from local.website import publish
+
+    session = boto3.session.Session(region_name=region)
+    if session.region_name is None:
+        print("livehost: no region: pass --region or set AWS_DEFAULT_REGION", file=sys.stderr)
+        return 2
+    described = session.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
+    try:
+        written = publish(
+            outputs,
+            region=session.region_name,
+            s3=session.client("s3"),
+            apigateway=session.client("apigateway"),
+            cloudfront=session.client("cloudfront"),
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"livehost: {exc}", file=sys.stderr)
+        return 1
+    print(f"{len(written)} files published; the console: {outputs.get('ConsoleUrl')}")
+    return 0
 
 
 def _state() -> dict | None:
@@ -136,8 +172,13 @@ def _print_endpoints(state: dict) -> int:
         print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
     if state.get("api"):
         api = state["api"]
-        print(f"REST API       {api['url']}  (viewer x-api-key: {api['apiKey']})")
-        print(f"  operator token (12 h): export LIVEHOST_TOKEN={api['operatorToken']}")
+        print(f"REST API       {api['url']}/v1  (viewer x-api-key: {api['apiKey']})")
+        print(f"Console        {api['console']}")
+        print(
+            f"  sign in as   {api['operator']['username']}  password {api['operator']['password']}"
+        )
+        print(f"Viewer page    {api['viewer']}")
+        print(f"  operator token (1 h): export LIVEHOST_TOKEN={api['operatorToken']}")
     print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
     print("\nPoint the AWS CLI or boto3 at it:")
     print(

@@ -21,6 +21,7 @@ import boto3
 from local import moto_gaps
 from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
+from local.playback import LocalPlayback
 from local.supervisor import InstanceSupervisor
 from local.unsupported import handle_unsupported
 
@@ -48,6 +49,8 @@ class LocalCloudConfig:
             "SpeechEngine": "espeak",
             "AnswerEngine": "local",
             "RenderHostInstanceTypes": "g5.xlarge,g4dn.xlarge,c7i.2xlarge",
+            # the local gateway serves web/ as CloudFront does (local.website)
+            "WebHosting": "false",
         }
     )
     agent_env: dict[str, str] = field(default_factory=dict)
@@ -84,6 +87,7 @@ class LocalCloud:
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None
         self.ingest: Any = None
+        self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
@@ -124,6 +128,10 @@ class LocalCloud:
             self.ingest = LocalIngest(self.config.workdir / "ingest")
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
+            self.playback = LocalPlayback(
+                self.ingest.workdir / "hls", self.ingest.stream_time_ms
+            ).start()
+            self.ivs.playback = self.playback
             agent_env |= {
                 "LIVEHOST_INGEST_PORT": str(self.ingest.ports["rtmps"]),
                 "LIVEHOST_INGEST_CA_FILE": str(self.ingest.ca_file),
@@ -144,6 +152,9 @@ class LocalCloud:
             self.api = None
         if self.supervisor:
             self.supervisor.stop_all()
+        if self.playback:
+            self.playback.stop()
+            self.playback = None
         if self.ingest:
             self.ingest.stop()
             self.ingest = None
@@ -209,6 +220,8 @@ class LocalCloud:
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
         )
+        dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
+        self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
         alarms = moto_gaps.take_alarms(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(
@@ -247,16 +260,23 @@ class LocalCloud:
             "pid": os.getpid(),
             "outputs": self.outputs,
             "ingest": self.ingest_urls(),
-            "api": {
-                "url": self.api.url,
-                "apiKey": self.api.api_key,
-                # an operator's token for the local API (12 h): this machine's cloud only
-                "operatorToken": self.api.issuer.issue("local-operator", ttl_s=12 * 3600),
-            }
-            if self.api
-            else None,
+            "api": self._api_state() if self.api else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))
+
+    def _api_state(self) -> dict[str, Any]:
+        """The API, the console's and viewer's addresses, and a local operator to sign in as
+        (made in the stack's user pool with a generated password: this machine's cloud only)."""
+        token = self.api.issue_token("operator")
+        username = "operator@livehost.local"
+        return {
+            "url": self.api.url,
+            "apiKey": self.api.api_key,
+            "console": f"{self.api.url}/console/",
+            "viewer": f"{self.api.url}/viewer/?room=<roomId>",
+            "operator": {"username": username, "password": self.api.password_of(username)},
+            "operatorToken": token,  # an ID token, valid for the hour Cognito gives it
+        }
 
 
 def quiet_collector() -> None:

@@ -18,8 +18,10 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.request
 from pathlib import Path
 from types import TracebackType
+from xml.etree import ElementTree
 
 NGINX = "/usr/sbin/nginx"
 MODULES_DIR = Path("/usr/lib/nginx/modules")
@@ -76,6 +78,9 @@ http {{
             add_header Cache-Control no-cache;
             add_header Access-Control-Allow-Origin *;
         }}
+        location = /stat {{
+            rtmp_stat all;
+        }}
     }}
 }}
 """
@@ -113,6 +118,24 @@ def _accepts(port: int) -> bool:
     with contextlib.suppress(OSError), socket.create_connection((HOST, port), timeout=0.2):
         return True
     return False
+
+
+def _last_tag_ms(flv: Path) -> int | None:
+    """The timestamp of an FLV file's last complete tag (None if the end is half written)."""
+    with flv.open("rb") as f:
+        size = f.seek(0, os.SEEK_END)
+        if size < 13 + 15:
+            return None
+        f.seek(size - 4)
+        previous = int.from_bytes(f.read(4), "big")
+        if previous < 11 or previous > size - 17:
+            return None
+        f.seek(size - 4 - previous)
+        header = f.read(11)
+    kind, length = header[0] & 0x1F, int.from_bytes(header[1:4], "big")
+    if kind not in (8, 9, 18) or length + 11 != previous:
+        return None
+    return int.from_bytes(header[4:7], "big") | header[7] << 24
 
 
 class LocalIngest:
@@ -157,6 +180,24 @@ class LocalIngest:
     def publish_url(self, stream: str, *, tls: bool = False) -> str:
         """The URL to push ``stream`` to, over RTMPS when ``tls``."""
         return (self.rtmps_url if tls else self.rtmp_url) + stream
+
+    def stream_time_ms(self, stream: str) -> int | None:
+        """Where ``stream`` is on its own clock: the timestamp of the last frame the ingest
+        received (the newest tag of its recording); None while it is not published."""
+        with urllib.request.urlopen(f"http://{HOST}:{self.ports['http']}/stat", timeout=2) as r:
+            stats = ElementTree.fromstring(r.read())
+        publishing = any(
+            found.findtext("name") == stream and found.find("publishing") is not None
+            for found in stats.iter("stream")
+        )
+        recordings = sorted(self.recordings_dir.glob(f"{stream}-*.flv"), key=lambda p: p.name)
+        if not publishing or not recordings:
+            return None
+        for _ in range(20):  # nginx may be half way through writing a tag
+            if (ms := _last_tag_ms(recordings[-1])) is not None:
+                return ms
+            time.sleep(0.005)
+        return None
 
     def recordings(self) -> list[Path]:
         """The recorded FLV files, oldest first."""

@@ -8,8 +8,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    keys (function name, request and correlation ids: the functions' loggers share one
    formatter in one process) and the Python runtime's error shape, so Retry/Catch match the
    exception's class name.
-2. IVS has no stream keys, StopStream, GetStream or PutMetadata, and an ingest endpoint that
-   resolves nowhere: filled in here, with the endpoint pointing at the local ingest.
+2. IVS has no stream keys, StopStream, GetStream or PutMetadata, an ingest endpoint that
+   resolves nowhere and a playback URL that plays nothing: filled in here, with the endpoint
+   pointing at the local ingest and the playback URL at its HLS (``local.playback``, which also
+   places PutMetadata's timed metadata on the stream clock).
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
    supervisor start and stop a real render host process.
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
@@ -40,6 +42,13 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     item operation's result is already wire JSON and is sent as it is.
 15. The interpreter keeps every thread it ever started in a module-level list: it keeps the
     live ones only.
+16. CloudFormation keeps a resource whose ``Condition`` is false as a None entry, and
+   DescribeStackResource then fails with a 500 for every resource of the stack: resources and
+   outputs whose condition is false are taken out of the template before it is deployed
+   (``drop_false_conditions``), as CloudFormation leaves them out.
+17. Cognito's InitiateAuth does not check the app client's ``ExplicitAuthFlows``: a flow the
+   client does not allow still signs in. Nothing to work around; a unit test holds the
+   template's console client to the flow the console uses (USER_PASSWORD_AUTH).
 """
 
 from __future__ import annotations
@@ -392,6 +401,7 @@ class IvsFill:
     issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
+    playback: Any = None  # local.playback.LocalPlayback: playback URLs that play, timed metadata
 
 
 def install_ivs_fill(fill: IvsFill) -> None:
@@ -414,6 +424,9 @@ def install_ivs_fill(fill: IvsFill) -> None:
             raise JsonRESTError("ServiceQuotaExceededException", fill.fail_create_channel)
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
+        if fill.playback is not None:  # moto's playbackUrl is a placeholder that plays nothing
+            channel_id = channel["arn"].rsplit("/", 1)[-1]
+            channel["playbackUrl"] = fill.playback.playback_url(channel_id, key["value"])
         fill.stream_keys[key["arn"]] = key
         fill.issued.append(key["value"])
         return channel, key
@@ -455,6 +468,10 @@ def install_ivs_fill(fill: IvsFill) -> None:
         request = body(self)
         self.ivs_backend.get_channel(request["channelArn"])
         fill.metadata.append({**request, "at": time.time()})
+        if fill.playback is not None:
+            fill.playback.put_metadata(
+                request["channelArn"].rsplit("/", 1)[-1], request["metadata"]
+            )
         return "{}"
 
     IVSBackend.create_channel = create_channel  # type: ignore[method-assign]
@@ -685,6 +702,51 @@ def create_alarms(
         cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
         notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
     return notes
+
+
+# ---- 16. resources whose Condition is false ------------------------------------------------
+
+
+def drop_false_conditions(cfn: dict[str, Any], parameters: dict[str, str]) -> list[str]:
+    """Take the resources and outputs whose condition is false out of ``cfn`` (in place);
+    returns their names. Conditions may use Fn::Equals/Not/And/Or, Ref to a parameter and
+    Condition; any other form raises ValueError rather than guess."""
+    values = {
+        name: parameters.get(name, spec.get("Default"))
+        for name, spec in cfn.get("Parameters", {}).items()
+    }
+    conditions = cfn.get("Conditions", {})
+
+    def value(spec: Any) -> Any:
+        if isinstance(spec, dict) and set(spec) == {"Ref"} and spec["Ref"] in values:
+            return values[spec["Ref"]]
+        if isinstance(spec, str | int | bool):
+            return str(spec)
+        raise ValueError(f"cannot evaluate {spec!r} in a condition")
+
+    def holds(spec: Any) -> bool:
+        (kind, args), *_ = spec.items()
+        match kind:
+            case "Fn::Equals":
+                return bool(value(args[0]) == value(args[1]))
+            case "Fn::Not":
+                return not holds(args[0])
+            case "Fn::And":
+                return all(holds(a) for a in args)
+            case "Fn::Or":
+                return any(holds(a) for a in args)
+            case "Condition":
+                return holds(conditions[args])
+        raise ValueError(f"cannot evaluate {kind} in a condition")
+
+    dropped = []
+    for section in ("Resources", "Outputs"):
+        entries = cfn.get(section, {})
+        for name in [n for n, e in entries.items() if "Condition" in e]:
+            if not holds(conditions[entries[name]["Condition"]]):
+                del entries[name]
+                dropped.append(name)
+    return dropped
 
 
 # ---- 9. DynamoDB Query over one partition ----------------------------------------------

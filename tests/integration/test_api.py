@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from pool_tokens import claims_of, expired_copy, forged_copy
 from roomdriver import Rooms
 
 from local.api_gateway import LocalApi
@@ -92,9 +93,9 @@ def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: LocalApi) -> None:
 
 
 def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
-    # Given a token signed by another issuer and one that expired
-    forged = LocalApi("http://127.0.0.1:9", "none", routes=[], api_key="k").issue_token("eve")
-    expired = api.issuer.issue("op", ttl_s=-1)
+    # Given a token signed by another key and one that expired (RS256, the pool's claims)
+    token = api.issue_token("operator-1")
+    forged, expired = forged_copy(token), expired_copy(token)
     # When they call an operator route
     # Then both are 403 with the reason
     assert call(api, "GET", "/rooms", token=forged) == (
@@ -179,11 +180,12 @@ def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms:
         if (e.get("detail") or {}).get("requested")
     ]
     assert (status, timeline["run"]) == (200, 1)
+    operator = claims_of(token)["sub"]  # the user pool's id of the signed-in operator
     assert requested == [
-        ("pause", "operator", "operator-1"),
-        ("resume", "operator", "operator-1"),
-        ("stage", "operator", "operator-1"),
-        ("say", "operator", "operator-1"),
+        ("pause", "operator", operator),
+        ("resume", "operator", operator),
+        ("stage", "operator", operator),
+        ("say", "operator", operator),
     ]
     # And a client following the room reads only what came strictly after the last `at` seen
     kinds = [e["kind"] for e in timeline["entries"]]

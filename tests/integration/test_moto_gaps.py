@@ -76,7 +76,7 @@ def test_gap_2_ivs_has_no_stream_keys_or_stop_stream() -> None:
         with mock_aws():
             ivs = boto3.client("ivs", region_name=region)
             reply = ivs.create_channel(name="c")
-            out = [reply["channel"]["ingestEndpoint"]]
+            out = [reply["channel"]["ingestEndpoint"], reply["channel"]["playbackUrl"]]
             for call in (lambda: ivs.get_stream_key(arn=reply["streamKey"]["arn"]),
                          lambda: ivs.stop_stream(channelArn=reply["channel"]["arn"])):
                 try:
@@ -85,8 +85,9 @@ def test_gap_2_ivs_has_no_stream_keys_or_stop_stream() -> None:
                     out.append(type(exc).__name__)
             print(json.dumps(out))
     """)
-    endpoint, get_key, stop = json.loads(printed)
+    endpoint, playback, get_key, stop = json.loads(printed)
     assert endpoint == "ingest.example.com"
+    assert playback.startswith("https://playback.example.com/"), "moto's playback URL plays now?"
     assert "ok" not in (get_key, stop), "moto now has IVS stream keys: revisit work-around 2"
 
 
@@ -672,3 +673,67 @@ def test_the_interpreters_thread_list_keeps_live_threads_only(rooms: Rooms) -> N
     # Then every module shares one list, and it holds at most the bound of finished threads
     assert len(lists) == 1
     assert len(live) <= 65
+
+
+def test_gap_16_a_resource_whose_condition_is_false_breaks_describe_stack_resource() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            template = {"Parameters": {"On": {"Type": "String", "Default": "false"}},
+                        "Conditions": {"IsOn": {"Fn::Equals": [{"Ref": "On"}, "true"]}},
+                        "Resources": {"Off": {"Type": "AWS::SQS::Queue", "Condition": "IsOn"},
+                                      "Q": {"Type": "AWS::SQS::Queue"}}}
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps(template))
+            listed = cfn.describe_stack_resources(StackName="s")["StackResources"]
+            try:
+                cfn.describe_stack_resource(StackName="s", LogicalResourceId="Q")
+                print(json.dumps([len(listed), "ok"]))
+            except Exception as exc:
+                print(json.dumps([len(listed), type(exc).__name__]))
+    """)
+    assert json.loads(printed) != [1, "ok"], (
+        "moto leaves false-condition resources out now: drop work-around 16"
+    )
+
+
+def test_work_around_16_leaves_out_what_a_false_condition_guards() -> None:
+    # Given a template with a condition on a parameter, true by default and false as given
+    cfn = {
+        "Parameters": {"On": {"Type": "String", "Default": "true"}},
+        "Conditions": {
+            "IsOn": {"Fn::Equals": [{"Ref": "On"}, "true"]},
+            "IsOff": {"Fn::Not": [{"Condition": "IsOn"}]},
+        },
+        "Resources": {
+            "Always": {"Type": "AWS::SQS::Queue"},
+            "OnlyOn": {"Type": "AWS::SQS::Queue", "Condition": "IsOn"},
+            "OnlyOff": {"Type": "AWS::SQS::Queue", "Condition": "IsOff"},
+        },
+        "Outputs": {"OnUrl": {"Condition": "IsOn", "Value": {"Ref": "OnlyOn"}}},
+    }
+    # When the parameter turns the condition off
+    dropped = moto_gaps.drop_false_conditions(cfn, {"On": "false"})
+    # Then what it guards is left out, and the rest stays
+    assert dropped == ["OnlyOn", "OnUrl"]
+    assert list(cfn["Resources"]) == ["Always", "OnlyOff"]
+    assert cfn["Outputs"] == {}
+
+
+def test_gap_17_initiate_auth_ignores_the_clients_explicit_auth_flows() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            idp = boto3.client("cognito-idp", region_name=region)
+            pool = idp.create_user_pool(PoolName="p")["UserPool"]["Id"]
+            client = idp.create_user_pool_client(
+                UserPoolId=pool, ClientName="c", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
+            )["UserPoolClient"]["ClientId"]
+            idp.admin_create_user(UserPoolId=pool, Username="u", MessageAction="SUPPRESS")
+            idp.admin_set_user_password(UserPoolId=pool, Username="u", Password="Pw-123456789", Permanent=True)
+            try:
+                idp.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH",
+                                  AuthParameters={"USERNAME": "u", "PASSWORD": "Pw-123456789"})
+                print("signed in")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed == "signed in", "moto checks ExplicitAuthFlows now: gap 17 is closed"

@@ -10,9 +10,10 @@ import boto3
 import pytest
 from moto import mock_aws
 from samtranslator.yaml_helper import yaml_parse
+from signing import UserPoolKeys
 
 from local.api_gateway import GatewayRoute, LocalApi, TokenBucket, proxy_event
-from local.tokens import TokenIssuer, TokenMissing, TokenRejected
+from local.tokens import JwksVerifier, TokenMissing, TokenRejected
 from local.unsupported import CREATED_BY_API, handle_unsupported
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,9 +23,17 @@ ROUTES = [
 ]
 
 
+POOL = UserPoolKeys(issuer="https://cognito-idp.us-east-1.amazonaws.com/pool", audience="client")
+
+
+def verifier(keys: UserPoolKeys = POOL) -> JwksVerifier:
+    return JwksVerifier(
+        issuer=POOL.issuer, audience=POOL.audience, jwks=keys.jwks, clock=lambda: 1000.0
+    )
+
+
 def gateway() -> LocalApi:
-    issuer = TokenIssuer(issuer="pool", audience="client", clock=lambda: 1000.0)
-    return LocalApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="key-1", issuer=issuer)
+    return LocalApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="key-1", verifier=verifier())
 
 
 def test_routes_match_paths_and_give_their_parameters() -> None:
@@ -36,8 +45,8 @@ def test_routes_match_paths_and_give_their_parameters() -> None:
 def test_refusals_happen_before_the_function() -> None:
     # Given a gateway whose function does not exist (port 9 answers nothing)
     api = gateway()
-    forged = TokenIssuer(issuer="pool", audience="client").issue("eve")
-    expired = api.issuer.issue("op", ttl_s=-1)
+    forged = UserPoolKeys(issuer=POOL.issuer, audience=POOL.audience).sign("eve", now=1000)
+    expired = POOL.sign("op", now=1000, ttl_s=-1)
     # When requests lack or carry bad credentials, or name no route
     # Then the gateway answers as API Gateway does
     assert api.handle("GET", "/rooms/a", {}, b"")[0::2] == (401, '{"message": "Unauthorized"}')
@@ -55,22 +64,53 @@ def test_refusals_happen_before_the_function() -> None:
     )
 
 
-def test_tokens_carry_the_cognito_claims() -> None:
-    issuer = TokenIssuer(issuer="pool", audience="client", clock=lambda: 1000.0)
-    claims = issuer.verify(f"Bearer {issuer.issue('op-1')}")
-    assert {k: claims[k] for k in ("iss", "aud", "sub", "cognito:groups", "exp")} == {
-        "iss": "pool",
+def test_rs256_tokens_are_checked_against_the_pools_jwks() -> None:
+    # Given the user pool's key set and an ID token it signed
+    token = POOL.sign("op-1", now=1000)
+    # When the gateway's verifier checks it
+    claims = verifier().verify(f"Bearer {token}")
+    # Then the Cognito claims reach the function
+    assert {k: claims[k] for k in ("iss", "aud", "sub", "cognito:groups", "exp", "token_use")} == {
+        "iss": POOL.issuer,
         "aud": "client",
         "sub": "op-1",
         "cognito:groups": ["operators"],
         "exp": 4600,
+        "token_use": "id",
     }
+    # And a missing token, a token of another client, an access token, an HS256 token and a
+    # tampered one are each refused with their reason
     with pytest.raises(TokenMissing):
-        issuer.verify(None)
-    with pytest.raises(TokenRejected, match="another user pool"):
-        TokenIssuer(issuer="other", audience="client", secret=issuer.secret).verify(
-            issuer.issue("x")
-        )
+        verifier().verify(None)
+    other = UserPoolKeys(issuer=POOL.issuer, audience="other-client", key=POOL.key)
+    with pytest.raises(TokenRejected, match="another user pool or client"):
+        verifier().verify(other.sign("x", now=1000))
+    with pytest.raises(TokenRejected, match="not an ID token"):
+        verifier().verify(POOL.sign("x", now=1000, token_use="access"))
+    with pytest.raises(TokenRejected, match="bad signature"):
+        verifier().verify(POOL.sign_hs256("x", now=1000))
+    head, body, signature = token.split(".")
+    with pytest.raises(TokenRejected, match="bad signature"):
+        verifier().verify(f"{head}.{body}.{signature[::-1]}")
+
+
+def test_a_rotated_key_is_fetched_again() -> None:
+    # Given a verifier that loaded the pool's key set once
+    loads = []
+    rotated = UserPoolKeys(issuer=POOL.issuer, audience=POOL.audience, kid="key-2")
+    sets = iter([POOL.jwks(), {"keys": POOL.jwks()["keys"] + rotated.jwks()["keys"]}])
+
+    def load() -> dict:
+        loads.append(1)
+        return next(sets)
+
+    check = JwksVerifier(issuer=POOL.issuer, audience="client", jwks=load, clock=lambda: 1000.0)
+    check.verify(POOL.sign("a", now=1000))
+    check.verify(POOL.sign("b", now=1000))
+    # When a token signed with a new key arrives
+    claims = check.verify(rotated.sign("c", now=1000))
+    # Then the key set was loaded once more, not per request
+    assert (claims["sub"], len(loads)) == ("c", 2)
 
 
 def test_the_proxy_event_has_api_gateways_shape() -> None:
@@ -148,7 +188,7 @@ def test_skipped_resources_are_created_through_the_emulator(
         question = methods[("POST", "/rooms/{roomId}/questions")]
         assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
         assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
-        assert len(methods) == 24  # every route in template.yaml
+        assert len(methods) == 25  # every route in template.yaml
 
 
 class NoContentApi(LocalApi):
@@ -176,9 +216,10 @@ def raw_exchange(url: str, requests: bytes) -> bytes:
 
 def test_a_204_has_no_body_and_the_connection_serves_the_next_request() -> None:
     # Given a gateway whose function answers 204 with a body
-    issuer = TokenIssuer(issuer="pool", audience="client")
-    token = issuer.issue("op")
-    with NoContentApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", issuer=issuer) as api:
+    token = POOL.sign("op", now=1000)
+    with NoContentApi(
+        "http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", verifier=verifier()
+    ) as api:
         request = f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
         # When two requests go on one connection
         answer = raw_exchange(api.url, (request * 2).encode())
@@ -188,9 +229,10 @@ def test_a_204_has_no_body_and_the_connection_serves_the_next_request() -> None:
 
 
 def test_malformed_requests_get_a_400_that_says_what_is_wrong() -> None:
-    issuer = TokenIssuer(issuer="pool", audience="client")
-    token = issuer.issue("op")
-    with NoContentApi("http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", issuer=issuer) as api:
+    token = POOL.sign("op", now=1000)
+    with NoContentApi(
+        "http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", verifier=verifier()
+    ) as api:
         # Given a body that is not UTF-8, and a Content-Length that is not a number
         not_utf8 = (
             f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"

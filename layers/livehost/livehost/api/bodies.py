@@ -88,6 +88,15 @@ class RoomView(Model):
         )
 
 
+class WatchView(Model):
+    """A room as its viewers see it: no settings, no operator detail."""
+
+    room_id: str
+    name: str
+    phase: Phase
+    playback_url: str | None = Field(default=None, description="while the room is LIVE")
+
+
 class RoomList(Model):
     rooms: list[RoomView]
 

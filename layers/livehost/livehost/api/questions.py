@@ -1,4 +1,5 @@
-"""The viewer route: ask a question (API key, throttled by the usage plan)."""
+"""The viewer routes (API key, throttled by the usage plan): what to watch, and asking a
+question."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import time
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from livehost.api.asking import ask_question
-from livehost.api.bodies import QuestionAsked, QuestionReceipt
+from livehost.api.bodies import QuestionAsked, QuestionReceipt, WatchView
 from livehost.api.params import Deps, RoomId, answers
+from livehost.models import Phase
 
 router = Router()
 VIEWER_SECURITY: list[dict[str, list[str]]] = [{"viewerApiKey": []}]
@@ -32,4 +34,23 @@ def ask(room_id: RoomId, body: QuestionAsked, deps: Deps) -> QuestionReceipt:
         asked_by=body,
         state_machine_arn=deps.settings.answer_question_arn,
         now=time.time(),
+    )
+
+
+@router.get(
+    "/rooms/<roomId>/watch",
+    summary="What a viewer needs: the room's name, its phase and, while live, its playback URL",
+    operation_id="watchRoom",
+    tags=["questions"],
+    security=VIEWER_SECURITY,
+    responses=answers(200, "The room as viewers see it", 404),
+)
+def watch(room_id: RoomId, deps: Deps) -> WatchView:
+    room = deps.store.get_room(room_id)
+    live = room.phase == Phase.LIVE
+    return WatchView(
+        room_id=room.room_id,
+        name=room.name,
+        phase=room.phase,
+        playback_url=room.playback_url if live else None,
     )

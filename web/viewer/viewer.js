@@ -1,0 +1,107 @@
+// The public viewer page of one room (?room=<roomId>): the player, product cards in sync with
+// the speech (the stream's timed metadata, see shared/player.js), and a question box (the
+// viewer route, with the deployment's viewer API key).
+import { ApiError, request } from "../shared/api.js";
+import { config } from "../shared/config.js";
+import { h } from "../shared/dom.js";
+import { LivePlayer } from "../shared/player.js";
+
+const roomId = new URLSearchParams(location.search).get("room") || "";
+const video = document.getElementById("video");
+const state = document.getElementById("state");
+const card = document.getElementById("card");
+const sound = document.getElementById("sound");
+const form = document.getElementById("ask");
+const question = document.getElementById("question");
+const questionStatus = document.getElementById("question-status");
+const asked = document.getElementById("asked");
+
+const viewerId = sessionStorage.getItem("livehost.viewer") || `viewer-${crypto.randomUUID().slice(0, 8)}`;
+sessionStorage.setItem("livehost.viewer", viewerId);
+
+// what the page showed, for people who test it: [{productId, pts, shownAtPts, at}]
+window.livehostViewer = { cards: [] };
+
+function showCard(text, timing) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (data.type !== "product") return;
+  document.getElementById("card-name").textContent = data.name || "";
+  document.getElementById("card-tagline").textContent = data.tagline || "";
+  document.getElementById("card-price").textContent = data.price || "";
+  card.dataset.product = data.productId || "";
+  card.hidden = false;
+  window.livehostViewer.cards.push({ productId: data.productId, ...timing, at: Date.now() / 1000 });
+}
+
+async function main() {
+  const cfg = await config();
+  if (!roomId) {
+    state.textContent = "No room given: open this page as /viewer/?room=<room id>.";
+    return;
+  }
+  const player = new LivePlayer(video, { cues: cfg.cues, onCue: showCard, onStatus: (s) => (state.textContent = s) });
+  window.livehostViewer.player = player;
+  sound.addEventListener("click", () => {
+    video.muted = !video.muted;
+    sound.setAttribute("aria-pressed", String(!video.muted));
+    sound.textContent = video.muted ? "Turn sound on" : "Turn sound off";
+    video.play().catch(() => {});
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = question.value.trim();
+    if (!text) {
+      questionStatus.textContent = "Type a question first.";
+      question.focus();
+      return;
+    }
+    questionStatus.textContent = "Sending…";
+    try {
+      const receipt = await request(`/rooms/${encodeURIComponent(roomId)}/questions`, {
+        method: "POST",
+        apiKey: cfg.viewerApiKey,
+        body: { viewerId, text },
+      });
+      const accepted = receipt.status === "accepted";
+      questionStatus.textContent = accepted ? "Sent: the host will answer on air." : `Not taken: ${receipt.message}`;
+      asked.prepend(h("li", { class: receipt.status, dataset: { question: receipt.questionId } }, `“${text}” — `, accepted ? "accepted, answer coming up" : `not taken: ${receipt.message}`));
+      if (accepted) question.value = "";
+    } catch (e) {
+      const words = {
+        404: "This room does not exist.",
+        409: "The room is not live right now.",
+        429: "Too many questions right now: try again in a moment.",
+      };
+      questionStatus.textContent = (e instanceof ApiError && words[e.status]) || e.message;
+    }
+  });
+  await watch(cfg, player);
+}
+
+// The viewer route GET /rooms/{id}/watch says whether the room is live and where it plays.
+async function watch(cfg, player) {
+  let again = 5000;
+  try {
+    const room = await request(`/rooms/${encodeURIComponent(roomId)}/watch`, { apiKey: cfg.viewerApiKey });
+    document.title = `${room.name} · Live`;
+    document.getElementById("ask-title").textContent = `Ask the host of “${room.name}”`;
+    if (room.playbackUrl) {
+      player.play(room.playbackUrl);
+    } else {
+      player.stop();
+      card.hidden = true;
+      state.textContent = room.phase === "ENDED" || room.phase === "FAILED" ? "The show has ended." : "The show has not started yet.";
+    }
+  } catch (e) {
+    state.textContent = e instanceof ApiError && e.status === 404 ? "This room does not exist." : "Reconnecting…";
+    if (e instanceof ApiError && e.status === 429) again = 15000;
+  }
+  setTimeout(() => watch(cfg, player), again);
+}
+
+main();
