@@ -1,4 +1,5 @@
-"""RoomEvents: the render hosts' events (SQS batch) -> timeline and room status."""
+"""RoomEvents: the render hosts' events (SQS batch) -> timeline and room status. Each record's
+body is parsed into a protocol Event by the batch processor's model; a bad one fails alone."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
@@ -7,26 +8,32 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Json
 
 from livehost import aws
-from livehost.protocol import parse_event
+from livehost.protocol import Event
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore
 from livehost.timeline import record_event
 
 logger = Logger()
-processor = BatchProcessor(event_type=EventType.SQS)
+
+
+class AgentEventRecord(SqsRecordModel):
+    body: Json[Event]  # type: ignore[assignment]
+
+
+processor = BatchProcessor(event_type=EventType.SQS, model=AgentEventRecord)
 
 
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     store = RoomStore(aws.table(FunctionSettings().table_name))
 
-    def handle(record: SQSRecord) -> None:  # Powertools passes it as ``record=``
-        agent_event = parse_event(record.body)
-        record_event(store, agent_event.run, agent_event)
+    def handle(record: AgentEventRecord) -> None:  # Powertools passes it as ``record=``
+        record_event(store, record.body.run, record.body)
 
     return process_partial_response(
         event=event, record_handler=handle, processor=processor, context=context

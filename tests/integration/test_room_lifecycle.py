@@ -183,6 +183,33 @@ def test_stream_refused_by_an_untrusted_ingest_certificate(rooms: Rooms) -> None
     assert rooms.leaks() == NOTHING_LEFT
 
 
+def test_speech_refused_mid_show_fails_with_one_human_line_and_no_replacement(
+    rooms: Rooms,
+) -> None:
+    # Given a room whose script's voice the speech engine does not have
+    rooms.create("no-voice", script=short_script(2, voice="Nobody"))
+
+    # When it runs
+    execution = rooms.start("no-voice")
+    result = rooms.wait(execution)
+
+    # Then it fails with the engine's named error and one line naming the segment and the fix,
+    # in the Fail state, the room and the timeline (no JSON, no stack trace)
+    cause = (
+        "segment 's1' cannot be spoken: espeak-ng has no voice 'Nobody'; "
+        "fix it with PUT /rooms/no-voice/script"
+    )
+    assert (result["status"], result["error"], result["cause"]) == ("FAILED", "SpeechFailed", cause)
+    room = rooms.store.get_room("no-voice")
+    assert (room.phase.value, room.error, room.cause) == ("FAILED", "SpeechFailed", cause)
+    notes = [e.text for e in rooms.store.timeline("no-voice", 1) if e.kind == "phase"]
+    assert notes[-1] == f"run 1 failed: SpeechFailed: {cause}"
+    # And it went straight to Teardown: a speech failure is not a render host replacement
+    states = rooms.states(execution)
+    assert "ShowFailedNamed" in states and "ReplaceRenderHost" not in states
+    assert rooms.leaks() == NOTHING_LEFT
+
+
 def test_stop_requested_while_provisioning_ends_the_room(rooms: Rooms) -> None:
     # Given a room that is starting
     rooms.create("early-stop")

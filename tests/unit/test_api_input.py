@@ -6,12 +6,14 @@ a 502 and never a silent partial write."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
 from test_api_routes import Api, api  # noqa: F401  (the `api` fixture)
 
 from livehost.api.openapi import openapi_document
+from livehost.api.reading import deepest_nesting
 from local.api_gateway import GatewayRoute, proxy_event
 from local.moto_gaps import LambdaContext
 
@@ -216,3 +218,15 @@ def test_every_operation_documents_auth_throttling_and_body_refusals() -> None:
             assert {"400", "401", "403", "429"} <= codes, (method, path)
             if "requestBody" in operation:
                 assert {"413", "415"} <= codes, (method, path)
+
+
+def test_nesting_is_counted_outside_strings_in_one_pass() -> None:
+    # Given brackets inside strings (one after an escaped quote), and a body of escaped quotes
+    quoted = '{"a": "[[[\\"[[", "b": [[1]]}'
+    escapes = '"' + '\\"' * 170_000
+    # When their nesting is measured
+    started = time.perf_counter()
+    depths = (deepest_nesting(quoted), deepest_nesting(escapes))
+    # Then only real brackets count, and the adversarial text is read in linear time
+    assert depths == (3, 0)
+    assert time.perf_counter() - started < 0.5

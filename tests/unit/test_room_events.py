@@ -40,7 +40,12 @@ def sqs_batch(*events: Any) -> dict[str, Any]:
                 "messageId": f"m-{i}",
                 "receiptHandle": f"h-{i}",
                 "body": event.model_dump_json(by_alias=True),
-                "attributes": {},
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1545082649183",
+                    "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+                    "ApproximateFirstReceiveTimestamp": "1545082649185",
+                },
                 "messageAttributes": {},
                 "md5OfBody": "",
                 "eventSource": "aws:sqs",

@@ -4,16 +4,14 @@ that the token is valid; the group is checked here, for every operator route at 
 
 from __future__ import annotations
 
-import os
 from http import HTTPStatus
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
+from livehost.api.context import ApiSettings
 from livehost.api.errors import problem
-
-DEFAULT_OPERATORS_GROUP = "operators"
 
 
 def groups_of(event: Any) -> set[str]:
@@ -32,7 +30,7 @@ def operators_only(app: Any, next_middleware: NextMiddleware) -> Response:
     """Refuse an operator route (403) to a token outside the operators group."""
     route = app.context.get("_route")
     if route is not None and not route.security:
-        group = os.environ.get("OPERATORS_GROUP", DEFAULT_OPERATORS_GROUP)
+        group = ApiSettings().operators_group  # type: ignore[call-arg]
         if group not in groups_of(app.current_event):
             return problem(
                 HTTPStatus.FORBIDDEN,

@@ -36,7 +36,7 @@ def put_script(room_id: RoomId, body: Script, deps: Deps) -> Script:
     summary="The room's script",
     operation_id="getScript",
     tags=SCRIPT,
-    responses=answers(200, "The script", 404),
+    responses=answers(200, "The script", 404, 409),
 )
 def get_script(room_id: RoomId, deps: Deps) -> Script:
     return service.get_script(deps.store, room_id)

@@ -17,6 +17,7 @@ class ApiSettings(FunctionSettings):
 
     room_lifecycle_arn: str
     answer_question_arn: str = ""
+    operators_group: str = "operators"  # the Cognito group operator routes require
 
 
 @dataclass
