@@ -118,7 +118,9 @@ class LocalCloud:
         if self.config.with_ingest:
             from local.ingest import LocalIngest
 
-            self.ingest = LocalIngest(self.config.workdir / "ingest")
+            self.ingest = LocalIngest(
+                self.config.workdir / "ingest", stream_names=self.ivs.stream_name
+            )
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
             agent_env |= {

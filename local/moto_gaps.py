@@ -290,9 +290,18 @@ class IvsFill:
 
     ingest_endpoint: str = "localhost"
     stream_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # arn -> key
+    channel_names: dict[str, str] = field(default_factory=dict)  # channel arn -> name
     issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
+
+    def stream_name(self, key_value: str) -> str | None:
+        """The name of the channel a live key belongs to (None for an unknown or revoked key):
+        the local ingest publishes under it, so the key is in no file name or log."""
+        for key in list(self.stream_keys.values()):
+            if key["value"] == key_value:
+                return self.channel_names.get(key["channelArn"])
+        return None
 
 
 def install_ivs_fill(fill: IvsFill) -> None:
@@ -315,6 +324,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
             raise JsonRESTError("ServiceQuotaExceededException", fill.fail_create_channel)
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
+        fill.channel_names[channel["arn"]] = channel["name"]
         fill.stream_keys[key["arn"]] = key
         fill.issued.append(key["value"])
         return channel, key
