@@ -238,9 +238,14 @@ def test_no_stream_key_in_any_history_or_log(rooms: Rooms) -> None:
     for arn in (rooms.cloud.outputs["RoomLifecycleArn"], rooms.cloud.outputs["ShowLoopArn"]):
         for execution in sfn.list_executions(stateMachineArn=arn, maxResults=1000)["executions"]:
             texts.append(json.dumps(rooms.history(execution["executionArn"]), default=str))
-    texts += [p.read_text() for p in rooms.cloud.config.workdir.glob("hosts/*/agent.log")]
+    workdir = rooms.cloud.config.workdir
+    texts += [p.read_text() for p in workdir.glob("hosts/*/agent.log")]
+    texts += [p.read_text(errors="replace") for p in workdir.glob("ingest/logs/*")]
+    texts += [str(p) for p in workdir.rglob("*")]  # recordings, previews: every file name
     everything = "\n".join(texts)
 
     # Then no key appears anywhere
     assert len(everything) > 10_000
     assert [key for key in keys if key in everything] == []
+    # And the room's recording is named by the room and its run
+    assert list(workdir.glob("ingest/recordings/livehost-key-scan-r1-*.flv"))
