@@ -251,9 +251,11 @@ class Agent:
             threads=self.config.encoder_threads,
         )
         self.streamer.start()
-        threading.Timer(
+        deadline = threading.Timer(
             self.config.first_keyframe_timeout_s, self._start_deadline, [command]
-        ).start()
+        )
+        deadline.daemon = True  # a pending deadline must not keep an ended agent alive
+        deadline.start()
 
     def stop_stream(self, command: StopStream) -> None:
         if self.callbacks.wait(command.command_id, command.task_token):
@@ -273,6 +275,10 @@ class Agent:
             self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
             self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
+        # StopStream ends the run: once answered (and the events flushed by shutdown) the agent
+        # exits instead of polling until its instance is terminated
+        log.info("stream stopped and reported: the agent exits")
+        self.should_exit.set()
 
     def _write_viseme_track(self) -> None:
         if self.config.viseme_track and self.playout.visemes is not None:

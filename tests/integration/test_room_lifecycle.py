@@ -4,6 +4,7 @@ Every path ends ENDED or FAILED with a named error, and leaves nothing running."
 from __future__ import annotations
 
 import json
+import signal
 import time
 
 import pytest
@@ -54,6 +55,12 @@ def test_a_room_runs_its_script_and_leaves_nothing_behind(rooms: Rooms) -> None:
     ]
     assert json.loads(result["output"])["show"] == {"done": True, "nextGeneration": 1, "played": 2}
     assert rooms.leaks() == NOTHING_LEFT
+    # And its render host's agent was gone as soon as it had reported (exiting by itself or at
+    # the instance's termination), not killed when the supervisor's grace ran out
+    assert rooms.cloud.supervisor is not None
+    [host] = [h for h in rooms.cloud.supervisor.finished if h.room_id == "happy-path"]
+    assert host.process.returncode in (0, -signal.SIGTERM)
+    assert host.stopping_s is not None and host.stopping_s < 3
 
 
 def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:
