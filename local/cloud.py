@@ -208,7 +208,7 @@ class LocalCloud:
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
         )
-        alarms = moto_gaps.take_alarms(cfn["Resources"])
+        skipped = moto_gaps.take_skipped(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(
             cloudformation, self.config.stack_name, cfn, self._declared(cfn, self.config.parameters)
@@ -218,7 +218,7 @@ class LocalCloud:
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
         }
-        self.notes += moto_gaps.create_alarms(self.client("cloudwatch"), physical, alarms)
+        self.notes += moto_gaps.create_skipped(self.client, physical, skipped)
         return outputs
 
     @staticmethod

@@ -21,8 +21,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    boto3's camelCase where ASL reads PascalCase (``ExecutionArn``, ``Output``): renamed.
 7. SQS -> Lambda event source mappings deliver records with empty ``messageAttributes``:
    no work-around here; LiveHost's messages carry everything in their body (``run`` included).
-8. CloudFormation skips ``AWS::CloudWatch::Alarm``: the alarms are taken out of the template
-   and created through the CloudWatch API once the stack exists (``create_alarms``).
+8. CloudFormation skips ``AWS::CloudWatch::Alarm``, ``AWS::S3::BucketPolicy`` and
+   ``AWS::ApiGateway::Account``: they are taken out of the template and created through their
+   own APIs once the stack exists (``create_skipped``), references resolved from the stack.
 9. DynamoDB's Query on a table's key walks and sorts every item of the table
    (``Table.all_items``) before it keeps the partition asked for: each Query costs the whole
    table, and a room's Queries slow down as its timeline grows (10-30 ms a call in a long
@@ -559,32 +560,68 @@ def install_start_execution_casing() -> None:
 # ---- 8. alarms ----------------------------------------------------------------------------
 
 
-def take_alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Remove the template's alarms (the emulator's CloudFormation would skip them)."""
-    alarms = {
-        n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
+SKIPPED_BY_CLOUDFORMATION = (
+    "AWS::CloudWatch::Alarm",
+    "AWS::S3::BucketPolicy",
+    "AWS::ApiGateway::Account",
+)
+
+
+def take_skipped(resources: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Remove the template's resources the emulator's CloudFormation would skip:
+    name -> (type, properties)."""
+    taken = {
+        name: (r["Type"], r.get("Properties", {}))
+        for name, r in resources.items()
+        if r["Type"] in SKIPPED_BY_CLOUDFORMATION
     }
-    for name in alarms:
+    for name in taken:
         del resources[name]
-    return alarms
+    return taken
 
 
-def create_alarms(
-    cloudwatch: Any, stack_resources: dict[str, str], alarms: dict[str, dict[str, Any]]
+def create_skipped(
+    client: Callable[[str], Any],
+    stack_resources: dict[str, str],
+    taken: dict[str, tuple[str, dict[str, Any]]],
+    account: str = "123456789012",
 ) -> list[str]:
-    """Create ``alarms`` through the CloudWatch API, their Ref/GetAtt resolved from the deployed
-    stack (``stack_resources``: logical id -> physical id). Returns a note per alarm."""
+    """Create ``taken`` through their APIs (``client(service)``), their Ref/GetAtt/Sub resolved
+    from the deployed stack (``stack_resources``: logical id -> physical id). A note each."""
+
+    def attribute(name: str, attr: str) -> str:
+        physical = stack_resources[name]
+        if attr == "QueueName":
+            return physical.rstrip("/").rsplit("/", 1)[-1]
+        if attr == "Arn" and not physical.startswith("arn:"):
+            # a bucket's physical id is its name, a role's its name
+            return (
+                f"arn:aws:iam::{account}:role/{physical}"
+                if name.endswith("Role")
+                else f"arn:aws:s3:::{physical}"
+            )
+        if attr == "Arn":
+            return physical
+        raise ValueError(f"{name}.{attr} cannot be resolved by the local cloud")
+
+    def sub(text: str) -> str:
+        def piece(match: re.Match[str]) -> str:
+            ref = match.group(1)
+            if ref == "AWS::Partition":
+                return "aws"
+            if "." in ref:
+                return attribute(*ref.split(".", 1))
+            return stack_resources[ref]
+
+        return re.sub(r"\$\{([^}]+)\}", piece, text)
 
     def resolve(value: Any) -> Any:
         if isinstance(value, dict) and "Ref" in value:
             return stack_resources[value["Ref"]]
         if isinstance(value, dict) and "Fn::GetAtt" in value:
-            name, attribute = value["Fn::GetAtt"]
-            if attribute != "QueueName":
-                raise ValueError(
-                    f"alarm references {name}.{attribute}, which the local cloud cannot resolve"
-                )
-            return stack_resources[name].rstrip("/").rsplit("/", 1)[-1]
+            return attribute(*value["Fn::GetAtt"])
+        if isinstance(value, dict) and "Fn::Sub" in value:
+            return sub(value["Fn::Sub"])
         if isinstance(value, dict):
             return {k: resolve(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -592,9 +629,20 @@ def create_alarms(
         return value
 
     notes = []
-    for name, props in alarms.items():
-        cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
-        notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
+    for name, (kind, props) in taken.items():
+        resolved = resolve(props)
+        if kind == "AWS::CloudWatch::Alarm":
+            client("cloudwatch").put_metric_alarm(AlarmName=name, **resolved)
+            notes.append(f"{name} ({kind}): created through the CloudWatch API")
+        elif kind == "AWS::S3::BucketPolicy":
+            policy = json.dumps(resolved["PolicyDocument"])
+            client("s3").put_bucket_policy(Bucket=resolved["Bucket"], Policy=policy)
+            notes.append(f"{name} ({kind}): put on {resolved['Bucket']} through the S3 API")
+        else:
+            role = resolved["CloudWatchRoleArn"]
+            operation = {"op": "replace", "path": "/cloudwatchRoleArn", "value": role}
+            client("apigateway").update_account(patchOperations=[operation])
+            notes.append(f"{name} ({kind}): the account's CloudWatch role set through apigateway")
     return notes
 
 

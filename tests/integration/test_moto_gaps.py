@@ -174,6 +174,33 @@ def test_gap_8_cloudformation_skips_alarms() -> None:
     assert printed == "0", "moto's CloudFormation creates alarms now: drop work-around 8"
 
 
+def test_gap_8_cloudformation_skips_bucket_policies_and_the_api_gateway_account() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+                "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::gap-eight/*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+            resources = {
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "gap-eight"}},
+                "P": {"Type": "AWS::S3::BucketPolicy",
+                      "Properties": {"Bucket": {"Ref": "B"}, "PolicyDocument": document}},
+                "A": {"Type": "AWS::ApiGateway::Account",
+                      "Properties": {"CloudWatchRoleArn": "arn:aws:iam::123456789012:role/r"}},
+            }
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps({"Resources": resources}))
+            try:
+                boto3.client("s3", region_name=region).get_bucket_policy(Bucket="gap-eight")
+                policy = "set"
+            except Exception:
+                policy = "none"
+            role = boto3.client("apigateway", region_name=region).get_account().get(
+                "cloudwatchRoleArn", "none")
+            print(policy, role)
+    """)
+    assert printed == "none none", "moto's CloudFormation makes these now: drop them from gap 8"
+
+
 def test_gap_9_a_query_walks_and_sorts_the_whole_table() -> None:
     printed = raw_moto("""
         with mock_aws():
@@ -340,6 +367,26 @@ def test_the_stacks_alarms_exist_in_the_local_cloud(rooms: Rooms) -> None:
     assert by_name["CommandDeadLettersAlarm"]["Dimensions"][0]["Value"].endswith(
         "commands-dlq.fifo"
     )
+
+
+def test_the_stacks_bucket_policy_and_api_logging_role_exist_in_the_local_cloud(
+    rooms: Rooms,
+) -> None:
+    # Given the deployed stack
+    cloud = rooms.cloud
+    # Then the assets bucket refuses requests without TLS
+    policy = json.loads(
+        cloud.client("s3").get_bucket_policy(Bucket=cloud.outputs["AssetsBucketName"])["Policy"]
+    )
+    [statement] = policy["Statement"]
+    assert (statement["Effect"], statement["Condition"]) == (
+        "Deny",
+        {"Bool": {"aws:SecureTransport": "false"}},
+    )
+    assert statement["Resource"][1] == f"arn:aws:s3:::{cloud.outputs['AssetsBucketName']}/*"
+    # And API Gateway has the role it writes access logs with
+    role = cloud.client("apigateway").get_account()["cloudwatchRoleArn"]
+    assert role.startswith("arn:aws:iam::123456789012:role/livehost-ApiGatewayLogsRole")
 
 
 def test_definition_substitutions_keep_context_paths() -> None:
