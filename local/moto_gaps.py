@@ -635,15 +635,28 @@ def create_skipped(
             client("cloudwatch").put_metric_alarm(AlarmName=name, **resolved)
             notes.append(f"{name} ({kind}): created through the CloudWatch API")
         elif kind == "AWS::S3::BucketPolicy":
-            policy = json.dumps(resolved["PolicyDocument"])
-            client("s3").put_bucket_policy(Bucket=resolved["Bucket"], Policy=policy)
-            notes.append(f"{name} ({kind}): put on {resolved['Bucket']} through the S3 API")
+            notes.append(_put_bucket_policy(client("s3"), name, resolved))
         else:
             role = resolved["CloudWatchRoleArn"]
             operation = {"op": "replace", "path": "/cloudwatchRoleArn", "value": role}
             client("apigateway").update_account(patchOperations=[operation])
             notes.append(f"{name} ({kind}): the account's CloudWatch role set through apigateway")
     return notes
+
+
+def _put_bucket_policy(s3: Any, name: str, resolved: dict[str, Any]) -> str:
+    """Put the policy, less its TLS-only statements: the emulator speaks plain HTTP on
+    loopback and enforces bucket policies, so they would refuse every request."""
+    document = resolved["PolicyDocument"]
+    kept = [s for s in document["Statement"] if "aws:SecureTransport" not in json.dumps(s)]
+    left_out = len(document["Statement"]) - len(kept)
+    bucket = resolved["Bucket"]
+    if kept:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({**document, "Statement": kept}))
+    return (
+        f"{name} (AWS::S3::BucketPolicy): {len(kept)} statement(s) put on {bucket} through the "
+        f"S3 API; {left_out} TLS-only statement(s) left out (the emulator is plain HTTP)"
+    )
 
 
 # ---- 9. DynamoDB Query over one partition ----------------------------------------------
