@@ -46,6 +46,20 @@ def local_dir(explicit: Path | None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; an unexpected error is one line (LIVEHOST_DEBUG=1: the traceback)."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("LIVEHOST_DEBUG"):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"livehost: {type(exc).__name__}: {message}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="livehost", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
