@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlsplit
 import boto3
 from botocore.config import Config
 
+from local import api_docs
 from local.tokens import TokenIssuer, TokenMissing, TokenRejected
 
 Auth = Literal["operator", "api_key", "none"]
@@ -281,6 +282,8 @@ class LocalApi:
         path = split.path
         if path.startswith(f"/{self.stage}/"):
             path = path[len(self.stage) + 1 :]
+        if (documentation := api_docs.serve(method, path)) is not None:
+            return documentation
         found = next(
             ((r, p) for r in self.routes if (p := r.match(method, path)) is not None), None
         )

@@ -51,6 +51,7 @@ class LocalCloudConfig:
         }
     )
     agent_env: dict[str, str] = field(default_factory=dict)
+    echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
 
 
 def free_port() -> int:
@@ -79,7 +80,9 @@ class LocalCloud:
         self.config = config
         self.port = config.port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.registry = moto_gaps.HandlerRegistry(config.workdir / "lambda.log")
+        self.registry = moto_gaps.HandlerRegistry(
+            config.workdir / "lambda.log", echo=config.echo_function_logs
+        )
         self.ivs = moto_gaps.IvsFill()
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None

@@ -135,8 +135,9 @@ class LambdaContext:
 class HandlerRegistry:
     """Where each deployed function's code lives locally, and its loaded handler."""
 
-    def __init__(self, log_path: Path | None = None) -> None:
+    def __init__(self, log_path: Path | None = None, *, echo: bool = True) -> None:
         self.log_path = log_path  # the functions' log lines (CloudWatch Logs, in AWS)
+        self.echo = echo  # also print them where they went before (False: the file only)
         self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
         self._modules: dict[Path, ModuleType] = {}
         self._lock = threading.Lock()
@@ -167,11 +168,12 @@ class HandlerRegistry:
             for handler in getattr(logger, "handlers", []):
                 # exactly StreamHandler: what Powertools adds (not a test runner's capture)
                 if type(handler) is logging.StreamHandler and not isinstance(handler.stream, _Tee):
-                    handler.setStream(_Tee(handler.stream, self.log_path))  # type: ignore[arg-type]
+                    stream = handler.stream if self.echo else None
+                    handler.setStream(_Tee(stream, self.log_path))  # type: ignore[arg-type]
 
 
 class _Tee:
-    """A stream that writes to another stream and appends to a file."""
+    """A stream that appends to a file and writes to another stream (if any)."""
 
     def __init__(self, stream: Any, path: Path) -> None:
         self.stream, self.path = stream, path
@@ -180,13 +182,15 @@ class _Tee:
     def write(self, text: str) -> int:
         with self._lock, open(self.path, "a", encoding="utf-8") as log:
             log.write(text)
+        if self.stream is None:
+            return len(text)
         try:
             return int(self.stream.write(text))
         except ValueError:  # the original stream was closed (a test's capture): keep the file
             return len(text)
 
     def flush(self) -> None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, AttributeError):
             self.stream.flush()
 
 
