@@ -170,11 +170,12 @@ def _print_endpoints(state: dict) -> int:
         print(
             f"RTMP ingest    {state['ingest']['rtmps']} (RTMPS)  {state['ingest']['rtmp']} (RTMP)"
         )
-        print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
+        print(f"HLS preview    {state['ingest']['hls']}livehost-<roomId>-r<run>.m3u8")
     if state.get("api"):
         api = state["api"]
         print(f"REST API       {api['url']}  (viewer x-api-key: {api['apiKey']})")
         print(f"  operator token (12 h): export LIVEHOST_TOKEN={api['operatorToken']}")
+        print(f"  documentation: {api['url']}/docs  ({api['url']}/openapi.json)")
     print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
     print("\nPoint the AWS CLI or boto3 at it:")
     print(
@@ -183,7 +184,8 @@ def _print_endpoints(state: dict) -> int:
     )
     print(
         "  aws stepfunctions start-execution --state-machine-arn "
-        f"{outputs['RoomLifecycleArn']} --name demo-showcase-1 --input file://events/start-room.json"
+        f"{outputs['RoomLifecycleArn']} --name demo-showcase-cli-$(date +%s) "
+        "--input file://events/start-room.json"
     )
     return 0
 
