@@ -221,7 +221,12 @@ class LocalCloud:
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
         }
-        self.notes += moto_gaps.create_skipped(self.client, physical, skipped)
+        pseudo = {
+            "AWS::StackName": self.config.stack_name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": "123456789012",
+        }
+        self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
         return outputs
 
     @staticmethod

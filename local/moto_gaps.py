@@ -40,6 +40,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
 import traceback
@@ -168,8 +169,38 @@ class HandlerRegistry:
             for handler in getattr(logger, "handlers", []):
                 # exactly StreamHandler: what Powertools adds (not a test runner's capture)
                 if type(handler) is logging.StreamHandler and not isinstance(handler.stream, _Tee):
-                    stream = handler.stream if self.echo else None
+                    stream = handler.stream
+                    if isinstance(stream, _InvocationStdout):
+                        stream = stream.original  # the tee writes the file itself
+                    stream = stream if self.echo else None
                     handler.setStream(_Tee(stream, self.log_path))  # type: ignore[arg-type]
+
+
+class _InvocationStdout:
+    """``sys.stdout`` for a process that runs Lambda handlers on its threads: what a handler
+    prints during an invocation (Powertools Metrics' EMF lines) goes where Lambda sends it,
+    the function log (``lambda.log``, CloudWatch Logs in AWS), echoed only if the registry
+    echoes; everything else goes to the real stdout."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        registry: HandlerRegistry | None = _current.get("registry")
+        if _invocation_env.get() is None or registry is None or registry.log_path is None:
+            return int(self.original.write(text))
+        with self._lock, open(registry.log_path, "a", encoding="utf-8") as log:
+            log.write(text)
+        if registry.echo:
+            self.original.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.original.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.original, name)
 
 
 class _Tee:
@@ -204,6 +235,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
 
     if not isinstance(os.environ, InvocationEnviron):
         os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
+    if not isinstance(sys.stdout, _InvocationStdout):
+        sys.stdout = _InvocationStdout(sys.stdout)
 
     log_keys = _own_log_keys()
 
@@ -221,6 +254,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.memory_size),
             "AWS_REGION": self.region,
             "AWS_DEFAULT_REGION": self.region,
+            # no X-Ray daemon here: Powertools Tracer's decorators run, sending nothing
+            "POWERTOOLS_TRACE_DISABLED": "true",
         }
         context = LambdaContext(
             function_name=self.function_name,
@@ -589,6 +624,7 @@ def create_skipped(
     stack_resources: dict[str, str],
     taken: dict[str, tuple[str, dict[str, Any]]],
     account: str = "123456789012",
+    pseudo: dict[str, str] | None = None,
 ) -> list[str]:
     """Create ``taken`` through their APIs (``client(service)``), their Ref/GetAtt/Sub resolved
     from the deployed stack (``stack_resources``: logical id -> physical id). A note each."""
@@ -613,6 +649,8 @@ def create_skipped(
             ref = match.group(1)
             if ref == "AWS::Partition":
                 return "aws"
+            if ref in (pseudo or {}):
+                return (pseudo or {})[ref]
             if "." in ref:
                 return attribute(*ref.split(".", 1))
             return stack_resources[ref]
@@ -621,7 +659,7 @@ def create_skipped(
 
     def resolve(value: Any) -> Any:
         if isinstance(value, dict) and "Ref" in value:
-            return stack_resources[value["Ref"]]
+            return (pseudo or {}).get(value["Ref"]) or stack_resources[value["Ref"]]
         if isinstance(value, dict) and "Fn::GetAtt" in value:
             return attribute(*value["Fn::GetAtt"])
         if isinstance(value, dict) and "Fn::Sub" in value:
@@ -636,7 +674,7 @@ def create_skipped(
     for name, (kind, props) in taken.items():
         resolved = resolve(props)
         if kind == "AWS::CloudWatch::Alarm":
-            client("cloudwatch").put_metric_alarm(AlarmName=name, **resolved)
+            client("cloudwatch").put_metric_alarm(**{"AlarmName": name, **resolved})
             notes.append(f"{name} ({kind}): created through the CloudWatch API")
         elif kind == "AWS::S3::BucketPolicy":
             notes.append(_put_bucket_policy(client("s3"), name, resolved))

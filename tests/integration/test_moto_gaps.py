@@ -355,18 +355,27 @@ def test_the_interpreter_parses_each_definition_once_and_shares_its_clients(room
 
 
 def test_the_stacks_alarms_exist_in_the_local_cloud(rooms: Rooms) -> None:
-    alarms = rooms.cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
-    by_name = {a["AlarmName"]: a for a in alarms}
+    alarms_list = rooms.cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    by_name = {a["AlarmName"]: a for a in alarms_list}
     assert sorted(by_name) == [
-        "CommandDeadLettersAlarm",
-        "EventDeadLettersAlarm",
-        "RoomFailuresAlarm",
+        "livehost-command-dead-letters",
+        "livehost-event-dead-letters",
+        "livehost-room-failures",
     ]
-    failures = by_name["RoomFailuresAlarm"]["Dimensions"][0]
+    failures = by_name["livehost-room-failures"]["Dimensions"][0]
     assert failures == {"Name": "StateMachineArn", "Value": rooms.cloud.outputs["RoomLifecycleArn"]}
-    assert by_name["CommandDeadLettersAlarm"]["Dimensions"][0]["Value"].endswith(
+    assert by_name["livehost-command-dead-letters"]["Dimensions"][0]["Value"].endswith(
         "commands-dlq.fifo"
     )
+    # And the dashboard shows them, with every room's metrics
+    body = json.loads(
+        rooms.cloud.client("cloudwatch").get_dashboard(DashboardName="livehost-rooms")[
+            "DashboardBody"
+        ]
+    )
+    [alarms] = [w for w in body["widgets"] if w["type"] == "alarm"]
+    assert sorted(a.rsplit(":", 1)[-1] for a in alarms["properties"]["alarms"]) == sorted(by_name)
+    assert sorted(alarms["properties"]["alarms"]) == sorted(a["AlarmArn"] for a in alarms_list)
 
 
 def test_the_stacks_bucket_policy_and_api_logging_role_are_handled_in_the_local_cloud(
