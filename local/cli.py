@@ -218,11 +218,14 @@ def local_down() -> int:
         print(f"livehost: stopped, but still there: {'; '.join(what)}", file=sys.stderr)
         return 1
     (WORKDIR / "cloud.json").unlink(missing_ok=True)
-    if not pid:
-        print("the local cloud was not up; no process or port of it is left")
-    elif stubborn:
+    if stubborn:
         killed = ", ".join(str(p.pid) for p in stubborn)
-        print(f"the local cloud is down (killed what did not stop: pid {killed}); nothing left")
+        print(
+            f"the local cloud is down (killed what was still running: pid {killed}); "
+            "no process or port of it is left"
+        )
+    elif not pid:
+        print("the local cloud was not up; no process or port of it is left")
     else:
         print("the local cloud is down; no process or port of it is left")
     return 0
