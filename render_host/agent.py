@@ -275,10 +275,12 @@ class Agent:
             self.reporter.report(StreamEvent(**self.reporter.stamp(), state="stopped"))
             self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
-        # StopStream ends the run: once answered (and the events flushed by shutdown) the agent
-        # exits instead of polling until its instance is terminated
-        log.info("stream stopped and reported: the agent exits")
-        self.should_exit.set()
+        if command.task_token:
+            # the workflow's own StopStream is the run's last command: once it is answered
+            # (and shutdown has flushed the events) the agent exits instead of polling until
+            # its instance is terminated. An operator's stop only cuts the stream.
+            log.info("stream stopped and reported: the agent exits")
+            self.should_exit.set()
 
     def _write_viseme_track(self) -> None:
         if self.config.viseme_track and self.playout.visemes is not None:

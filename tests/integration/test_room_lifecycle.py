@@ -211,6 +211,11 @@ def test_stop_now_cuts_the_show_and_tears_down(rooms: Rooms) -> None:
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"])["show"]["played"] < 6
     assert rooms.leaks() == NOTHING_LEFT
+    # And the operator's stop did not end the agent early: it answered the workflow's own
+    # StopStream, then went at once
+    assert rooms.cloud.supervisor is not None
+    [host] = [h for h in rooms.cloud.supervisor.finished if h.room_id == "stop-now"]
+    assert host.stopping_s is not None and host.stopping_s < 3
 
 
 def test_a_second_start_while_live_is_refused_and_creates_nothing(rooms: Rooms) -> None:
