@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 import boto3
 from botocore.config import Config
 
-from local import moto_gaps
+from local import api_docs, moto_gaps
 from local.environments import EnvironmentPool
 from local.tokens import CognitoOperators, JwksVerifier, TokenMissing, TokenRejected, fetch_jwks
 from local.website import StaticSite, site_config
@@ -356,6 +356,8 @@ class LocalApi:
         path = split.path
         if path.startswith(f"/{self.stage}/"):
             path = path[len(self.stage) + 1 :]
+        if (documentation := api_docs.serve(method, path)) is not None:
+            return documentation
         found = next(
             ((r, p) for r in self.routes if (p := r.match(method, path)) is not None), None
         )

@@ -7,6 +7,9 @@ livehost local demo --out DIR [--room events/rooms/NAME]
                                   a whole room, locally: video, transcript, graphs, figures
 livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS account)
 livehost web publish [--stack S]  upload the console and viewer page (and their config) to AWS
+
+Works from any folder: the local cloud's state lives in the LiveHost checkout's
+.livehost/local (or in --dir DIR, or $LIVEHOST_LOCAL_DIR).
 """
 
 from __future__ import annotations
@@ -20,17 +23,54 @@ import sys
 import time
 from pathlib import Path
 
-WORKDIR = Path(".livehost/local")
+from local import leftovers
+
+WORKDIR = Path(".livehost/local")  # inside the checkout; replaced by main() with the real one
+
+
+def checkout() -> Path:
+    """The LiveHost checkout: the one the working folder is in, else the one this package
+    was installed from (``pip install -e``)."""
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "template.yaml").is_file() and (folder / "local" / "cli.py").is_file():
+            return folder
+    return Path(__file__).resolve().parent.parent
+
+
+def local_dir(explicit: Path | None) -> Path:
+    """Where the local cloud keeps its state: ``--dir``, $LIVEHOST_LOCAL_DIR, or the checkout."""
+    if explicit is not None:
+        return explicit.resolve()
+    if env := os.environ.get("LIVEHOST_LOCAL_DIR"):
+        return Path(env).resolve()
+    return checkout() / ".livehost" / "local"
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; an unexpected error is one line (LIVEHOST_DEBUG=1: the traceback)."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        if os.environ.get("LIVEHOST_DEBUG"):
+            raise
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"livehost: {type(exc).__name__}: {message}", file=sys.stderr)
+        return 1
+
+
+def _run(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(
         prog="livehost", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    local = commands.add_parser("local", help="the local cloud").add_subparsers(
-        dest="action", required=True
+    local_parser = commands.add_parser("local", help="the local cloud")
+    local_parser.add_argument(
+        "--dir", type=Path, help="the local cloud's state folder (default: the checkout's)"
     )
+    local = local_parser.add_subparsers(dest="action", required=True)
     up = local.add_parser("up", help="start the local cloud in the background")
     up.add_argument("--port", type=int, default=4566, help="the AWS emulator's port (0: any free)")
     local.add_parser("status", help="is the local cloud up")
@@ -48,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     graph.add_argument("execution_arn")
     graph.add_argument("-o", "--output", type=Path, required=True)
     graph.add_argument("--no-children", action="store_true")
+    graph.add_argument("--region", help="AWS region (default: from the environment)")
     web = commands.add_parser("web", help="the console and the viewer page").add_subparsers(
         dest="action", required=True
     )
@@ -65,10 +106,13 @@ def main(argv: list[str] | None = None) -> int:
                 "-o",
                 str(args.output),
                 *(["--no-children"] if args.no_children else []),
+                *(["--region", args.region] if args.region else []),
             ]
         )
     if args.command == "web":
         return web_publish(args.stack, args.region)
+    global WORKDIR
+    WORKDIR = local_dir(args.dir)
     if args.action == "demo":
         from local.demo import run_demo
 
@@ -156,7 +200,7 @@ def local_up(port: int) -> int:
         time.sleep(0.3)
     process.terminate()
     print(
-        "livehost: the local cloud took more than 90 s to start; see .livehost/local/cloud.log",
+        f"livehost: the local cloud took more than 90 s to start; see {WORKDIR / 'cloud.log'}",
         file=sys.stderr,
     )
     return 1
@@ -169,7 +213,7 @@ def _print_endpoints(state: dict) -> int:
         print(
             f"RTMP ingest    {state['ingest']['rtmps']} (RTMPS)  {state['ingest']['rtmp']} (RTMP)"
         )
-        print(f"HLS preview    {state['ingest']['hls']}<stream>.m3u8")
+        print(f"HLS preview    {state['ingest']['hls']}livehost-<roomId>-r<run>.m3u8")
     if state.get("api"):
         api = state["api"]
         print(f"REST API       {api['url']}/v1  (viewer x-api-key: {api['apiKey']})")
@@ -179,6 +223,7 @@ def _print_endpoints(state: dict) -> int:
         )
         print(f"Viewer page    {api['viewer']}")
         print(f"  operator token (1 h): export LIVEHOST_TOKEN={api['operatorToken']}")
+        print(f"  documentation: {api['url']}/docs  ({api['url']}/openapi.json)")
     print(f"RoomLifecycle  {outputs['RoomLifecycleArn']}")
     print("\nPoint the AWS CLI or boto3 at it:")
     print(
@@ -187,7 +232,8 @@ def _print_endpoints(state: dict) -> int:
     )
     print(
         "  aws stepfunctions start-execution --state-machine-arn "
-        f"{outputs['RoomLifecycleArn']} --name demo-showcase-1 --input file://events/start-room.json"
+        f"{outputs['RoomLifecycleArn']} --name demo-showcase-cli-$(date +%s) "
+        "--input file://events/start-room.json"
     )
     return 0
 
@@ -202,26 +248,34 @@ def local_status() -> int:
 
 
 def local_down() -> int:
-    state = _state()
-    if not state or not _alive(state["pid"]):
-        print("the local cloud is down")
-        (WORKDIR / "cloud.json").unlink(missing_ok=True)
-        return 0
-    os.kill(state["pid"], signal.SIGTERM)
-    deadline = time.time() + 30
-    while _alive(state["pid"]) and time.time() < deadline:
-        time.sleep(0.2)
-    if _alive(state["pid"]):
-        os.killpg(state["pid"], signal.SIGKILL)
-    from local.cloud import PortBusy, ensure_free
-
-    try:
-        ensure_free(state["port"], "AWS emulator")
-    except PortBusy as exc:
-        print(f"livehost: stopped, but {exc}", file=sys.stderr)
+    """Stop the cloud, then look: no process of it and no port of it may be left. Whatever
+    is left is killed and named; the message says what was found, not what was hoped."""
+    state = _state() or {}
+    pid = state.get("pid")
+    if pid and _alive(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.time() + 30
+        while _alive(pid) and time.time() < deadline:
+            time.sleep(0.2)
+    stubborn = leftovers.processes(WORKDIR, pid)
+    leftovers.kill_all(stubborn)
+    remaining = leftovers.processes(WORKDIR, pid)
+    busy = [port for port in leftovers.ports(state) if leftovers.listening(port)]
+    if remaining or busy:
+        what = [str(p) for p in remaining] + [f"port {port}" for port in busy]
+        print(f"livehost: stopped, but still there: {'; '.join(what)}", file=sys.stderr)
         return 1
     (WORKDIR / "cloud.json").unlink(missing_ok=True)
-    print("the local cloud is down; nothing left running")
+    if stubborn:
+        killed = ", ".join(str(p.pid) for p in stubborn)
+        print(
+            f"the local cloud is down (killed what was still running: pid {killed}); "
+            "no process or port of it is left"
+        )
+    elif not pid:
+        print("the local cloud was not up; no process or port of it is left")
+    else:
+        print("the local cloud is down; no process or port of it is left")
     return 0
 
 

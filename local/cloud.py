@@ -54,6 +54,7 @@ class LocalCloudConfig:
         }
     )
     agent_env: dict[str, str] = field(default_factory=dict)
+    echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
 
 
 def free_port() -> int:
@@ -82,7 +83,9 @@ class LocalCloud:
         self.config = config
         self.port = config.port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
-        self.registry = moto_gaps.HandlerRegistry(config.workdir / "lambda.log")
+        self.registry = moto_gaps.HandlerRegistry(
+            config.workdir / "lambda.log", echo=config.echo_function_logs
+        )
         self.ivs = moto_gaps.IvsFill()
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None
@@ -125,7 +128,9 @@ class LocalCloud:
         if self.config.with_ingest:
             from local.ingest import LocalIngest
 
-            self.ingest = LocalIngest(self.config.workdir / "ingest")
+            self.ingest = LocalIngest(
+                self.config.workdir / "ingest", stream_names=self.ivs.stream_name
+            )
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
             self.playback = LocalPlayback(
@@ -222,7 +227,7 @@ class LocalCloud:
         )
         dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
         self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
-        alarms = moto_gaps.take_alarms(cfn["Resources"])
+        skipped = moto_gaps.take_skipped(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(
             cloudformation, self.config.stack_name, cfn, self._declared(cfn, self.config.parameters)
@@ -232,7 +237,12 @@ class LocalCloud:
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
         }
-        self.notes += moto_gaps.create_alarms(self.client("cloudwatch"), physical, alarms)
+        pseudo = {
+            "AWS::StackName": self.config.stack_name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": "123456789012",
+        }
+        self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
         return outputs
 
     @staticmethod

@@ -22,6 +22,7 @@ from typing import Any
 
 from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
 from local.demo_report import write_outputs
+from local.progress import Progress
 
 EVENTS = REPO_ROOT / "events"
 DEMO_PLAN: list[dict[str, Any]] = [
@@ -151,19 +152,28 @@ def run_demo(out: Path, *, short: bool = False, room: Path | None = None) -> int
     logging.getLogger("moto").setLevel(logging.CRITICAL)  # its interpreter logs caught errors
     started = time.time()
     print("==> starting the local cloud (AWS emulator, template.yaml, ingest, API)")
-    with LocalCloud(LocalCloudConfig(workdir=out / "cloud")) as cloud:
+    # the console shows progress only: the functions' and hosts' logs go to files under cloud/
+    cloud = LocalCloud(LocalCloudConfig(workdir=out / "cloud", echo_function_logs=False))
+    with Progress("deploying template.yaml into the emulator"):
+        cloud.start()
+    try:
         api = ApiClient(cloud.api.url, cloud.api.issue_token("demo-operator"), cloud.api.api_key)
         print(
             f"    up in {time.time() - started:.1f} s: emulator {cloud.endpoint}, API {cloud.api.url}"
         )
-        execution_arn = show(api, sample, short)
+        print(f"    logs: {cloud.lambda_log} (functions), {cloud.config.workdir}/hosts/ (hosts)")
+        with Progress("the room is starting") as progress:
+            execution_arn = show(api, sample, short, progress)
         print("==> writing outputs")
-        summary = write_outputs(cloud, api, sample.room_id, execution_arn, out)
+        with Progress("recording, transcript, execution graphs, figures"):
+            summary = write_outputs(cloud, api, sample.room_id, execution_arn, out)
+    finally:
+        cloud.stop()
     print_summary(out, summary, time.time() - started)
     return 0 if summary["ok"] else 1
 
 
-def show(api: ApiClient, sample: SampleRoom, short: bool) -> str:
+def show(api: ApiClient, sample: SampleRoom, short: bool, progress: Progress) -> str:
     """Create the sample room, start it, ask questions mid-show, let it end."""
     room_id, script = sample.room_id, dict(sample.script)
     if short:
@@ -173,7 +183,7 @@ def show(api: ApiClient, sample: SampleRoom, short: bool) -> str:
     for entry in sample.knowledge:
         api.call("POST", f"/rooms/{room_id}/knowledge", entry)
     language = sample.room.get("settings", {}).get("language", "en-US")
-    print(
+    progress.say(
         f"==> room {room_id} ({language}): {len(script['segments'])} segments, "
         f"{len(script['products'])} products, knowledge base ready; starting"
     )
@@ -185,19 +195,20 @@ def show(api: ApiClient, sample: SampleRoom, short: bool) -> str:
         status = api.call("GET", f"/rooms/{room_id}")
         if status["phase"] != phase:
             phase = status["phase"]
-            print(
+            progress.say(
                 f"    phase {phase}"
                 + (f"  (playback {status['playbackUrl']})" if phase == "LIVE" else "")
             )
         if status.get("currentSegment") and status["currentSegment"] != segment:
             segment = status["currentSegment"]
-            print(f"    segment {segment}")
+            progress.say(f"    segment {segment}")
+        progress.status = f"room {phase.lower()}" + (f", segment {segment}" if segment else "")
         if phase in ("ENDED", "FAILED"):
             if phase == "FAILED":
-                print(f"    failed: {status.get('error')}: {status.get('cause')}")
+                progress.say(f"    failed: {status.get('error')}: {status.get('cause')}")
             return str(execution_arn)
         if phase == "LIVE":
-            ask_during(api, room_id, sample.plan, segment, sent, short)
+            ask_during(api, room_id, sample.plan, segment, sent, short, progress)
         time.sleep(0.5)
 
 
@@ -208,6 +219,7 @@ def ask_during(
     segment: str,
     sent: set[int],
     short: bool,
+    progress: Progress,
 ) -> None:
     """The plan's questions and operator lines whose segment is playing, each sent once."""
     for number, step in enumerate(plan):
@@ -218,10 +230,10 @@ def ask_during(
         body = step["body"]
         if step["kind"] == "say":
             api.call("POST", f"/rooms/{room_id}/say", body)
-            print(f"    operator says ({body['mode']}): {body['text']}")
+            progress.say(f"    operator says ({body['mode']}): {body['text']}")
         else:
             reply = api.call("POST", f"/rooms/{room_id}/questions", body, viewer=True)
-            print(f"    viewer asks ({body['mode']}): {body['text']}  -> {reply['status']}")
+            progress.say(f"    viewer asks ({body['mode']}): {body['text']}  -> {reply['status']}")
 
 
 def print_summary(out: Path, summary: dict[str, Any], seconds: float) -> None:

@@ -3,12 +3,15 @@ RTMP module records every stream to FLV and cuts an HLS preview (2 s pieces, ser
 HTTP); the stream module terminates TLS in front of it (RTMPS) with a certificate from a local
 CA made by openssl, so a client can verify it by trusting ``ca_file``.
 
-Recordings are named by nginx after the stream name, which is the stream key: keys used
-against the local ingest are local test keys, never production ones.
+nginx names recordings and HLS playlists after the published stream name. Given
+``stream_names`` (stream key -> a name such as ``livehost-room-7-r2``, the room's channel), the
+ingest checks every publish as IVS does (an unknown or revoked key is refused) and renames the
+stream, so the key is in no file name, no preview URL and no log line (the log level is
+``notice``: nginx-rtmp prints the name it was given at ``info``).
 
-    with LocalIngest(tmp_path) as ingest:
-        push(ingest.publish_url("room-1", tls=True), ca_file=ingest.ca_file)
-        ingest.recordings()  # [.../recordings/room-1-1700000000.flv]"""
+    with LocalIngest(tmp_path, stream_names={"sk_1": "room-1-r1"}.get) as ingest:
+        push(ingest.publish_url("sk_1", tls=True), ca_file=ingest.ca_file)
+        ingest.recordings()  # [.../recordings/room-1-r1-1700000000.flv]"""
 
 from __future__ import annotations
 
@@ -17,8 +20,12 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
 from xml.etree import ElementTree
@@ -33,7 +40,7 @@ CONFIG = """\
 {user}worker_processes 1;
 daemon off;
 pid {workdir}/nginx.pid;
-error_log {workdir}/logs/error.log info;
+error_log {workdir}/logs/error.log notice;
 {load_modules}
 events {{ worker_connections 256; }}
 
@@ -43,9 +50,16 @@ rtmp {{
         chunk_size 4096;
         application {app} {{
             live on;
-            record all;
+{on_publish}            record all;
             record_path {workdir}/recordings;
             record_unique on;
+            # nginx-rtmp's HLS sees a publish before on_publish renames it, a relay after
+            push rtmp://{host}:{rtmp_port}/preview;
+        }}
+        application preview {{
+            live on;
+            allow publish {host};
+            deny publish all;
             hls on;
             hls_path {workdir}/hls;
             hls_fragment 2s;
@@ -91,6 +105,9 @@ basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
 """
+
+
+StreamNames = Callable[[str], str | None]
 
 
 class IngestError(RuntimeError):
@@ -145,11 +162,18 @@ class LocalIngest:
     ``start()`` comes back on the same addresses (a real outage and recovery)."""
 
     def __init__(
-        self, workdir: str | Path, rtmp_port: int = 0, rtmps_port: int = 0, http_port: int = 0
+        self,
+        workdir: str | Path,
+        rtmp_port: int = 0,
+        rtmps_port: int = 0,
+        http_port: int = 0,
+        *,
+        stream_names: StreamNames | None = None,
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.ports = {"rtmp": rtmp_port, "rtmps": rtmps_port, "http": http_port}
         self._process: subprocess.Popen[bytes] | None = None
+        self._publish_check = _PublishCheck(stream_names) if stream_names else None
 
     # ---- addresses ------------------------------------------------------------------
 
@@ -221,6 +245,8 @@ class LocalIngest:
             self.ports[name] = port or free_port()
         self._prepare_dirs()
         self._make_certificates()
+        if self._publish_check:
+            self._publish_check.start()
         config = self.workdir / "nginx.conf"
         config.write_text(self.config_text())
         self._process = subprocess.Popen(
@@ -234,6 +260,8 @@ class LocalIngest:
 
     def stop(self, timeout_s: float = 5.0) -> None:
         """Stop nginx (fast shutdown: open streams are cut) and make sure no process is left."""
+        if self._publish_check:
+            self._publish_check.stop()
         process, self._process = self._process, None
         if process is None:
             return
@@ -272,7 +300,11 @@ class LocalIngest:
         # nginx workers drop to `nobody` when the master is root: keep root so they can write
         user = "user root;\n" if os.geteuid() == 0 else ""
         load_modules = "\n".join(f"load_module {MODULES_DIR / m};" for m in MODULES)
+        on_publish = (
+            f"            on_publish {self._publish_check.url};\n" if self._publish_check else ""
+        )
         return CONFIG.format(
+            on_publish=on_publish,
             user=user,
             workdir=self.workdir,
             load_modules=load_modules,
@@ -327,3 +359,47 @@ class LocalIngest:
                 raise IngestError(f"nginx did not accept on {names} within {timeout_s} s")
             if waiting:
                 time.sleep(0.02)
+
+
+class _PublishCheck:
+    """nginx-rtmp's ``on_publish`` callback on loopback: a 302 to the stream's name renames the
+    stream (recordings, HLS), a 403 refuses an unknown key."""
+
+    def __init__(self, stream_names: StreamNames) -> None:
+        self.stream_names = stream_names
+        self._server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        return f"http://{HOST}:{self._server.server_address[1]}/publish"
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        names = self.stream_names
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                name = names(form.get("name", [""])[0])
+                self.send_response(302 if name else 403)
+                if name:
+                    self.send_header("Location", name)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: the request carries the stream key."""
+
+        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        threading.Thread(
+            target=self._server.serve_forever, name="ingest-publish-check", daemon=True
+        ).start()
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server:
+            server.shutdown()
+            server.server_close()

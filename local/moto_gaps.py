@@ -23,8 +23,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    boto3's camelCase where ASL reads PascalCase (``ExecutionArn``, ``Output``): renamed.
 7. SQS -> Lambda event source mappings deliver records with empty ``messageAttributes``:
    no work-around here; LiveHost's messages carry everything in their body (``run`` included).
-8. CloudFormation skips ``AWS::CloudWatch::Alarm``: the alarms are taken out of the template
-   and created through the CloudWatch API once the stack exists (``create_alarms``).
+8. CloudFormation skips ``AWS::CloudWatch::Alarm``, ``AWS::S3::BucketPolicy`` and
+   ``AWS::ApiGateway::Account``: they are taken out of the template and created through their
+   own APIs once the stack exists (``create_skipped``), references resolved from the stack.
 9. DynamoDB's Query on a table's key walks and sorts every item of the table
    (``Table.all_items``) before it keeps the partition asked for: each Query costs the whole
    table, and a room's Queries slow down as its timeline grows (10-30 ms a call in a long
@@ -61,6 +62,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import time
 import traceback
@@ -160,8 +162,9 @@ class HandlerRegistry:
     code run once) serves one invocation at a time; a concurrent invocation gets an idle
     environment or a new one, so a handler never sees two invocations at once."""
 
-    def __init__(self, log_path: Path | None = None) -> None:
+    def __init__(self, log_path: Path | None = None, *, echo: bool = True) -> None:
         self.log_path = log_path  # the functions' log lines (CloudWatch Logs, in AWS)
+        self.echo = echo  # also print them where they went before (False: the file only)
         self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
         self._idle: dict[tuple[Path, str], list[ModuleType]] = {}
         self.environments: dict[tuple[Path, str], int] = {}  # environments made, per function
@@ -207,11 +210,42 @@ class HandlerRegistry:
             for handler in getattr(logger, "handlers", []):
                 # exactly StreamHandler: what Powertools adds (not a test runner's capture)
                 if type(handler) is logging.StreamHandler and not isinstance(handler.stream, _Tee):
-                    handler.setStream(_Tee(handler.stream, self.log_path))  # type: ignore[arg-type]
+                    stream = handler.stream
+                    if isinstance(stream, _InvocationStdout):
+                        stream = stream.original  # the tee writes the file itself
+                    stream = stream if self.echo else None
+                    handler.setStream(_Tee(stream, self.log_path))  # type: ignore[arg-type]
+
+
+class _InvocationStdout:
+    """``sys.stdout`` for a process that runs Lambda handlers on its threads: what a handler
+    prints during an invocation (Powertools Metrics' EMF lines) goes where Lambda sends it,
+    the function log (``lambda.log``, CloudWatch Logs in AWS), echoed only if the registry
+    echoes; everything else goes to the real stdout."""
+
+    def __init__(self, original: Any) -> None:
+        self.original = original
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        registry: HandlerRegistry | None = _current.get("registry")
+        if _invocation_env.get() is None or registry is None or registry.log_path is None:
+            return int(self.original.write(text))
+        with self._lock, open(registry.log_path, "a", encoding="utf-8") as log:
+            log.write(text)
+        if registry.echo:
+            self.original.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        self.original.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.original, name)
 
 
 class _Tee:
-    """A stream that writes to another stream and appends to a file."""
+    """A stream that appends to a file and writes to another stream (if any)."""
 
     def __init__(self, stream: Any, path: Path) -> None:
         self.stream, self.path = stream, path
@@ -220,13 +254,15 @@ class _Tee:
     def write(self, text: str) -> int:
         with self._lock, open(self.path, "a", encoding="utf-8") as log:
             log.write(text)
+        if self.stream is None:
+            return len(text)
         try:
             return int(self.stream.write(text))
         except ValueError:  # the original stream was closed (a test's capture): keep the file
             return len(text)
 
     def flush(self) -> None:
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, AttributeError):
             self.stream.flush()
 
 
@@ -240,6 +276,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
 
     if not isinstance(os.environ, InvocationEnviron):
         os.environ = InvocationEnviron(os.environ)  # type: ignore[assignment]  # noqa: B003
+    if not isinstance(sys.stdout, _InvocationStdout):
+        sys.stdout = _InvocationStdout(sys.stdout)
 
     log_keys = _own_log_keys()
 
@@ -331,6 +369,8 @@ def function_env(function: Any, base_env: dict[str, str]) -> dict[str, str]:
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
         "AWS_REGION": function.region,
         "AWS_DEFAULT_REGION": function.region,
+        # no X-Ray daemon here: Powertools Tracer's decorators run, sending nothing
+        "POWERTOOLS_TRACE_DISABLED": "true",
     }
 
 
@@ -398,10 +438,19 @@ class IvsFill:
 
     ingest_endpoint: str = "localhost"
     stream_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # arn -> key
+    channel_names: dict[str, str] = field(default_factory=dict)  # channel arn -> name
     issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
     playback: Any = None  # local.playback.LocalPlayback: playback URLs that play, timed metadata
+
+    def stream_name(self, key_value: str) -> str | None:
+        """The name of the channel a live key belongs to (None for an unknown or revoked key):
+        the local ingest publishes under it, so the key is in no file name or log."""
+        for key in list(self.stream_keys.values()):
+            if key["value"] == key_value:
+                return self.channel_names.get(key["channelArn"])
+        return None
 
 
 def install_ivs_fill(fill: IvsFill) -> None:
@@ -424,9 +473,10 @@ def install_ivs_fill(fill: IvsFill) -> None:
             raise JsonRESTError("ServiceQuotaExceededException", fill.fail_create_channel)
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
+        fill.channel_names[channel["arn"]] = channel["name"]
         if fill.playback is not None:  # moto's playbackUrl is a placeholder that plays nothing
             channel_id = channel["arn"].rsplit("/", 1)[-1]
-            channel["playbackUrl"] = fill.playback.playback_url(channel_id, key["value"])
+            channel["playbackUrl"] = fill.playback.playback_url(channel_id, channel["name"])
         fill.stream_keys[key["arn"]] = key
         fill.issued.append(key["value"])
         return channel, key
@@ -665,32 +715,71 @@ def install_start_execution_casing() -> None:
 # ---- 8. alarms ----------------------------------------------------------------------------
 
 
-def take_alarms(resources: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Remove the template's alarms (the emulator's CloudFormation would skip them)."""
-    alarms = {
-        n: r["Properties"] for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
+SKIPPED_BY_CLOUDFORMATION = (
+    "AWS::CloudWatch::Alarm",
+    "AWS::S3::BucketPolicy",
+    "AWS::ApiGateway::Account",
+)
+
+
+def take_skipped(resources: dict[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Remove the template's resources the emulator's CloudFormation would skip:
+    name -> (type, properties)."""
+    taken = {
+        name: (r["Type"], r.get("Properties", {}))
+        for name, r in resources.items()
+        if r["Type"] in SKIPPED_BY_CLOUDFORMATION
     }
-    for name in alarms:
+    for name in taken:
         del resources[name]
-    return alarms
+    return taken
 
 
-def create_alarms(
-    cloudwatch: Any, stack_resources: dict[str, str], alarms: dict[str, dict[str, Any]]
+def create_skipped(
+    client: Callable[[str], Any],
+    stack_resources: dict[str, str],
+    taken: dict[str, tuple[str, dict[str, Any]]],
+    account: str = "123456789012",
+    pseudo: dict[str, str] | None = None,
 ) -> list[str]:
-    """Create ``alarms`` through the CloudWatch API, their Ref/GetAtt resolved from the deployed
-    stack (``stack_resources``: logical id -> physical id). Returns a note per alarm."""
+    """Create ``taken`` through their APIs (``client(service)``), their Ref/GetAtt/Sub resolved
+    from the deployed stack (``stack_resources``: logical id -> physical id). A note each."""
+
+    def attribute(name: str, attr: str) -> str:
+        physical = stack_resources[name]
+        if attr == "QueueName":
+            return physical.rstrip("/").rsplit("/", 1)[-1]
+        if attr == "Arn" and not physical.startswith("arn:"):
+            # a bucket's physical id is its name, a role's its name
+            return (
+                f"arn:aws:iam::{account}:role/{physical}"
+                if name.endswith("Role")
+                else f"arn:aws:s3:::{physical}"
+            )
+        if attr == "Arn":
+            return physical
+        raise ValueError(f"{name}.{attr} cannot be resolved by the local cloud")
+
+    def sub(text: str) -> str:
+        def piece(match: re.Match[str]) -> str:
+            ref = match.group(1)
+            if ref == "AWS::Partition":
+                return "aws"
+            if ref in (pseudo or {}):
+                return (pseudo or {})[ref]
+            if "." in ref:
+                return attribute(*ref.split(".", 1))
+            return stack_resources[ref]
+
+        return re.sub(r"\$\{([^}]+)\}", piece, text)
 
     def resolve(value: Any) -> Any:
         if isinstance(value, dict) and "Ref" in value:
-            return stack_resources[value["Ref"]]
+            return (pseudo or {}).get(value["Ref"]) or stack_resources[value["Ref"]]
         if isinstance(value, dict) and "Fn::GetAtt" in value:
-            name, attribute = value["Fn::GetAtt"]
-            if attribute != "QueueName":
-                raise ValueError(
-                    f"alarm references {name}.{attribute}, which the local cloud cannot resolve"
-                )
-            return stack_resources[name].rstrip("/").rsplit("/", 1)[-1]
+            return attribute(*value["Fn::GetAtt"])
+        if isinstance(value, dict) and "Fn::Sub" in value:
+            return sub(value["Fn::Sub"])
         if isinstance(value, dict):
             return {k: resolve(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -698,9 +787,18 @@ def create_alarms(
         return value
 
     notes = []
-    for name, props in alarms.items():
-        cloudwatch.put_metric_alarm(AlarmName=name, **resolve(props))
-        notes.append(f"{name} (AWS::CloudWatch::Alarm): created through the CloudWatch API")
+    for name, (kind, props) in taken.items():
+        resolved = resolve(props)
+        if kind == "AWS::CloudWatch::Alarm":
+            client("cloudwatch").put_metric_alarm(**{"AlarmName": name, **resolved})
+            notes.append(f"{name} ({kind}): created through the CloudWatch API")
+        elif kind == "AWS::S3::BucketPolicy":
+            notes.append(_put_bucket_policy(client("s3"), name, resolved))
+        else:
+            role = resolved["CloudWatchRoleArn"]
+            operation = {"op": "replace", "path": "/cloudwatchRoleArn", "value": role}
+            client("apigateway").update_account(patchOperations=[operation])
+            notes.append(f"{name} ({kind}): the account's CloudWatch role set through apigateway")
     return notes
 
 
@@ -747,6 +845,21 @@ def drop_false_conditions(cfn: dict[str, Any], parameters: dict[str, str]) -> li
                 del entries[name]
                 dropped.append(name)
     return dropped
+
+
+def _put_bucket_policy(s3: Any, name: str, resolved: dict[str, Any]) -> str:
+    """Put the policy, less its TLS-only statements: the emulator speaks plain HTTP on
+    loopback and enforces bucket policies, so they would refuse every request."""
+    document = resolved["PolicyDocument"]
+    kept = [s for s in document["Statement"] if "aws:SecureTransport" not in json.dumps(s)]
+    left_out = len(document["Statement"]) - len(kept)
+    bucket = resolved["Bucket"]
+    if kept:
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({**document, "Statement": kept}))
+    return (
+        f"{name} (AWS::S3::BucketPolicy): {len(kept)} statement(s) put on {bucket} through the "
+        f"S3 API; {left_out} TLS-only statement(s) left out (the emulator is plain HTTP)"
+    )
 
 
 # ---- 9. DynamoDB Query over one partition ----------------------------------------------

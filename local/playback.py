@@ -7,8 +7,9 @@ as IVS inserts it.
     GET /ivs/<channelId>/<n>.ts       one piece
     GET /ivs/<channelId>/cues.json    {"cues": [{"pts": s, "text": ...}]}: the timed metadata
 
-nginx-rtmp names its HLS files after the stream name, which is the stream key; this server maps
-the channel to its key so the key never reaches a viewer. A cue's ``pts`` is on the HLS pieces'
+nginx-rtmp names its HLS files after the stream's name, which the local ingest sets to the
+channel's name when the render host publishes (never the stream key); this server maps the
+channel's id to that name. A cue's ``pts`` is on the HLS pieces'
 clock (MPEG-TS PTS in seconds: nginx-rtmp starts a stream's pieces at 0.7 s, its fixed muxing
 delay), so a player places it exactly as it places an ID3 tag that IVS puts in a piece. The stream time is the timestamp of the last
 frame the ingest received, as IVS stamps metadata with its position in the incoming stream."""
@@ -36,7 +37,7 @@ class Cue:
 
 @dataclass
 class ChannelPlayback:
-    stream_key: str
+    stream: str  # the ingest's name for the channel's stream
     cues: list[Cue] = field(default_factory=list)
 
 
@@ -56,10 +57,11 @@ class LocalPlayback:
             raise RuntimeError("the local playback is not started")
         return f"http://{HOST}:{self._server.server_address[1]}/ivs/"
 
-    def playback_url(self, channel_id: str, stream_key: str) -> str:
-        """Register a channel (its stream key stays here) and give its playback URL."""
+    def playback_url(self, channel_id: str, stream: str) -> str:
+        """Register a channel (``stream``: its stream's name at the ingest) and give its
+        playback URL."""
         with self._lock:
-            self.channels[channel_id] = ChannelPlayback(stream_key)
+            self.channels[channel_id] = ChannelPlayback(stream)
         return f"{self.base_url}{channel_id}/index.m3u8"
 
     def put_metadata(self, channel_id: str, text: str) -> Cue | None:
@@ -68,7 +70,7 @@ class LocalPlayback:
         channel = self.channels.get(channel_id)
         if channel is None:
             return None
-        ms = self.stream_time_ms(channel.stream_key)
+        ms = self.stream_time_ms(channel.stream)
         if ms is None:
             return None
         cue = Cue(pts=round(ms / 1000 + HLS_DELAY_S, 3), text=text)
@@ -84,7 +86,7 @@ class LocalPlayback:
         channel = self.channels.get(found.group(1)) if found else None
         if found is None or channel is None:
             return 404, "text/plain", b"no such channel\n"
-        name, key = found.group(2), channel.stream_key
+        name, key = found.group(2), channel.stream
         if name == "cues.json":
             with self._lock:
                 cues = [{"pts": c.pts, "text": c.text} for c in channel.cues]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import threading
 import traceback
@@ -40,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         should_exit.wait()
     finally:
         cloud.stop()
-    return 0
+        logging.getLogger("livehost.local").info("the local cloud is down")
+        logging.shutdown()
+    # executions still running in the emulator's threads (a room waiting on its host) would
+    # keep the process alive: with the emulator gone they can only retry into the void
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class RenderHostProcess:
     started_at: float = field(default_factory=time.monotonic)
     wall_s: float | None = None  # set when it has ended
     cpu_s: float | None = None  # user + system CPU seconds, the encoder's ffmpeg included
+    stopping_s: float | None = None  # from TerminateInstances (or stop_all) to its exit
 
 
 @dataclass
@@ -43,9 +44,13 @@ class InstanceSupervisor:
     faults: SupervisorFaults = field(default_factory=SupervisorFaults)
     hosts: dict[str, RenderHostProcess] = field(default_factory=dict)
     finished: list[RenderHostProcess] = field(default_factory=list)
+    closed: bool = False  # the cloud is shutting down: no instance starts a process any more
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
+        if self.closed:
+            log.info("instance %s not started: the local cloud is shutting down", instance_id)
+            return
         try:
             boot = boot_of(user_data)
         except ValueError:
@@ -67,15 +72,18 @@ class InstanceSupervisor:
             "LIVEHOST_WORKDIR": str(folder),
             "LIVEHOST_VISEME_TRACK": str(folder / "visemes.jsonl"),
         }
-        with open(log_path, "ab") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
         with self._lock:
+            if self.closed:  # stop_all ran while this instance was being prepared
+                log.info("instance %s not started: the local cloud is shutting down", instance_id)
+                return
+            with open(log_path, "ab") as out:
+                process = subprocess.Popen(
+                    [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             self.hosts[instance_id] = RenderHostProcess(
                 instance_id, boot.room_id, process, log_path
             )
@@ -102,7 +110,10 @@ class InstanceSupervisor:
             return [h for h in self.hosts.values() if h.process.poll() is None]
 
     def stop_all(self) -> None:
+        """Stop every render host, and start none after this (a lifecycle that sees its host
+        lost while the cloud shuts down would otherwise launch a replacement)."""
         with self._lock:
+            self.closed = True
             hosts, self.hosts = list(self.hosts.values()), {}
         for host in hosts:
             self._stop(host, grace_s=5)
@@ -112,6 +123,7 @@ class InstanceSupervisor:
     def _stop(host: RenderHostProcess, grace_s: float) -> None:
         """SIGTERM, then SIGKILL after ``grace_s``; reaps it and keeps its CPU time."""
         process = host.process
+        asked_at = time.monotonic()
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + grace_s
@@ -122,6 +134,7 @@ class InstanceSupervisor:
                 while not _reap(host):
                     time.sleep(0.05)
         host.wall_s = time.monotonic() - host.started_at
+        host.stopping_s = time.monotonic() - asked_at
 
 
 def _reap(host: RenderHostProcess) -> bool:

@@ -286,9 +286,11 @@ class Agent:
             threads=self.config.encoder_threads,
         )
         self.streamer.start()
-        threading.Timer(
+        deadline = threading.Timer(
             self.config.first_keyframe_timeout_s, self._start_deadline, [command]
-        ).start()
+        )
+        deadline.daemon = True  # a pending deadline must not keep an ended agent alive
+        deadline.start()
 
     def stop_stream(self, command: StopStream) -> None:
         if self.callbacks.wait(command.command_id, command.task_token):
@@ -316,6 +318,12 @@ class Agent:
             streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
             self._write_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
+        if command.task_token:
+            # the workflow's own StopStream is the run's last command: once it is answered
+            # (and shutdown has flushed the events) the agent exits instead of polling until
+            # its instance is terminated. An operator's stop only cuts the stream.
+            log.info("stream stopped and reported: the agent exits")
+            self.should_exit.set()
 
     def _write_viseme_track(self) -> None:
         if self.config.viseme_track and self.playout.visemes is not None:

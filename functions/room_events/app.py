@@ -1,7 +1,7 @@
 """RoomEvents: the render hosts' events (SQS batch) -> timeline and room status. Each record's
 body is parsed into a protocol Event by the batch processor's model; a bad one fails alone."""
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.parser.models import SqsRecordModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Json
 
-from livehost import aws
+from livehost import aws, metrics
 from livehost.protocol import Event
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore
@@ -25,15 +25,18 @@ class AgentEventRecord(SqsRecordModel):
     body: Json[Event]  # type: ignore[assignment]
 
 
+tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS, model=AgentEventRecord)
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
     store = RoomStore(aws.table(FunctionSettings().table_name))
 
     def handle(record: AgentEventRecord) -> None:  # Powertools passes it as ``record=``
         record_event(store, record.body.run, record.body)
+        metrics.for_agent_event(record.body)
 
     return process_partial_response(
         event=event, record_handler=handle, processor=processor, context=context

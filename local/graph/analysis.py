@@ -28,6 +28,32 @@ class Failure(BaseModel):
     cause: str | None = None
 
 
+class Iteration(BaseModel):
+    """One entering of a state (a loop enters a state once per turn), in run order."""
+
+    state: str
+    order: int = Field(description="its place among all the execution's state entries")
+    turn: int = Field(description="1 for the state's first entry, 2 for its second, ...")
+    entered_at: datetime
+    exited_at: datetime | None = None
+    duration_ms: int = 0
+    status: StateStatus = "running"
+    input: str | None = None
+    output: str | None = None
+    failures: list[Failure] = Field(default_factory=list)
+    came_from: str | None = None
+    received: Failure | None = Field(
+        default=None, description="the error a Catch handed to this state, if it came by one"
+    )
+
+    @property
+    def passed_on(self) -> bool:
+        """It failed with the very error it was handed: not a failure of its own."""
+        return self.received is not None and any(
+            f.error == self.received.error for f in self.failures
+        )
+
+
 class StateRun(BaseModel):
     """Everything one state did during one execution, summed over its entries."""
 
@@ -45,6 +71,7 @@ class StateRun(BaseModel):
     children: list[str] = Field(default_factory=list)
     transitions: dict[str, int] = Field(default_factory=dict)
     terminal_exits: int = 0  # exits after which the execution (or branch) went no further
+    iterations: list[Iteration] = Field(default_factory=list)
 
 
 @dataclass
@@ -60,6 +87,10 @@ class _Entry:
     caught: bool = False
     next_state: str | None = None
     children: list[str] = field(default_factory=list)
+    input: str | None = None
+    output: str | None = None
+    came_from: str | None = None
+    received: Failure | None = None
 
 
 @dataclass
@@ -111,8 +142,11 @@ def _read(reading: _Reading, event: dict[str, Any]) -> None:
     details = _details(event)
     if kind.endswith("StateEntered"):
         _entered(reading, event_id, previous, at, str(details.get("name")))
+        reading.entries[-1].input = details.get("input")
     elif kind.endswith("StateExited"):
-        _exited(reading, event_id, previous, at, str(details.get("name")))
+        exited = _exited(reading, event_id, previous, at, str(details.get("name")))
+        if exited is not None:
+            exited.output = details.get("output")
     elif kind in ("ParallelStateFailed", "MapStateFailed"):
         entry = reading.open_entry(state_type=kind.removesuffix("StateFailed"))
         if entry is not None:
@@ -138,6 +172,9 @@ def _entered(reading: _Reading, event_id: int, previous: int, at: datetime, name
     same_scope = source is not None and _parent(reading, source.name) == _parent(reading, name)
     if source is not None and same_scope:
         source.next_state = name
+        entry.came_from = source.name
+        if source.caught and source.failures:
+            entry.received = source.failures[-1]
     info = reading.states.get(name)
     if info is not None and info.type == "Fail":
         failure = Failure(error=str(info.body.get("Error", "")), cause=info.body.get("Cause"))
@@ -145,16 +182,19 @@ def _entered(reading: _Reading, event_id: int, previous: int, at: datetime, name
         reading.last_failure = failure
 
 
-def _exited(reading: _Reading, event_id: int, previous: int, at: datetime, name: str) -> None:
+def _exited(
+    reading: _Reading, event_id: int, previous: int, at: datetime, name: str
+) -> _Entry | None:
     linked = reading.owner.get(previous)
     linked_open = linked is not None and linked.name == name and linked.exited_at is None
     entry = linked if linked_open else reading.open_entry(name=name)
     if entry is None:
-        return
+        return None
     entry.exited_at = at
     entry.caught = entry.unresolved_failure  # left normally after failing: a Catch took it
     reading.owner[event_id] = entry
     reading.exits[event_id] = entry
+    return entry
 
 
 def _task_event(
@@ -188,7 +228,7 @@ def _summarise(reading: _Reading, end_of_history: datetime | None) -> list[State
         name: StateRun(name=name, type=info.type, parent=info.parent)
         for name, info in reading.states.items()
     }
-    for entry in reading.entries:
+    for order, entry in enumerate(reading.entries, start=1):
         run = runs.setdefault(entry.name, StateRun(name=entry.name, type="?"))
         status = _entry_status(reading, entry)  # may attach the execution's failure
         run.status = max(run.status, status, key=_STATUS_WEIGHT.__getitem__)
@@ -200,7 +240,24 @@ def _summarise(reading: _Reading, end_of_history: datetime | None) -> list[State
         ends_at_once = run.type == "Fail" and entry.exited_at is None
         until = entry.entered_at if ends_at_once else entry.exited_at or end_of_history
         until = until or entry.entered_at
-        run.duration_ms += round((until - entry.entered_at).total_seconds() * 1000)
+        took_ms = round((until - entry.entered_at).total_seconds() * 1000)
+        run.duration_ms += took_ms
+        run.iterations.append(
+            Iteration(
+                state=entry.name,
+                order=order,
+                turn=run.entries,
+                entered_at=entry.entered_at,
+                exited_at=entry.exited_at,
+                duration_ms=took_ms,
+                status=status,
+                input=entry.input,
+                output=entry.output,
+                failures=list(entry.failures),
+                came_from=entry.came_from,
+                received=entry.received,
+            )
+        )
         run.retries += entry.retries
         run.failures.extend(entry.failures)
         run.caught = run.caught or entry.caught
@@ -268,3 +325,11 @@ def _timestamp(value: Any) -> datetime:
     else:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_order(runs: list[StateRun]) -> list[Iteration]:
+    """Every state entry of the execution, in the order they happened."""
+    return sorted(
+        (iteration for run in runs for iteration in run.iterations),
+        key=lambda iteration: iteration.order,
+    )

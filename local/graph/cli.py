@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import boto3
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from local.graph.analysis import StateRun, analyse
 from local.graph.history import ExecutionRecord, StepFunctionsClient, fetch_execution
@@ -30,15 +32,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=True,
         help="include executions started by startExecution tasks (default: yes)",
     )
-    parser.add_argument("--region", help="AWS region (default: from the environment)")
+    parser.add_argument("--region", help="AWS region (default: the environment's, else the ARN's)")
     args = parser.parse_args(argv)
 
-    sfn = boto3.client("stepfunctions", region_name=args.region)
     try:
+        region = execution_region(args.execution_arn, args.region)
+        sfn = boto3.client("stepfunctions", region_name=region)
         record = fetch_execution(sfn, args.execution_arn)
         runs = analyse(record.definition, record.events)
         children = fetch_children(sfn, runs) if args.children else []
-    except ClientError as exc:
+    except (ArnError, ClientError, BotoCoreError) as exc:
         print(f"livehost graph: {exc}", file=sys.stderr)
         return 2
     args.output.write_text(render_html(record, runs, children), encoding="utf-8")
@@ -48,6 +51,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{len(children)} child executions"
     )
     return 0
+
+
+class ArnError(ValueError):
+    """Not an execution ARN; the message says what to pass instead."""
+
+
+_EXECUTION_ARN = re.compile(
+    r"^arn:(?P<partition>[\w-]+):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+    r"(?P<kind>[a-zA-Z]+):(?P<rest>.+)$"
+)
+
+
+def execution_region(arn: str, region: str | None) -> str:
+    """The region to ask: ``--region``, else the environment's, else the one in the ARN.
+    Refuses what is not an execution ARN, with what to pass instead."""
+    match = _EXECUTION_ARN.match(arn)
+    if match is None:
+        raise ArnError(
+            f"{arn!r} is not an execution ARN "
+            "(arn:aws:states:REGION:ACCOUNT:execution:STATE_MACHINE:NAME)"
+        )
+    if match["kind"] == "stateMachine":
+        raise ArnError(
+            "that is a state machine's ARN; pass one of its executions' ARNs "
+            f"(aws stepfunctions list-executions --state-machine-arn {arn})"
+        )
+    if match["kind"] not in ("execution", "express"):
+        raise ArnError(f"{arn!r} is a {match['kind']} ARN, not an execution ARN")
+    return (
+        region
+        or os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or (match["region"])
+    )
 
 
 def fetch_children(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from local.graph.analysis import Failure, StateRun, analyse
+from local.graph.analysis import Failure, Iteration, StateRun, analyse, run_order
+from local.graph.causes import human_cause
 from local.graph.history import ExecutionRecord
 from local.graph.layout import layout_machine
 from local.graph.machine import catalogue
@@ -59,7 +61,9 @@ def _section(
         + _error(record)
         + f'<div class="graph-frame">{svg}</div>'
         + _LEGEND
-        + _table(runs, anchors)
+        + _table(_in_run_order(runs), anchors)
+        + _steps(runs)
+        + _history(record)
         + _data("Input", record.input)
         + _data("Output", record.output)
         + "</section>"
@@ -70,8 +74,8 @@ def _header(record: ExecutionRecord, runs: list[StateRun], heading: str) -> str:
     visited = sum(1 for run in runs if run.entries)
     facts = [
         ("State machine", record.state_machine_name),
-        ("Started", _time(record.start_date)),
-        ("Stopped", _time(record.stop_date) if record.stop_date else "—"),
+        ("Started", _date(record.start_date)),
+        ("Stopped", _date(record.stop_date) if record.stop_date else "—"),
         ("Duration", _duration(record)),
         ("States visited", f"{visited} of {len(runs)}"),
         ("Transitions", str(sum(run.entries for run in runs))),
@@ -91,7 +95,9 @@ def _error(record: ExecutionRecord) -> str:
         return ""
     return (
         f'<div class="callout"><strong>{escape(scrub_text(record.error or "Error"))}</strong>'
-        f"<pre>{escape(pretty_json(record.cause))}</pre></div>"
+        f"<p>{escape(human_cause(record.cause))}</p>"
+        f"<details><summary>raw cause</summary><pre>{escape(pretty_json(record.cause))}</pre>"
+        "</details></div>"
     )
 
 
@@ -139,14 +145,21 @@ def _table(runs: list[StateRun], anchors: dict[str, str]) -> str:
     )
 
 
+def _in_run_order(runs: list[StateRun]) -> list[StateRun]:
+    """States by when they were first entered; those never entered last, as defined."""
+    return sorted(runs, key=lambda run: (run.entered_at is None, run.entered_at or 0))
+
+
 def _notes(run: StateRun, anchors: dict[str, str]) -> str:
     notes = []
+    passed_on = {f.error for it in run.iterations if it.passed_on for f in it.failures}
     for failure in _distinct(run):
         cause = pretty_json(failure.cause) if failure.cause else ""
         detail = f"<pre>{escape(cause)}</pre>" if cause else ""
+        label = "passed on " if failure.error in passed_on else ""
         notes.append(
-            f'<details class="failure"><summary>✕ {escape(scrub_text(failure.error))}</summary>'
-            f"{detail}</details>"
+            f'<details class="failure"><summary>✕ {label}{escape(scrub_text(failure.error))}: '
+            f"{escape(human_cause(failure.cause))}</summary>{detail}</details>"
         )
     for arn in run.children:
         child = escape(arn.rsplit(":", 1)[-1])
@@ -162,6 +175,70 @@ def _distinct(run: StateRun) -> list[Failure]:
     for failure in run.failures:
         seen.setdefault(failure.error, failure)
     return list(seen.values())
+
+
+def _steps(runs: list[StateRun]) -> str:
+    """Every state entry in run order: its turn (loops), timing, input and output."""
+    rows = []
+    for step in run_order(runs):
+        rows.append(
+            f'<tr class="{step.status.replace(" ", "-")}"><td class="num">{step.order}</td>'
+            f'<td>{escape(step.state)}</td><td class="num">{step.turn}</td>'
+            f'<td>{_time(step.entered_at)}</td><td class="num">{step.duration_ms:,}</td>'
+            f'<td><span class="pill status-{step.status.replace(" ", "-")}">{step.status}'
+            f"</span></td><td>{_step_failure(step)}</td>"
+            f"<td>{_data('in', step.input)}{_data('out', step.output)}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("#", "State", "Turn", "Entered", "ms", "Status", "Error · cause", "Data")
+    )
+    return (
+        '<details class="steps" open><summary>Run order: every state entry, each turn of a '
+        f"loop timed on its own ({len(rows)})</summary>"
+        f'<table class="runs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        "</table></details>"
+    )
+
+
+def _step_failure(step: Iteration) -> str:
+    if not step.failures:
+        return ""
+    failure = step.failures[-1]
+    error = escape(scrub_text(failure.error))
+    if step.passed_on and step.came_from:
+        # e.g. ReplaceRenderHost re-raising a speech failure: nothing was replaced
+        return (
+            f"<strong>{error}</strong> passed on from {escape(step.came_from)} (not a failure "
+            f"of this state): {escape(human_cause(failure.cause))}"
+        )
+    return f"<strong>{error}</strong>: {escape(human_cause(failure.cause))}"
+
+
+def _history(record: ExecutionRecord) -> str:
+    """The raw event history, as the console lists it (details scrubbed)."""
+    rows = []
+    for event in record.events:
+        details = next(
+            (v for k, v in event.items() if k.endswith("EventDetails") and isinstance(v, dict)),
+            {},
+        )
+        summary = {k: v for k, v in details.items() if k not in ("input", "output")}
+        shown = pretty_json(json.dumps(summary, default=str)) if summary else ""
+        moment = event["timestamp"]
+        stamp = _time(moment) if isinstance(moment, datetime) else escape(str(moment))
+        rows.append(
+            f'<tr><td class="num">{event["id"]}</td>'
+            f'<td class="num">{event.get("previousEventId", "")}</td>'
+            f"<td>{stamp}</td><td>{escape(str(event['type']))}</td>"
+            f"<td><code>{escape(shown)}</code></td></tr>"
+        )
+    head = "".join(f"<th>{h}</th>" for h in ("id", "prev", "time", "type", "details"))
+    return (
+        f'<details class="history"><summary>Event history ({len(rows)} events)</summary>'
+        f'<table class="runs"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody>'
+        "</table></details>"
+    )
 
 
 def _data(label: str, text: str | None) -> str:
@@ -187,7 +264,21 @@ def _short_resource(resource: str) -> str:
 
 
 def _time(moment: datetime | None) -> str:
-    return moment.strftime("%H:%M:%S.%f")[:-3] if moment else "—"
+    """A time of day with its zone (the history's own, UTC from AWS)."""
+    if moment is None:
+        return "—"
+    return moment.strftime("%H:%M:%S.%f")[:-3] + " " + _zone(moment)
+
+
+def _date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")[:-3] + " " + _zone(moment)
+
+
+def _zone(moment: datetime) -> str:
+    offset = moment.utcoffset()
+    if offset is None:
+        return "(no zone)"
+    return "UTC" if not offset else moment.strftime("UTC%z")
 
 
 def _duration(record: ExecutionRecord) -> str:

@@ -5,7 +5,11 @@ Why a child process: PyAV ignores network options when writing (no certificate v
 no ``rw_timeout``), so a stalled server would block the push for good. ffmpeg honours
 ``-tls_verify 1 -ca_file`` and ``-rw_timeout``, and exits when the ingest goes away or stalls.
 Writes go through a bounded in-memory backlog drained by a writer thread, so the frame loop
-never blocks on the pipe."""
+never blocks on the pipe.
+
+The stream key never reaches ffmpeg's command line (``ps`` shows it to every local user): the
+command names the ingest without it, and ffmpeg reads the key as the ``rtmp_playpath`` option
+from a preset (``-fpre``) on an inherited pipe that only it can read."""
 
 from __future__ import annotations
 
@@ -113,7 +117,8 @@ class Publisher:
     """One connection to the ingest: ``start()``, hand ``sink`` to an Encoder, watch ``alive``
     and ``connected``, ``close()`` at the end. Not restartable: make a new one to reconnect.
 
-    ``url`` is ``rtmp://...`` or ``rtmps://...`` (the stream key is part of it: never logged).
+    ``url`` is ``rtmp://...`` or ``rtmps://...`` (its last path segment is the stream key:
+    never logged, never on ffmpeg's command line).
     For rtmps the server certificate is always verified; ``ca_file`` trusts a private CA.
     ``hls_dir`` also writes an HLS preview (2 s pieces) from the same encode."""
 
@@ -130,6 +135,9 @@ class Publisher:
         if not url.startswith(("rtmp://", "rtmps://")):
             raise PublisherError("the ingest URL must start with rtmp:// or rtmps://")
         self.url = url
+        self.ingest, _, self.stream_key = url.rpartition("/")
+        if not self.stream_key or "\n" in self.stream_key or "\r" in self.stream_key:
+            raise PublisherError("the ingest URL must end with the stream key: .../app/<key>")
         self.ca_file = Path(ca_file) if ca_file else None
         self.rw_timeout_s = rw_timeout_s
         self.hls_dir = Path(hls_dir) if hls_dir else None
@@ -143,8 +151,9 @@ class Publisher:
         self._sink: PipeSink | None = None
         self._lock = threading.Lock()
 
-    def command(self) -> list[str]:
-        """The ffmpeg command line (contains the URL, so the stream key: do not log it)."""
+    def command(self, key_fd: int) -> list[str]:
+        """The ffmpeg command line: the ingest without the stream key, which ffmpeg reads from
+        the preset on ``key_fd`` (see ``_key_preset``)."""
         cmd = [self.ffmpeg, "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info"]
         # the FLV header already names both codecs: do not wait seconds probing the input
         cmd += ["-fpsprobesize", "0", "-analyzeduration", "100000"]
@@ -154,7 +163,7 @@ class Publisher:
             cmd += ["-tls_verify", "1"]
             if self.ca_file:
                 cmd += ["-ca_file", str(self.ca_file)]
-        cmd += ["-f", "flv", self.url]
+        cmd += ["-fpre", f"/dev/fd/{key_fd}", "-f", "flv", self.ingest + "/"]
         if self.hls_dir:
             playlist = self.hls_dir / "index.m3u8"
             cmd += ["-map", "0", "-c", "copy", "-f", "hls", "-hls_time", "2"]
@@ -169,15 +178,33 @@ class Publisher:
             raise PublisherError(f"{self.ffmpeg!r} not found: install the ffmpeg package")
         if self.hls_dir:
             self.hls_dir.mkdir(parents=True, exist_ok=True)
-        self._process = subprocess.Popen(
-            self.command(), stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        key_fd = self._key_preset()
+        try:
+            self._process = subprocess.Popen(
+                self.command(key_fd),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                pass_fds=(key_fd,),
+            )
+        finally:
+            os.close(key_fd)
         assert self._process.stdin is not None
         stdin_fd = os.dup(self._process.stdin.fileno())
         self._process.stdin.close()
         self._sink = PipeSink(stdin_fd, self._fail, self.max_backlog_bytes)
         threading.Thread(target=self._watch, name="publisher-watch", daemon=True).start()
         return self
+
+    def _key_preset(self) -> int:
+        """A pipe holding ``rtmp_playpath=<key>``, already written and closed for writing: the
+        read end goes to ffmpeg alone and is empty once read (nothing on disk, nothing in argv)."""
+        read_fd, write_fd = os.pipe()
+        try:
+            os.write(write_fd, f"rtmp_playpath={self.stream_key}\n".encode())
+        finally:
+            os.close(write_fd)
+        return read_fd
 
     @property
     def sink(self) -> PipeSink:
@@ -238,7 +265,7 @@ class Publisher:
             if _CONNECTED.match(line):
                 self.connected.set()
             elif line and not line.startswith(" "):
-                self._stderr_tail.append(line.replace(self.url, "<ingest>"))
+                self._stderr_tail.append(line.replace(self.stream_key, "<stream key>"))
         code = process.wait()
         if code != 0:
             tail = " | ".join(list(self._stderr_tail)[-3:]) or "no message"

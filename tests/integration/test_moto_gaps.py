@@ -176,6 +176,33 @@ def test_gap_8_cloudformation_skips_alarms() -> None:
     assert printed == "0", "moto's CloudFormation creates alarms now: drop work-around 8"
 
 
+def test_gap_8_cloudformation_skips_bucket_policies_and_the_api_gateway_account() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            document = {"Version": "2012-10-17", "Statement": [{"Effect": "Deny",
+                "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::gap-eight/*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
+            resources = {
+                "B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "gap-eight"}},
+                "P": {"Type": "AWS::S3::BucketPolicy",
+                      "Properties": {"Bucket": {"Ref": "B"}, "PolicyDocument": document}},
+                "A": {"Type": "AWS::ApiGateway::Account",
+                      "Properties": {"CloudWatchRoleArn": "arn:aws:iam::123456789012:role/r"}},
+            }
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps({"Resources": resources}))
+            try:
+                boto3.client("s3", region_name=region).get_bucket_policy(Bucket="gap-eight")
+                policy = "set"
+            except Exception:
+                policy = "none"
+            role = boto3.client("apigateway", region_name=region).get_account().get(
+                "cloudwatchRoleArn", "none")
+            print(policy, role)
+    """)
+    assert printed == "none none", "moto's CloudFormation makes these now: drop them from gap 8"
+
+
 def test_gap_9_a_query_walks_and_sorts_the_whole_table() -> None:
     printed = raw_moto("""
         with mock_aws():
@@ -330,18 +357,45 @@ def test_the_interpreter_parses_each_definition_once_and_shares_its_clients(room
 
 
 def test_the_stacks_alarms_exist_in_the_local_cloud(rooms: Rooms) -> None:
-    alarms = rooms.cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
-    by_name = {a["AlarmName"]: a for a in alarms}
+    alarms_list = rooms.cloud.client("cloudwatch").describe_alarms()["MetricAlarms"]
+    by_name = {a["AlarmName"]: a for a in alarms_list}
     assert sorted(by_name) == [
-        "CommandDeadLettersAlarm",
-        "EventDeadLettersAlarm",
-        "RoomFailuresAlarm",
+        "livehost-command-dead-letters",
+        "livehost-event-dead-letters",
+        "livehost-room-failures",
     ]
-    failures = by_name["RoomFailuresAlarm"]["Dimensions"][0]
+    failures = by_name["livehost-room-failures"]["Dimensions"][0]
     assert failures == {"Name": "StateMachineArn", "Value": rooms.cloud.outputs["RoomLifecycleArn"]}
-    assert by_name["CommandDeadLettersAlarm"]["Dimensions"][0]["Value"].endswith(
+    assert by_name["livehost-command-dead-letters"]["Dimensions"][0]["Value"].endswith(
         "commands-dlq.fifo"
     )
+    # And the dashboard shows them, with every room's metrics
+    body = json.loads(
+        rooms.cloud.client("cloudwatch").get_dashboard(DashboardName="livehost-rooms")[
+            "DashboardBody"
+        ]
+    )
+    [alarms] = [w for w in body["widgets"] if w["type"] == "alarm"]
+    assert sorted(a.rsplit(":", 1)[-1] for a in alarms["properties"]["alarms"]) == sorted(by_name)
+    assert sorted(alarms["properties"]["alarms"]) == sorted(a["AlarmArn"] for a in alarms_list)
+
+
+def test_the_stacks_bucket_policy_and_api_logging_role_are_handled_in_the_local_cloud(
+    rooms: Rooms,
+) -> None:
+    # Given the deployed stack
+    cloud = rooms.cloud
+    # Then the TLS-only bucket policy is reported as left out (the emulator is plain HTTP and
+    # would refuse every request), not silently dropped
+    [note] = [n for n in cloud.notes if n.startswith("AssetsBucketTlsOnly")]
+    assert note.endswith(
+        ": 0 statement(s) put on "
+        + cloud.outputs["AssetsBucketName"]
+        + " through the S3 API; 1 TLS-only statement(s) left out (the emulator is plain HTTP)"
+    )
+    # And API Gateway has the role it writes access logs with
+    role = cloud.client("apigateway").get_account()["cloudwatchRoleArn"]
+    assert role.startswith("arn:aws:iam::123456789012:role/livehost-ApiGatewayLogsRole")
 
 
 def test_definition_substitutions_keep_context_paths() -> None:

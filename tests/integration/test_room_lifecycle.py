@@ -4,6 +4,7 @@ Every path ends ENDED or FAILED with a named error, and leaves nothing running."
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import time
 
@@ -57,6 +58,13 @@ def test_a_room_runs_its_script_and_leaves_nothing_behind(rooms: Rooms) -> None:
     assert rooms.leaks() == NOTHING_LEFT
     # And the timeline says the stream stopped once (events arrive through the events queue)
     assert stream_stops(rooms, "happy-path") == 1
+
+    # And its render host's agent was gone as soon as it had reported (exiting by itself or at
+    # the instance's termination), not killed when the supervisor's grace ran out
+    assert rooms.cloud.supervisor is not None
+    [host] = [h for h in rooms.cloud.supervisor.finished if h.room_id == "happy-path"]
+    assert host.process.returncode in (0, -signal.SIGTERM)
+    assert host.stopping_s is not None and host.stopping_s < 3
 
 
 def stream_stops(rooms: Rooms, room_id: str) -> int:
@@ -248,6 +256,11 @@ def test_stop_now_cuts_the_show_and_tears_down(rooms: Rooms) -> None:
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"])["show"]["played"] < 6
     assert rooms.leaks() == NOTHING_LEFT
+    # And the operator's stop did not end the agent early: it answered the workflow's own
+    # StopStream, then went at once
+    assert rooms.cloud.supervisor is not None
+    [host] = [h for h in rooms.cloud.supervisor.finished if h.room_id == "stop-now"]
+    assert host.stopping_s is not None and host.stopping_s < 3
 
 
 def test_stop_now_while_the_stream_is_starting_ends_promptly(rooms: Rooms) -> None:
@@ -325,9 +338,14 @@ def test_no_stream_key_in_any_history_or_log(rooms: Rooms) -> None:
     for arn in (rooms.cloud.outputs["RoomLifecycleArn"], rooms.cloud.outputs["ShowLoopArn"]):
         for execution in sfn.list_executions(stateMachineArn=arn, maxResults=1000)["executions"]:
             texts.append(json.dumps(rooms.history(execution["executionArn"]), default=str))
-    texts += [p.read_text() for p in rooms.cloud.config.workdir.glob("hosts/*/agent.log")]
+    workdir = rooms.cloud.config.workdir
+    texts += [p.read_text() for p in workdir.glob("hosts/*/agent.log")]
+    texts += [p.read_text(errors="replace") for p in workdir.glob("ingest/logs/*")]
+    texts += [str(p) for p in workdir.rglob("*")]  # recordings, previews: every file name
     everything = "\n".join(texts)
 
     # Then no key appears anywhere
     assert len(everything) > 10_000
     assert [key for key in keys if key in everything] == []
+    # And the room's recording is named by the room and its run
+    assert list(workdir.glob("ingest/recordings/livehost-key-scan-r1-*.flv"))

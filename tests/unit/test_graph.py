@@ -20,7 +20,7 @@ import pytest
 from moto import mock_aws
 
 from local.graph import ExecutionRecord, analyse, fetch_execution, main, render_html
-from local.graph.analysis import StateRun
+from local.graph.analysis import StateRun, run_order
 from local.graph.cli import fetch_children
 from local.graph.layout import layout_machine
 from local.graph.machine import choice_label
@@ -341,3 +341,112 @@ def test_layout_layers_forward_edges_down_and_loops_back_up():
                 apart_x = a.x + a.width <= b.x or b.x + b.width <= a.x
                 apart_y = a.y + a.height <= b.y or b.y + b.height <= a.y
                 assert apart_x or apart_y, (a.name, b.name)
+
+
+# ---- run order, per-turn timings, data, history, causes ------------------------------------
+
+SPEECH_CAUSE = json.dumps(
+    {
+        "errorMessage": "Polly refused the text: InvalidSsmlException: Invalid SSML request",
+        "errorType": "SpeechFailed",
+        "stackTrace": ['  File "/var/task/app.py", line 12, in lambda_handler'],
+    }
+)
+# RoomLifecycle's shape: RunShow's Catch hands any show failure to ReplaceRenderHost, which
+# replaces a lost host and re-raises any other error by name
+SPEECH_FAILURE = {
+    "StartAt": "RunShow",
+    "States": {
+        "RunShow": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "NextCue",
+                    "States": {
+                        "NextCue": {"Type": "Fail", "Error": "SpeechFailed", "Cause": SPEECH_CAUSE}
+                    },
+                }
+            ],
+            "Catch": [
+                {
+                    "ErrorEquals": ["States.ALL"],
+                    "ResultPath": "$.showFailure",
+                    "Next": "ReplaceRenderHost",
+                }
+            ],
+            "Next": "Done",
+        },
+        "ReplaceRenderHost": {
+            "Type": "Parallel",
+            "Branches": [
+                {
+                    "StartAt": "ReRaise",
+                    "States": {
+                        "ReRaise": {"Type": "Fail", "Error": "SpeechFailed", "Cause": SPEECH_CAUSE}
+                    },
+                }
+            ],
+            "Catch": [
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "Teardown"}
+            ],
+            "Next": "Done",
+        },
+        "Teardown": {"Type": "Pass", "Next": "RoomFailed"},
+        "RoomFailed": {"Type": "Fail", "Error": "SpeechFailed", "Cause": SPEECH_CAUSE},
+        "Done": {"Type": "Succeed"},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def speech_failure(emulator: Any) -> ExecutionRecord:
+    machine = emulator.create_state_machine(
+        name="SpeechFailure", definition=json.dumps(SPEECH_FAILURE), roleArn=ROLE
+    )["stateMachineArn"]
+    arn = emulator.start_execution(stateMachineArn=machine, name="speech-1", input="{}")[
+        "executionArn"
+    ]
+    deadline = time.monotonic() + 20
+    while emulator.describe_execution(executionArn=arn)["status"] == "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return fetch_execution(emulator, arn)
+
+
+def test_the_run_order_times_each_turn_of_a_loop_with_its_data(rehearsal):
+    # Given the rehearsal, whose Tick state runs three turns of a loop
+    runs = analyse(rehearsal.definition, rehearsal.events)
+    steps = run_order(runs)
+    # Then every state entry is listed once, in the order it happened
+    assert [s.order for s in steps] == list(range(1, len(steps) + 1))
+    assert steps[0].state == "Prepare"
+    assert [s.turn for s in steps if s.state == "Tick"] == [1, 2, 3]
+    # And each turn has its own timing and its own input and output
+    ticks = [s for s in steps if s.state == "Tick"]
+    assert all(t.exited_at is not None and t.duration_ms >= 0 for t in ticks)
+    assert [json.loads(t.output or "{}")["count"]["n"] for t in ticks] == [1, 2, 3]
+    # And the page lists them with dates in their time zone, and the whole history
+    page = render_html(rehearsal, runs)
+    assert page.count("<td>Tick</td>") == 3
+    assert re.search(r"<dd>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC</dd>", page)
+    assert f"Event history ({len(rehearsal.events)} events)" in page
+    assert "<td>ExecutionStarted</td>" in page
+    assert "hunter2" not in page
+
+
+def test_a_speech_failure_passed_on_is_not_shown_as_a_render_host_replacement(speech_failure):
+    # Given a run whose show failed on speech, handed on by ReplaceRenderHost
+    runs = analyse(speech_failure.definition, speech_failure.events)
+    [replace] = [s for s in run_order(runs) if s.state == "ReplaceRenderHost"]
+    # Then ReplaceRenderHost is shown passing RunShow's error on, not failing on its own
+    assert replace.came_from == "RunShow"
+    assert replace.received is not None and replace.received.error == "SpeechFailed"
+    assert replace.passed_on
+    page = render_html(speech_failure, runs)
+    assert (
+        "<strong>SpeechFailed</strong> passed on from RunShow (not a failure of this state): "
+        "Polly refused the text: InvalidSsmlException: Invalid SSML request"
+    ) in page
+    # And the failed run shows the human cause, the stack trace only in the raw cause
+    assert "<p>Polly refused the text: InvalidSsmlException: Invalid SSML request</p>" in page
+    assert page.index("/var/task/app.py") > page.index("raw cause")

@@ -246,3 +246,21 @@ def test_malformed_requests_get_a_400_that_says_what_is_wrong() -> None:
     assert first.endswith(b'{"message": "Bad Request: the body is not UTF-8 text"}')
     assert second.startswith(b"HTTP/1.1 400 ")
     assert second.endswith(b'{"message": "Bad Request: Content-Length is not a number"}')
+
+
+def test_the_gateway_serves_the_openapi_document_and_a_page_to_browse_it() -> None:
+    # Given the local gateway (its function unreachable: documentation needs none)
+    api = gateway()
+    committed = json.loads((ROOT / "api/openapi.json").read_text())
+    # When the document and the page are asked for, with or without the stage
+    status, headers, body = api.handle("GET", "/openapi.json", {}, b"")
+    page_status, page_headers, page = api.handle("GET", "/v1/docs", {}, b"")
+    # Then the document is the committed one, with no credentials asked
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    assert json.loads(body) == committed
+    # And the page lists every operation and schema, and loads nothing from elsewhere
+    assert (page_status, page_headers["Content-Type"]) == (200, "text/html; charset=utf-8")
+    operations = [op for methods in committed["paths"].values() for op in methods.values()]
+    assert page.count("<section id=") == len(operations) + len(committed["components"]["schemas"])
+    assert "<h3><span class=m>POST</span> <code>/rooms/{roomId}/questions</code></h3>" in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page

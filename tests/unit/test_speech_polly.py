@@ -5,9 +5,12 @@ import json
 
 import boto3
 import pytest
+from botocore.awsrequest import AWSResponse
 from botocore.response import StreamingBody
+from botocore.retries.standard import ExponentialBackoff
 from botocore.stub import Stubber
 
+from livehost import aws
 from livehost.errors import SpeechFailed, SpeechThrottled
 from livehost.speech.engines import engine_for
 from livehost.speech.model import SpeechMark, SpeechRequest, Voice
@@ -85,32 +88,77 @@ def test_voice_prosody_goes_into_the_ssml(polly):
     assert speech.marks == [SpeechMark(time=0, type="word", start=0, end=5, value="Hello")]
 
 
-def test_throttling_is_retried_with_backoff(polly):
-    # Given Polly throttles twice, then answers
-    client, stubber = polly
-    stubber.add_client_error("synthesize_speech", "ThrottlingException", http_status_code=400)
-    stubber.add_client_error("synthesize_speech", "ServiceFailureException", http_status_code=500)
-    _expect_pair(stubber, "<speak>Hi</speak>", b"\x00\x00", [])
-    sleeps: list[float] = []
-    engine = PollyEngine(client, sleep=sleeps.append, jitter=lambda: 1.0)
-    # When synthesized
-    speech = engine.synthesize(SpeechRequest(text="Hi"))
-    # Then it waited 0.2 s, then 0.4 s, and succeeded
-    assert sleeps == [0.2, 0.4]
-    assert speech.pcm == b"\x00\x00"
+class PollyOverHttp:
+    """Polly as botocore sees it on the wire (``before-send``): each request is answered with
+    the next scripted status, so botocore's own retry layer runs, as in production."""
 
-
-def test_persistent_throttling_raises_speech_throttled(polly):
-    client, stubber = polly
-    for _ in range(3):
-        stubber.add_client_error(
-            "synthesize_speech", "TooManyRequestsException", http_status_code=400
+    def __init__(self, statuses: list[int]) -> None:
+        self.statuses = statuses
+        self.sent = 0
+        self.client = boto3.client(
+            "polly",
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=aws.CLIENT_CONFIG,
         )
-    sleeps: list[float] = []
-    engine = PollyEngine(client, attempts=3, sleep=sleeps.append, jitter=lambda: 0.0)
-    with pytest.raises(SpeechThrottled, match="after 3 attempts"):
-        engine.synthesize(SpeechRequest(text="Hi"))
-    assert sleeps == [0.1, 0.2]
+        self.client.meta.events.register("before-send", self._answer)
+
+    def _answer(self, request, **_):
+        status = self.statuses[min(self.sent, len(self.statuses) - 1)]
+        self.sent += 1
+        if status == 200 and b'"OutputFormat": "json"' in request.body:
+            marks = json.dumps({"time": 0, "type": "viseme", "value": "sil"}).encode() + b"\n"
+            return AWSResponse(
+                request.url, 200, {"Content-Type": "application/x-json-stream"}, _Raw(marks)
+            )
+        if status == 200:
+            return AWSResponse(request.url, 200, {"Content-Type": "audio/pcm"}, _Raw(b"\x00\x00"))
+        error = json.dumps({"__type": "ThrottlingException", "message": "Rate exceeded"}).encode()
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "x-amzn-ErrorType": "ThrottlingException",
+        }
+        return AWSResponse(request.url, status, headers, _Raw(error))
+
+
+class _Raw:
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def stream(self, **_):
+        yield self._data.read()
+
+    def read(self, *_args, **_kwargs):
+        return self._data.read()
+
+
+@pytest.fixture
+def no_backoff_wait(monkeypatch):
+    """botocore's backoff sleeps up to seconds; the tests count attempts, not wait."""
+    monkeypatch.setattr(ExponentialBackoff, "delay_amount", lambda self, context: 0)
+
+
+def test_a_throttled_call_is_retried_by_botocore_alone(no_backoff_wait):
+    # Given Polly throttles the first request, then answers every one
+    polly = PollyOverHttp([400, 200])
+    # When a request is synthesized (audio and marks: two calls)
+    speech = PollyEngine(polly.client).synthesize(SpeechRequest(text="Hi"))
+    # Then the throttled call was sent again by botocore, once, and nothing else retried
+    assert polly.sent == 3
+    assert speech.pcm == b"\x00\x00"
+    assert [m.value for m in speech.marks] == ["sil"]
+
+
+def test_persistent_throttling_is_speech_throttled_after_botocores_attempts(no_backoff_wait):
+    # Given Polly throttles every request
+    polly = PollyOverHttp([400])
+    # When a request is synthesized
+    with pytest.raises(SpeechThrottled, match=r"\(ThrottlingException\) after 5 attempts"):
+        PollyEngine(polly.client).synthesize(SpeechRequest(text="Hi"))
+    # Then the client's retry mode made its attempts (the first and 4 retries) and the engine
+    # added none: what is left to retry is the workflow's named SpeechThrottled retry
+    assert polly.sent == 5
 
 
 def test_other_refusals_are_speech_failed_without_retry(polly):
@@ -118,10 +166,8 @@ def test_other_refusals_are_speech_failed_without_retry(polly):
     stubber.add_client_error(
         "synthesize_speech", "InvalidSsmlException", "Invalid SSML request", http_status_code=400
     )
-    sleeps: list[float] = []
     with pytest.raises(SpeechFailed, match="InvalidSsmlException: Invalid SSML request"):
-        PollyEngine(client, sleep=sleeps.append).synthesize(SpeechRequest(text="Hi"))
-    assert sleeps == []
+        PollyEngine(client).synthesize(SpeechRequest(text="Hi"))
 
 
 def test_registry_and_names():

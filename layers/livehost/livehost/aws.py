@@ -11,7 +11,9 @@ import boto3
 from botocore.config import Config
 
 _lock = threading.Lock()
-_CONFIG = Config(
+# The one client-side retry layer (throttling and 5xx, exponential backoff with jitter): code
+# above it does not loop again, and workflows retry only named errors (e.g. SpeechThrottled).
+CLIENT_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 4}, connect_timeout=5, read_timeout=70
 )
 
@@ -29,7 +31,7 @@ def client(service: str) -> Any:
 
 @cache
 def _client(service: str) -> Any:
-    return _session().client(service, config=_CONFIG)  # type: ignore[call-overload]
+    return _session().client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
 def table(name: str) -> Any:
@@ -40,4 +42,4 @@ def table(name: str) -> Any:
 
 @cache
 def _table(name: str) -> Any:
-    return _session().resource("dynamodb", config=_CONFIG).Table(name)  # type: ignore[call-overload]
+    return _session().resource("dynamodb", config=CLIENT_CONFIG).Table(name)  # type: ignore[call-overload]

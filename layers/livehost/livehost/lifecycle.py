@@ -66,6 +66,7 @@ def provision(
             "FifoQueue": "true",
             "VisibilityTimeout": "30",
             "MessageRetentionPeriod": "3600",
+            "KmsMasterKeyId": "alias/aws/sqs",  # encrypted at rest like the stack's queues
             "RedrivePolicy": json.dumps(
                 {"deadLetterTargetArn": launch.command_dlq_arn, "maxReceiveCount": "3"}
             ),

@@ -27,7 +27,7 @@ class SpeechEngine(Protocol):
 
 def engine_for(name: str, **clients: Any) -> SpeechEngine:
     """The engine registered as ``name``: ``"polly"`` (needs ``polly=<boto3 Polly client>``;
-    optional ``engine``, ``sample_rate``, ``sleep``) or ``"espeak"`` (local, no clients)."""
+    optional ``engine``, ``sample_rate``) or ``"espeak"`` (local, no clients)."""
     if name == "polly":
         from livehost.speech.polly import PollyEngine
 
