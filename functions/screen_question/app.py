@@ -1,9 +1,10 @@
-"""ScreenQuestion: a viewer's question against the room's policy and recent questions."""
+"""ScreenQuestion: admits a question started without a verdict (livehost.questions, the same
+admission the API applies)."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from livehost import aws
+from livehost import aws, metrics
 from livehost.qa import screen_question
 from livehost.settings import FunctionSettings
 from livehost.states import QuestionInput
@@ -17,6 +18,7 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     question = QuestionInput.model_validate(event)
     store = RoomStore(aws.table(FunctionSettings().table_name))
     screening = screen_question(store, question)
+    metrics.for_admission(question.room_id, screening.accepted)
     logger.info(
         "screened",
         extra={"questionId": question.question_id, "reason": screening.reason},

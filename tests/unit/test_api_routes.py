@@ -93,6 +93,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[Api]:
         "ASSETS_BUCKET": "assets",
         "SPEECH_ENGINE": "espeak",
         "POWERTOOLS_SERVICE_NAME": "livehost",
+        "POWERTOOLS_METRICS_NAMESPACE": "LiveHost",  # template.yaml's Globals
     }.items():
         monkeypatch.setenv(key, value)
     for cached in (aws._client, aws._table, aws._session):

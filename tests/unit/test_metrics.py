@@ -88,9 +88,11 @@ def test_question_outcomes_and_the_answer_latency(capsys) -> None:
     # one and one whose answer failed
     answered = Answered(sentences=["Yes."], answer="Yes.", firstSentAt=1000.75).wire()
     failure = {"Error": "AnswerFailed", "Cause": "no model"}
-    # When each outcome is recorded
+    # When each is admitted and its outcome recorded
+    metrics.for_admission("shop-1", accepted=True)
     metrics.for_question(question(screening=screening(True), answered=answered))
-    metrics.for_question(question(screening=screening(False)))
+    metrics.for_admission("shop-1", accepted=False)
+    metrics.for_admission("shop-1", accepted=True)
     metrics.for_question(question(screening=screening(True), failure=failure))
     # Then each is counted for the room, with the latency in milliseconds
     assert emitted(capsys) == [

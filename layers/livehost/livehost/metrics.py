@@ -6,7 +6,9 @@ the dashboard in template.yaml reads these names. Each metric is flushed on its 
 rooms, and in the local cloud, where functions share one process, functions too.
 
     SegmentsPlayed, Heartbeats, Reconnects            from the render host's events
-    QuestionsAccepted, QuestionsRejected, QuestionsAnswered, QuestionsFailed,
+    QuestionsAccepted, QuestionsRejected              where a question is admitted (the API,
+                                                      or ScreenQuestion): busy ones included
+    QuestionsAnswered, QuestionsFailed,
     AnswerLatency (ms, question asked -> first answer sentence sent)   from RecordQuestion
 """
 
@@ -49,11 +51,15 @@ def for_agent_event(event: Event) -> None:
         emit("Reconnects", event.room_id)
 
 
+def for_admission(room_id: str, accepted: bool) -> None:
+    """A question admitted or turned away (for any reason, a busy room included)."""
+    emit("QuestionsAccepted" if accepted else "QuestionsRejected", room_id)
+
+
 def for_question(record: RecordInput) -> None:
-    """A question's outcome as RecordQuestion records it, and the answer's latency."""
-    screening, answered = record.screening, record.answered
-    if screening is not None:
-        emit("QuestionsAccepted" if screening.accepted else "QuestionsRejected", record.room_id)
+    """An accepted question's outcome as RecordQuestion records it, and the answer's
+    latency."""
+    answered = record.answered
     if record.failure is not None:
         emit("QuestionsFailed", record.room_id)
     elif answered is not None:

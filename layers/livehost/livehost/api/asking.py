@@ -13,6 +13,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from livehost import metrics
 from livehost.api.bodies import QuestionAsked, QuestionReceipt
 from livehost.api.errors import QuestionsDisabled
 from livehost.commands import live_queue
@@ -55,6 +56,7 @@ def ask_question(
         asked_at=now,
     )
     room, verdict = QuestionBook(store).admit(asked, now=now)
+    metrics.for_admission(room_id, verdict.accepted)
     mode = asked_by.mode or room.settings.insert_mode
     question = QuestionInput(
         roomId=room_id,
