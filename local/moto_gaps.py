@@ -11,7 +11,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 2. IVS has no stream keys, StopStream, GetStream or PutMetadata, an ingest endpoint that
    resolves nowhere and a playback URL that plays nothing: filled in here, with the endpoint
    pointing at the local ingest and the playback URL at its HLS (``local.playback``, which also
-   places PutMetadata's timed metadata on the stream clock).
+   places PutMetadata's timed metadata on the stream clock). Keys rotate as in IVS: one per
+   channel (CreateStreamKey refuses a second), DeleteChannel deletes the channel's keys, and a
+   new key keeps the channel's playback URL.
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
    supervisor start and stop a real render host process.
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
@@ -61,6 +63,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import threading
 import time
 import traceback
@@ -415,6 +418,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
     if not _install_once("ivs"):
         return
     original_create = IVSBackend.create_channel
+    original_delete = IVSBackend.delete_channel
 
     def create_channel(self: IVSBackend, *args: Any, **kwargs: Any) -> Any:
         fill: IvsFill = _current["ivs"]
@@ -459,6 +463,38 @@ def install_ivs_fill(fill: IvsFill) -> None:
         fill.stream_keys.pop(key_or_404(body(self)["arn"])["arn"])
         return "{}"
 
+    def create_stream_key(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
+        request = body(self)
+        channel_arn = request["channelArn"]
+        self.ivs_backend.get_channel(channel_arn)  # 404 for an unknown channel
+        if any(key["channelArn"] == channel_arn for key in fill.stream_keys.values()):
+            from moto.core.exceptions import JsonRESTError
+
+            raise JsonRESTError(
+                "ServiceQuotaExceededException", "the channel has a stream key already"
+            )
+        region, account = channel_arn.split(":")[3:5]
+        key = {
+            "arn": f"arn:aws:ivs:{region}:{account}:stream-key/{secrets.token_hex(6)}",
+            "channelArn": channel_arn,
+            "tags": request.get("tags") or {},
+            "value": f"sk_{region}_{secrets.token_urlsafe(32)}",
+        }
+        fill.stream_keys[key["arn"]] = key
+        fill.issued.append(key["value"])
+        if fill.playback is not None:  # the same playback URL now plays the new key's stream
+            fill.playback.playback_url(channel_arn.rsplit("/", 1)[-1], key["value"])
+        return json.dumps({"streamKey": key})
+
+    def delete_channel(self: IVSBackend, arn: str) -> None:
+        fill: IvsFill = _current["ivs"]
+        original_delete(self, arn)
+        for key in [k for k in fill.stream_keys.values() if k["channelArn"] == arn]:
+            fill.stream_keys.pop(key["arn"])
+        if fill.playback is not None:
+            fill.playback.forget(arn.rsplit("/", 1)[-1])
+
     def stop_stream(self: IVSResponse) -> str:
         self.ivs_backend.get_channel(body(self)["channelArn"])
         return "{}"
@@ -475,7 +511,9 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return "{}"
 
     IVSBackend.create_channel = create_channel  # type: ignore[method-assign]
+    IVSBackend.delete_channel = delete_channel  # type: ignore[method-assign]
     for name, fn in {
+        "create_stream_key": create_stream_key,
         "get_stream_key": get_stream_key,
         "list_stream_keys": list_stream_keys,
         "delete_stream_key": delete_stream_key,

@@ -57,10 +57,17 @@ class LocalPlayback:
         return f"http://{HOST}:{self._server.server_address[1]}/ivs/"
 
     def playback_url(self, channel_id: str, stream_key: str) -> str:
-        """Register a channel (its stream key stays here) and give its playback URL."""
+        """Register a channel with its current stream key (it stays here) and give its
+        playback URL: the same for every key the channel has, one after another. A new key
+        is a new stream, so its cues start afresh."""
         with self._lock:
             self.channels[channel_id] = ChannelPlayback(stream_key)
         return f"{self.base_url}{channel_id}/index.m3u8"
+
+    def forget(self, channel_id: str) -> None:
+        """The channel was deleted: its playback URL plays nothing any more."""
+        with self._lock:
+            self.channels.pop(channel_id, None)
 
     def put_metadata(self, channel_id: str, text: str) -> Cue | None:
         """Insert ``text`` at the stream time the ingest has reached; None when the channel's
