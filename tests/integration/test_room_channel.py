@@ -15,6 +15,9 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 from roomdriver import Rooms, short_script
 
+from livehost.channels import delete_channel, open_channel, revoke_stream_keys
+from livehost.models import RoomSettings
+
 pytestmark = pytest.mark.integration
 
 
@@ -131,3 +134,31 @@ def test_a_live_room_is_not_deleted_and_an_ended_one_takes_its_channel(rooms: Ro
     assert playlist_status(playback_url) == 404
     assert call(rooms, "GET", "/rooms/deleted-room")[0] == 404
     assert rooms.leaks() == {"instances": 0, "channels": 0, "queues": 0, "processes": 0}
+
+
+def test_a_kept_channel_takes_the_rooms_new_settings_and_a_lost_one_is_remade(
+    rooms: Rooms,
+) -> None:
+    # Given a room's channel made at its first start, with LOW latency, its key since revoked
+    ivs = rooms.cloud.client("ivs")
+    low = RoomSettings(latency_mode="LOW")
+    made = open_channel(ivs, room_id="settings-room", stack="s", settings=low, channel=None)
+    revoke_stream_keys(ivs, made.channel_arn)
+
+    # When the next run opens it after the operator chose NORMAL latency
+    normal = RoomSettings(latency_mode="NORMAL")
+    kept = open_channel(ivs, room_id="settings-room", stack="s", settings=normal, channel=made)
+
+    # Then it is the same channel, now NORMAL, with a new key
+    assert (kept.channel_arn, kept.playback_url) == (made.channel_arn, made.playback_url)
+    assert ivs.get_channel(arn=made.channel_arn)["channel"]["latencyMode"] == "NORMAL"
+    assert kept.stream_key_arn not in (None, made.stream_key_arn)
+
+    # When IVS has lost the channel before the next run
+    delete_channel(ivs, kept)
+    remade = open_channel(ivs, room_id="settings-room", stack="s", settings=normal, channel=kept)
+
+    # Then a new channel is made for the room
+    assert remade.channel_arn != kept.channel_arn
+    assert ivs.get_channel(arn=remade.channel_arn)["channel"]["name"] == "livehost-settings-room"
+    delete_channel(ivs, remade)
