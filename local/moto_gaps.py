@@ -11,7 +11,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 2. IVS has no stream keys, StopStream, GetStream or PutMetadata, an ingest endpoint that
    resolves nowhere and a playback URL that plays nothing: filled in here, with the endpoint
    pointing at the local ingest and the playback URL at its HLS (``local.playback``, which also
-   places PutMetadata's timed metadata on the stream clock).
+   places PutMetadata's timed metadata on the stream clock). Keys rotate as in IVS: one per
+   channel (CreateStreamKey refuses a second), DeleteChannel deletes the channel's keys, and a
+   new key keeps the channel's playback URL.
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
    supervisor start and stop a real render host process.
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
@@ -62,6 +64,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import sys
 import threading
 import time
@@ -439,18 +442,31 @@ class IvsFill:
     ingest_endpoint: str = "localhost"
     stream_keys: dict[str, dict[str, Any]] = field(default_factory=dict)  # arn -> key
     channel_names: dict[str, str] = field(default_factory=dict)  # channel arn -> name
+    keys_made: dict[str, int] = field(default_factory=dict)  # channel arn -> keys made for it
+    key_numbers: dict[str, int] = field(default_factory=dict)  # key arn -> its number
     issued: list[str] = field(default_factory=list)  # every key value ever made (for leak scans)
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
     playback: Any = None  # local.playback.LocalPlayback: playback URLs that play, timed metadata
 
     def stream_name(self, key_value: str) -> str | None:
-        """The name of the channel a live key belongs to (None for an unknown or revoked key):
-        the local ingest publishes under it, so the key is in no file name or log."""
+        """The stream a live key publishes (None for an unknown or revoked key): the channel's
+        name and the key's number on it (``livehost-<room>-r<n>``: a room's channel gets a
+        key a run), so the local ingest's files are named by room and run, never by key."""
         for key in list(self.stream_keys.values()):
             if key["value"] == key_value:
-                return self.channel_names.get(key["channelArn"])
+                name = self.channel_names.get(key["channelArn"])
+                return f"{name}-r{self.key_numbers[key['arn']]}" if name else None
         return None
+
+    def add_key(self, key: dict[str, Any]) -> str:
+        """Keep a key made for a channel, numbered; its stream's name."""
+        channel = key["channelArn"]
+        self.keys_made[channel] = self.keys_made.get(channel, 0) + 1
+        self.stream_keys[key["arn"]] = key
+        self.key_numbers[key["arn"]] = self.keys_made[channel]
+        self.issued.append(key["value"])
+        return self.stream_name(key["value"]) or ""
 
 
 def install_ivs_fill(fill: IvsFill) -> None:
@@ -464,6 +480,7 @@ def install_ivs_fill(fill: IvsFill) -> None:
     if not _install_once("ivs"):
         return
     original_create = IVSBackend.create_channel
+    original_delete = IVSBackend.delete_channel
 
     def create_channel(self: IVSBackend, *args: Any, **kwargs: Any) -> Any:
         fill: IvsFill = _current["ivs"]
@@ -474,11 +491,10 @@ def install_ivs_fill(fill: IvsFill) -> None:
         channel, key = original_create(self, *args, **kwargs)
         channel["ingestEndpoint"] = fill.ingest_endpoint
         fill.channel_names[channel["arn"]] = channel["name"]
+        stream = fill.add_key(key)
         if fill.playback is not None:  # moto's playbackUrl is a placeholder that plays nothing
             channel_id = channel["arn"].rsplit("/", 1)[-1]
-            channel["playbackUrl"] = fill.playback.playback_url(channel_id, channel["name"])
-        fill.stream_keys[key["arn"]] = key
-        fill.issued.append(key["value"])
+            channel["playbackUrl"] = fill.playback.playback_url(channel_id, stream)
         return channel, key
 
     def key_or_404(arn: str) -> dict[str, Any]:
@@ -509,6 +525,37 @@ def install_ivs_fill(fill: IvsFill) -> None:
         fill.stream_keys.pop(key_or_404(body(self)["arn"])["arn"])
         return "{}"
 
+    def create_stream_key(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
+        request = body(self)
+        channel_arn = request["channelArn"]
+        self.ivs_backend.get_channel(channel_arn)  # 404 for an unknown channel
+        if any(key["channelArn"] == channel_arn for key in fill.stream_keys.values()):
+            from moto.core.exceptions import JsonRESTError
+
+            raise JsonRESTError(
+                "ServiceQuotaExceededException", "the channel has a stream key already"
+            )
+        region, account = channel_arn.split(":")[3:5]
+        key = {
+            "arn": f"arn:aws:ivs:{region}:{account}:stream-key/{secrets.token_hex(6)}",
+            "channelArn": channel_arn,
+            "tags": request.get("tags") or {},
+            "value": f"sk_{region}_{secrets.token_urlsafe(32)}",
+        }
+        stream = fill.add_key(key)
+        if fill.playback is not None:  # the same playback URL now plays the new key's stream
+            fill.playback.playback_url(channel_arn.rsplit("/", 1)[-1], stream)
+        return json.dumps({"streamKey": key})
+
+    def delete_channel(self: IVSBackend, arn: str) -> None:
+        fill: IvsFill = _current["ivs"]
+        original_delete(self, arn)
+        for key in [k for k in fill.stream_keys.values() if k["channelArn"] == arn]:
+            fill.stream_keys.pop(key["arn"])
+        if fill.playback is not None:
+            fill.playback.forget(arn.rsplit("/", 1)[-1])
+
     def stop_stream(self: IVSResponse) -> str:
         self.ivs_backend.get_channel(body(self)["channelArn"])
         return "{}"
@@ -525,7 +572,9 @@ def install_ivs_fill(fill: IvsFill) -> None:
         return "{}"
 
     IVSBackend.create_channel = create_channel  # type: ignore[method-assign]
+    IVSBackend.delete_channel = delete_channel  # type: ignore[method-assign]
     for name, fn in {
+        "create_stream_key": create_stream_key,
         "get_stream_key": get_stream_key,
         "list_stream_keys": list_stream_keys,
         "delete_stream_key": delete_stream_key,

@@ -58,11 +58,17 @@ class LocalPlayback:
         return f"http://{HOST}:{self._server.server_address[1]}/ivs/"
 
     def playback_url(self, channel_id: str, stream: str) -> str:
-        """Register a channel (``stream``: its stream's name at the ingest) and give its
-        playback URL."""
+        """Register a channel with its current stream (its name at the ingest) and give its
+        playback URL: the same for every stream the channel has, one after another. A new
+        stream (a new key) starts its cues afresh."""
         with self._lock:
             self.channels[channel_id] = ChannelPlayback(stream)
         return f"{self.base_url}{channel_id}/index.m3u8"
+
+    def forget(self, channel_id: str) -> None:
+        """The channel was deleted: its playback URL plays nothing any more."""
+        with self._lock:
+            self.channels.pop(channel_id, None)
 
     def put_metadata(self, channel_id: str, text: str) -> Cue | None:
         """Insert ``text`` at the stream time the ingest has reached; None when the channel's

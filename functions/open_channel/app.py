@@ -1,4 +1,5 @@
-"""OpenChannel: the room's IVS channel. Returns ARNs and URLs, never the stream key."""
+"""OpenChannel: the room's IVS channel with this run's new stream key. Returns ARNs and URLs,
+never the stream key."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
@@ -20,6 +21,5 @@ def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
         RoomStore(aws.table(settings.table_name)),
         aws.client("ivs"),
         room_id=request.room_id,
-        run=request.run,
         stack=settings.stack_name,
     ).wire()

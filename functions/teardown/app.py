@@ -1,4 +1,5 @@
-"""Teardown: revoke key, delete channel, terminate instance, delete queue; idempotent."""
+"""Teardown: revoke the key (the room keeps its channel), terminate instance, delete queue;
+idempotent."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from livehost.models import Room, RoomSettings, Script, Segment
+from livehost.models import ACTIVE_PHASES, Room, RoomSettings, Script, Segment
 from livehost.store import RoomStore
 from local.cloud import LocalCloud
 
@@ -96,8 +96,10 @@ class Rooms:
         ]
 
     def leaks(self) -> dict[str, int]:
-        """What is left running anywhere: instances, channels, room queues, host processes."""
-        ec2, ivs, sqs = (self.cloud.client(s) for s in ("ec2", "ivs", "sqs"))
+        """What is left running anywhere: instances, room queues, host processes, and
+        channels whose room is gone or that hold a stream key while their room is not running
+        (a room keeps its channel between runs, without a key)."""
+        ec2, sqs = self.cloud.client("ec2"), self.cloud.client("sqs")
         running = [
             i
             for r in ec2.describe_instances()["Reservations"]
@@ -108,7 +110,23 @@ class Rooms:
         assert self.cloud.supervisor is not None
         return {
             "instances": len(running),
-            "channels": len(ivs.list_channels()["channels"]),
+            "channels": len(self.leaked_channels()),
             "queues": len(queues),
             "processes": len(self.cloud.supervisor.running()),
         }
+
+    def leaked_channels(self) -> list[str]:
+        """ARNs of channels no room owns, or with a key while their room is not running."""
+        ivs = self.cloud.client("ivs")
+        rooms = {room.room_id: room for room in self.store.list_rooms()}
+        leaked = []
+        for channel in ivs.list_channels()["channels"]:
+            arn = channel["arn"]
+            room = rooms.get(channel.get("tags", {}).get("livehost:room", ""))
+            owned = (
+                room is not None and room.channel is not None and room.channel.channel_arn == arn
+            )
+            keyed = bool(ivs.list_stream_keys(channelArn=arn)["streamKeys"])
+            if not owned or (keyed and room is not None and room.phase not in ACTIVE_PHASES):
+                leaked.append(arn)
+        return leaked

@@ -13,6 +13,7 @@ import textwrap
 
 import pytest
 from boto3.dynamodb.conditions import Key
+from botocore.exceptions import ClientError
 from roomdriver import Rooms
 
 from local import moto_gaps
@@ -78,17 +79,53 @@ def test_gap_2_ivs_has_no_stream_keys_or_stop_stream() -> None:
             reply = ivs.create_channel(name="c")
             out = [reply["channel"]["ingestEndpoint"], reply["channel"]["playbackUrl"]]
             for call in (lambda: ivs.get_stream_key(arn=reply["streamKey"]["arn"]),
-                         lambda: ivs.stop_stream(channelArn=reply["channel"]["arn"])):
+                         lambda: ivs.stop_stream(channelArn=reply["channel"]["arn"]),
+                         lambda: ivs.create_stream_key(channelArn=reply["channel"]["arn"])):
                 try:
                     call(); out.append("ok")
                 except Exception as exc:
                     out.append(type(exc).__name__)
             print(json.dumps(out))
     """)
-    endpoint, playback, get_key, stop = json.loads(printed)
+    endpoint, playback, get_key, stop, create_key = json.loads(printed)
     assert endpoint == "ingest.example.com"
     assert playback.startswith("https://playback.example.com/"), "moto's playback URL plays now?"
-    assert "ok" not in (get_key, stop), "moto now has IVS stream keys: revisit work-around 2"
+    assert "ok" not in (get_key, stop, create_key), (
+        "moto now has IVS stream keys: revisit work-around 2"
+    )
+
+
+def test_the_local_ivs_rotates_one_key_per_channel_at_one_playback_url(rooms: Rooms) -> None:
+    # Given a channel of the local cloud, made with its first key
+    ivs = rooms.cloud.client("ivs")
+    made = ivs.create_channel(name="rotating", tags={"livehost:room": "gap-2-rotation"})
+    arn, first = made["channel"]["arn"], made["streamKey"]["arn"]
+
+    # When a second key is asked for while the first exists
+    with pytest.raises(ClientError) as refused:
+        ivs.create_stream_key(channelArn=arn)
+    # Then it is refused, as IVS allows one key per channel
+    assert refused.value.response["Error"]["Code"] == "ServiceQuotaExceededException"
+
+    # When the key is rotated: deleted, then created
+    ivs.delete_stream_key(arn=first)
+    second = ivs.create_stream_key(channelArn=arn)["streamKey"]
+
+    # Then the channel has the new key alone, and its playback URL now plays the new key's stream
+    assert [k["arn"] for k in ivs.list_stream_keys(channelArn=arn)["streamKeys"]] == [second["arn"]]
+    assert ivs.get_stream_key(arn=second["arn"])["streamKey"]["value"] == second["value"]
+    playback = rooms.cloud.playback
+    assert playback is not None
+    channel_id = arn.rsplit("/", 1)[-1]
+    assert playback.channels[channel_id].stream_key == second["value"]
+    assert ivs.get_channel(arn=arn)["channel"]["playbackUrl"] == made["channel"]["playbackUrl"]
+
+    # When the channel is deleted
+    ivs.delete_channel(arn=arn)
+    # Then its key and its playback go with it
+    with pytest.raises(ClientError):
+        ivs.get_stream_key(arn=second["arn"])
+    assert channel_id not in playback.channels
 
 
 def test_gap_4_fn_sub_collapses_dollar_dollar() -> None:

@@ -48,12 +48,8 @@ def test_a_room_runs_its_script_and_leaves_nothing_behind(rooms: Rooms) -> None:
     room = rooms.store.get_room("happy-path")
     assert room.phase.value == "ENDED"
     assert room.error is None
-    assert sorted(r.split(":")[0] for r in room.removed) == [
-        "channel",
-        "instance",
-        "queue",
-        "stream-key",
-    ]
+    assert sorted(r.split(":")[0] for r in room.removed) == ["instance", "queue", "stream-key"]
+    assert room.channel is not None and room.channel.stream_key_arn is None  # kept, keyless
     assert json.loads(result["output"])["show"] == {"done": True, "nextGeneration": 1, "played": 2}
     assert rooms.leaks() == NOTHING_LEFT
     # And the timeline says the stream stopped once (events arrive through the events queue)

@@ -12,6 +12,7 @@ from moto import mock_aws
 
 from livehost.errors import RoomAlreadyRunning, RoomNotFound
 from livehost.models import (
+    Channel,
     Cursor,
     KnowledgeEntry,
     Phase,
@@ -72,6 +73,26 @@ def test_a_run_is_claimed_once_until_the_room_ends(store: RoomStore) -> None:
     store.set_phase("room-a", Phase.ENDED, stopRequested="graceful")
     room = store.begin_run("room-a")
     assert (room.run, room.stop_requested) == (2, None)
+
+
+def test_a_new_run_keeps_the_rooms_channel_and_clears_the_last_runs_host(
+    store: RoomStore,
+) -> None:
+    # Given a room that ended its first run, keeping its channel (keyless)
+    store.create_room(Room(room_id="room-a", name="A"))
+    store.begin_run("room-a")
+    channel = Channel(
+        channel_arn="arn:aws:ivs:us-east-1:123456789012:channel/abc",
+        ingest_endpoint="abc.global-contribute.live-video.net",
+        playback_url="https://abc.us-east-1.playback.live-video.net/api/video/v1/x.m3u8",
+    )
+    store.set_phase("room-a", Phase.ENDED, channel=channel.wire(), instanceId="i-1")
+
+    # When its second run is claimed
+    room = store.begin_run("room-a")
+
+    # Then the channel is the same, the last run's render host is forgotten
+    assert (room.run, room.channel, room.instance_id) == (2, channel, None)
 
 
 def test_unknown_rooms_are_named(store: RoomStore) -> None:

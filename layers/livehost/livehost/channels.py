@@ -1,4 +1,6 @@
-"""Amazon IVS channels for rooms. The stream key stays with IVS: only its ARN is kept."""
+"""Amazon IVS channels for rooms. A room keeps one channel for its whole life, so the playback
+URL viewers keep never changes; each run gets a fresh stream key (IVS allows one per channel:
+delete, then create), revoked when the run ends. The key stays with IVS: only its ARN is kept."""
 
 from __future__ import annotations
 
@@ -6,38 +8,70 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from livehost.errors import ChannelFailed
+from livehost.errors import ChannelFailed, RoomAlreadyRunning
 from livehost.models import Channel, RoomSettings
 
 
 def open_channel(
-    ivs: Any, *, room_id: str, run: int, stack: str, settings: RoomSettings
+    ivs: Any, *, room_id: str, stack: str, settings: RoomSettings, channel: Channel | None
 ) -> Channel:
-    """Create the room's channel; the key created with it is referred to by ARN only."""
+    """The room's channel with a fresh stream key, referred to by ARN only: ``channel`` (the
+    room's own, kept from earlier runs) when IVS still has it, else a new one."""
     try:
+        if channel is not None and _with_settings(ivs, channel.channel_arn, settings):
+            revoke_stream_keys(ivs, channel.channel_arn)
+            key = ivs.create_stream_key(channelArn=channel.channel_arn, tags=_tags(room_id, stack))
+            return channel.model_copy(update={"stream_key_arn": key["streamKey"]["arn"]})
         reply = ivs.create_channel(
-            name=f"livehost-{room_id}-r{run}",
+            name=f"livehost-{room_id}",
             latencyMode=settings.latency_mode,
             type=settings.channel_type,
-            tags={"livehost:room": room_id, "livehost:stack": stack},
+            tags=_tags(room_id, stack),
         )
     except ClientError as exc:
         raise ChannelFailed(f"IVS refused the channel: {exc.response['Error']['Message']}") from exc
-    channel = reply["channel"]
+    created = reply["channel"]
     return Channel(
-        channel_arn=channel["arn"],
-        ingest_endpoint=channel["ingestEndpoint"],
-        playback_url=channel["playbackUrl"],
+        channel_arn=created["arn"],
+        ingest_endpoint=created["ingestEndpoint"],
+        playback_url=created["playbackUrl"],
         stream_key_arn=reply["streamKey"]["arn"],
     )
 
 
-def close_channel(ivs: Any, channel: Channel) -> list[str]:
-    """Revoke every key first (encoders reconnect after StopStream), stop, delete.
-    Tolerates what is already gone; returns what it removed."""
+def end_broadcast(ivs: Any, channel: Channel) -> list[str]:
+    """Revoke the channel's keys first (encoders reconnect after StopStream), then stop its
+    stream; the channel stays with its room. Tolerates what is already gone; returns what it
+    removed."""
+    removed = revoke_stream_keys(ivs, channel.channel_arn)
+    try:
+        ivs.stop_stream(channelArn=channel.channel_arn)
+    except ClientError as exc:
+        if not (_gone(exc) or exc.response["Error"]["Code"] == "ChannelNotBroadcasting"):
+            raise
+    return removed
+
+
+def delete_channel(ivs: Any, channel: Channel) -> list[str]:
+    """Delete a room's channel (and with it, in IVS, its keys), when the room is deleted."""
+    try:
+        ivs.delete_channel(arn=channel.channel_arn)
+    except ClientError as exc:
+        if _gone(exc):
+            return []
+        if exc.response["Error"]["Code"] == "ConflictException":  # still broadcasting
+            raise RoomAlreadyRunning(
+                "the room's channel is still broadcasting; delete the room in a minute"
+            ) from exc
+        raise
+    return [f"channel:{channel.channel_arn.rsplit('/', 1)[-1]}"]
+
+
+def revoke_stream_keys(ivs: Any, channel_arn: str) -> list[str]:
+    """Delete every stream key of the channel; returns the keys' ids (not their values)."""
     removed: list[str] = []
     try:
-        keys = ivs.list_stream_keys(channelArn=channel.channel_arn)["streamKeys"]
+        keys = ivs.list_stream_keys(channelArn=channel_arn)["streamKeys"]
     except ClientError as exc:
         if _gone(exc):
             return removed
@@ -49,18 +83,30 @@ def close_channel(ivs: Any, channel: Channel) -> list[str]:
         except ClientError as exc:
             if not _gone(exc):
                 raise
-    try:
-        ivs.stop_stream(channelArn=channel.channel_arn)
-    except ClientError as exc:
-        if not (_gone(exc) or exc.response["Error"]["Code"] == "ChannelNotBroadcasting"):
-            raise
-    try:
-        ivs.delete_channel(arn=channel.channel_arn)
-        removed.append(f"channel:{channel.channel_arn.rsplit('/', 1)[-1]}")
-    except ClientError as exc:
-        if not _gone(exc):
-            raise
     return removed
+
+
+def _with_settings(ivs: Any, channel_arn: str, settings: RoomSettings) -> bool:
+    """Bring an existing channel to the room's current settings (they apply from the next
+    run); False when IVS no longer has the channel."""
+    try:
+        found = ivs.get_channel(arn=channel_arn)["channel"]
+    except ClientError as exc:
+        if _gone(exc):
+            return False
+        raise
+    if (found.get("latencyMode"), found.get("type")) != (
+        settings.latency_mode,
+        settings.channel_type,
+    ):
+        ivs.update_channel(
+            arn=channel_arn, latencyMode=settings.latency_mode, type=settings.channel_type
+        )
+    return True
+
+
+def _tags(room_id: str, stack: str) -> dict[str, str]:
+    return {"livehost:room": room_id, "livehost:stack": stack}
 
 
 def _gone(exc: ClientError) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
-from livehost.channels import close_channel, open_channel
+from livehost.channels import end_broadcast, open_channel
 from livehost.errors import InvalidScript, RoomStopRequested, named
 from livehost.models import Channel, Phase, Room, TimelineEntry
 from livehost.render_hosts import HostLaunch, launch_render_host, terminate_render_host
@@ -138,11 +138,16 @@ def _launch(
     return launched
 
 
-def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, run: int, stack: str) -> Channel:
+def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, stack: str) -> Channel:
+    """The room's channel (created at its first start, kept after) with this run's new key."""
     room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
     _refuse_if_stopping(room)
-    channel = open_channel(ivs, room_id=room_id, run=run, stack=stack, settings=room.settings)
+    channel = open_channel(
+        ivs, room_id=room_id, stack=stack, settings=room.settings, channel=room.channel
+    )
     store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
+    if room.channel and room.channel.playback_url != channel.playback_url:
+        _note(store, room, "the room's channel was gone: a new one has a new playback URL")
     return channel
 
 
@@ -156,12 +161,15 @@ def teardown(
     run: int,
     failure: dict[str, Any] | None,
 ) -> TeardownOutcome:
-    """Remove everything the run made; safe to run twice. Returns what was removed and, for
-    a failed room, its named error and one-line cause."""
+    """Remove everything the run made (the room keeps its channel: its key is revoked); safe
+    to run twice. Returns what was removed and, for a failed room, its named error and
+    one-line cause."""
     room = store.set_phase(room_id, Phase.STOPPING)
     removed: list[str] = []
     if room.channel:
-        removed += close_channel(ivs, room.channel)
+        removed += end_broadcast(ivs, room.channel)
+        kept = room.channel.model_copy(update={"stream_key_arn": None})
+        store.update_room(room_id, channel=kept.wire())
     if room.instance_id and terminate_render_host(ec2, room.instance_id):
         removed.append(f"instance:{room.instance_id}")
     if room.command_queue_url:

@@ -208,10 +208,12 @@ class RoomSettings(Model):
 
 
 class Channel(Model):
+    """The room's IVS channel, kept for the room's life; the key ARN is the current run's."""
+
     channel_arn: str
     ingest_endpoint: str
     playback_url: str
-    stream_key_arn: str
+    stream_key_arn: str | None = Field(default=None, description="none between runs")
 
 
 class Cursor(Model):
@@ -229,7 +231,7 @@ class StreamHealth(Model):
 
 
 class Room(Model):
-    """A room: one presenter, one channel, one render host while it runs."""
+    """A room: one presenter, one channel for its life, one render host while it runs."""
 
     room_id: Annotated[str, Field(pattern=ROOM_ID_PATTERN)]
     name: Annotated[str, Field(min_length=1, max_length=120)]

@@ -46,7 +46,6 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "stopRequested",
     "instanceId",
     "commandQueueUrl",
-    "channel",
     "currentSegment",
     "streamHealth",
     "error",

@@ -35,6 +35,10 @@ class Backend:
         return aws.client("stepfunctions")
 
     @cached_property
+    def ivs(self) -> Any:
+        return aws.client("ivs")
+
+    @cached_property
     def sqs(self) -> Any:
         return aws.client("sqs")
 

@@ -72,14 +72,14 @@ def update_room(room_id: RoomId, body: RoomChanges, deps: Deps) -> RoomView:
 
 @router.delete(
     "/rooms/<roomId>",
-    summary="Delete a room that is not running",
+    summary="Delete a room that is not running, and its channel",
     operation_id="deleteRoom",
     tags=TAGS,
     status_code=204,
     responses=answers(204, "Deleted", 404, 409),
 )
 def delete_room(room_id: RoomId, deps: Deps) -> None:
-    deps.store.delete_room(room_id)
+    service.delete_room(deps.store, deps.ivs, room_id)
 
 
 @router.get(
