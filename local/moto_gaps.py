@@ -49,6 +49,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 17. Cognito's InitiateAuth does not check the app client's ``ExplicitAuthFlows``: a flow the
    client does not allow still signs in. Nothing to work around; a unit test holds the
    template's console client to the flow the console uses (USER_PASSWORD_AUTH).
+18. CloudFormation takes a ``CommaDelimitedList`` parameter's Default as one string, so
+   ``Fn::Join`` over it joins its characters (a value passed at deploy is split): every list
+   parameter not passed is passed with its Default (``list_parameter_defaults``).
 """
 
 from __future__ import annotations
@@ -963,3 +966,16 @@ def _fix_heap_keys(component: Any, seen: set[int]) -> None:
         return
     for child in children:
         _fix_heap_keys(child, seen)
+
+
+# ---- 18. a list parameter's default is split like a passed value ----------------------------
+
+
+def list_parameter_defaults(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
+    """``parameters`` plus the Default of every CommaDelimitedList parameter not in it."""
+    defaults = {
+        name: str(spec["Default"])
+        for name, spec in cfn.get("Parameters", {}).items()
+        if spec.get("Type") == "CommaDelimitedList" and "Default" in spec and name not in parameters
+    }
+    return {**parameters, **defaults}

@@ -18,7 +18,7 @@ def open_channel(
         reply = ivs.create_channel(
             name=f"livehost-{room_id}-r{run}",
             latencyMode=settings.latency_mode,
-            type=settings.channel_type,
+            type=settings.chosen_channel_type(),
             tags={"livehost:room": room_id, "livehost:stack": stack},
         )
     except ClientError as exc:
