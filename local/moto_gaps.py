@@ -170,6 +170,8 @@ class HandlerRegistry:
         self.environments: dict[tuple[Path, str], int] = {}  # environments made, per function
         self._lock = threading.Lock()
         self.invocations: list[tuple[str, float]] = []
+        # (function, seconds, memory MB) per finished invocation: Lambda's GB-seconds
+        self.billed: list[tuple[str, float, int]] = []
 
     @contextlib.contextmanager
     def environment(self, code_dir: Path, handler: str) -> Iterator[Callable[[Any, Any], Any]]:
@@ -263,6 +265,7 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         token = _invocation_env.set(env)
         keys_token = log_keys.set({})  # this invocation's log keys (see _own_log_keys)
         registry.invocations.append((self.function_name, time.time()))
+        began = time.perf_counter()
         try:
             with registry.environment(code_dir, self.handler) as handler:
                 result = handler(event, context)
@@ -279,6 +282,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         finally:
             log_keys.reset(keys_token)
             _invocation_env.reset(token)
+            took = time.perf_counter() - began
+            registry.billed.append((self.function_name, took, int(self.memory_size)))
         return payload.encode()
 
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
