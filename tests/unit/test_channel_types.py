@@ -1,10 +1,13 @@
 """A room's IVS channel type: the cheapest that serves its resolution unless it names one;
 a type that cannot take the room's stream is refused when the room is saved."""
 
+# ruff: noqa: F811  (tests take the imported `api` fixture as a parameter)
+
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
+from test_api_routes import Api, api  # noqa: F401  (the `api` fixture)
 
 from livehost.channel_types import cheapest_for, stream_kbps
 from livehost.models import RoomSettings
@@ -40,3 +43,31 @@ def test_a_channel_that_cannot_take_the_stream_is_refused_with_what_to_do() -> N
         "a 1080p stream runs at 4628 kbps, above the 3500 kbps a BASIC channel takes; "
         "choose STANDARD or leave channelType empty"
     ) in str(refused.value)
+
+
+def test_the_api_refuses_a_room_whose_channel_cannot_take_its_stream(api: Api) -> None:
+    # When a 1080p room asking for a BASIC channel is created
+    body = {
+        "roomId": "shop-hd",
+        "name": "HD",
+        "settings": {"resolution": "1080p", "channelType": "BASIC"},
+    }
+    status, refused = api.call("POST", "/rooms", body)
+    # Then 400 says why, and no room is made
+    assert status == 400
+    assert refused["errors"] == [
+        "body.settings: Value error, a 1080p stream runs at 4628 kbps, above the 3500 kbps a "
+        "BASIC channel takes; choose STANDARD or leave channelType empty"
+    ]
+    assert api.call("GET", "/rooms/{roomId}", roomId="shop-hd")[0] == 404
+
+
+def test_a_room_that_names_no_channel_type_keeps_none_and_follows_its_resolution(api: Api) -> None:
+    # Given a 720p room that names no channel type
+    api.call("POST", "/rooms", {"roomId": "shop-up", "name": "Up"})
+    # When it moves to 1080p
+    status, room = api.call(
+        "PATCH", "/rooms/{roomId}", {"settings": {"resolution": "1080p"}}, roomId="shop-up"
+    )
+    # Then it is accepted and will open the cheapest type for 1080p
+    assert (status, room["settings"].get("channelType")) == (200, None)
