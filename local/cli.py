@@ -7,6 +7,8 @@ livehost local demo --out DIR [--room events/rooms/NAME]
                                   a whole room, locally: video, transcript, graphs, figures
 livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS account)
 livehost web publish [--stack S]  upload the console and viewer page (and their config) to AWS
+livehost cost --room events/demo-room.json [--viewers N] [--hours-per-day H]
+                                  what the room costs in AWS per hour, day and month
 
 Works from any folder: the local cloud's state lives in the LiveHost checkout's
 .livehost/local (or in --dir DIR, or $LIVEHOST_LOCAL_DIR).
@@ -95,7 +97,13 @@ def _run(argv: list[str] | None) -> int:
     publish = web.add_parser("publish", help="upload web/ and its config to the stack's bucket")
     publish.add_argument("--stack", default="livehost")
     publish.add_argument("--region", default=None)
+    add_cost_arguments(commands.add_parser("cost", help="a room's cost in AWS"))
     args = parser.parse_args(argv)
+
+    if args.command == "cost":
+        from local.cost_command import cost
+
+        return cost(args)
 
     if args.command == "graph":
         from local.graph import main as graph_main
@@ -120,6 +128,17 @@ def _run(argv: list[str] | None) -> int:
     return {"up": lambda: local_up(args.port), "status": local_status, "down": local_down}[
         args.action
     ]()
+
+
+def add_cost_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--room", type=Path, default=Path("events/demo-room.json"))
+    parser.add_argument(
+        "--script", type=Path, default=None, help="default: next to the room (script.json)"
+    )
+    parser.add_argument("--viewers", type=int, default=100, help="concurrent viewers")
+    parser.add_argument("--hours-per-day", type=float, default=24.0)
+    parser.add_argument("--questions-per-hour", type=float, default=20.0)
+    parser.add_argument("--region", default="us-east-1")
 
 
 def web_publish(stack: str, region: str | None) -> int:

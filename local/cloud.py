@@ -48,7 +48,6 @@ class LocalCloudConfig:
             "RenderHostAmiId": "ami-12c6146b",
             "SpeechEngine": "espeak",
             "AnswerEngine": "local",
-            "RenderHostInstanceTypes": "g5.xlarge,g4dn.xlarge,c7i.2xlarge",
             # the local gateway serves web/ as CloudFront does (local.website)
             "WebHosting": "false",
         }
@@ -247,7 +246,8 @@ class LocalCloud:
 
     @staticmethod
     def _declared(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
-        return {k: v for k, v in parameters.items() if k in cfn.get("Parameters", {})}
+        declared = {k: v for k, v in parameters.items() if k in cfn.get("Parameters", {})}
+        return moto_gaps.list_parameter_defaults(cfn, declared)
 
     @property
     def lambda_log(self) -> Path:

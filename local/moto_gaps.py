@@ -52,6 +52,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 17. Cognito's InitiateAuth does not check the app client's ``ExplicitAuthFlows``: a flow the
    client does not allow still signs in. Nothing to work around; a unit test holds the
    template's console client to the flow the console uses (USER_PASSWORD_AUTH).
+18. CloudFormation takes a ``CommaDelimitedList`` parameter's Default as one string, so
+   ``Fn::Join`` over it joins its characters (a value passed at deploy is split): every list
+   parameter not passed is passed with its Default (``list_parameter_defaults``).
 """
 
 from __future__ import annotations
@@ -173,6 +176,8 @@ class HandlerRegistry:
         self.environments: dict[tuple[Path, str], int] = {}  # environments made, per function
         self._lock = threading.Lock()
         self.invocations: list[tuple[str, float]] = []
+        # (function, seconds, memory MB) per finished invocation: Lambda's GB-seconds
+        self.billed: list[tuple[str, float, int]] = []
 
     @contextlib.contextmanager
     def environment(self, code_dir: Path, handler: str) -> Iterator[Callable[[Any, Any], Any]]:
@@ -301,6 +306,7 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         token = _invocation_env.set(env)
         keys_token = log_keys.set({})  # this invocation's log keys (see _own_log_keys)
         registry.invocations.append((self.function_name, time.time()))
+        began = time.perf_counter()
         try:
             with registry.environment(code_dir, self.handler) as handler:
                 result = handler(event, context)
@@ -317,6 +323,8 @@ def install_lambda_dispatch(registry: HandlerRegistry, base_env: dict[str, str])
         finally:
             log_keys.reset(keys_token)
             _invocation_env.reset(token)
+            took = time.perf_counter() - began
+            registry.billed.append((self.function_name, took, int(self.memory_size)))
         return payload.encode()
 
     LambdaFunction.invoke = invoke  # type: ignore[method-assign]
@@ -1125,3 +1133,16 @@ def _fix_heap_keys(component: Any, seen: set[int]) -> None:
         return
     for child in children:
         _fix_heap_keys(child, seen)
+
+
+# ---- 18. a list parameter's default is split like a passed value ----------------------------
+
+
+def list_parameter_defaults(cfn: dict[str, Any], parameters: dict[str, str]) -> dict[str, str]:
+    """``parameters`` plus the Default of every CommaDelimitedList parameter not in it."""
+    defaults = {
+        name: str(spec["Default"])
+        for name, spec in cfn.get("Parameters", {}).items()
+        if spec.get("Type") == "CommaDelimitedList" and "Default" in spec and name not in parameters
+    }
+    return {**parameters, **defaults}

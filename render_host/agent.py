@@ -232,7 +232,7 @@ class Agent:
                 self.callbacks.wait(command.command_id, command.task_token)
                 capabilities = Capabilities(
                     host=f"{socket.gethostname()} {self.config.instance_id} ({self.config.instance_type})",
-                    renderer=self.config.renderer,
+                    renderer=self.boot.renderer,
                     resolutions=list(RESOLUTIONS),
                     encoder="libx264+aac/flv",
                     agent_version=self.config.agent_version,
@@ -275,7 +275,7 @@ class Agent:
         ca_file, timeout = self.config.ingest_ca_file, self.config.ingest_rw_timeout_s
         self._start_command = command
         self.streamer = Streamer(
-            make_renderer(self.config.renderer, width, height),
+            make_renderer(self.boot.renderer, width, height),
             self.playout,
             lambda: Publisher(url, ca_file=ca_file, rw_timeout_s=timeout),
             on_first_keyframe=self._first_keyframe,

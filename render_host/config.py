@@ -27,7 +27,6 @@ class AgentConfig(BaseSettings):
     ingest_rw_timeout_s: float = 3.0
     first_keyframe_timeout_s: float = 20.0
 
-    renderer: str = "avatar-2d"
     viseme_lead_ms: int = Field(
         default=30, description="show each viseme this early (video and audio share pts)"
     )

@@ -16,11 +16,12 @@ import numpy as np
 from av.audio.stream import AudioStream
 from av.video.stream import VideoStream
 
+from livehost.channel_types import VIDEO_KBPS
 from render_host.frame import AUDIO_RATE, FPS
 
 IDR_INTERVAL_S = 2
 AUDIO_CHANNELS = 2
-DEFAULT_VIDEO_KBPS = {720: 2500, 1080: 4500}
+DEFAULT_VIDEO_KBPS = {720: VIDEO_KBPS["720p"], 1080: VIDEO_KBPS["1080p"]}
 
 
 def default_video_kbps(height: int) -> int:

@@ -828,3 +828,30 @@ def test_gap_17_initiate_auth_ignores_the_clients_explicit_auth_flows() -> None:
                 print(type(exc).__name__)
     """)
     assert printed == "signed in", "moto checks ExplicitAuthFlows now: gap 17 is closed"
+
+
+def test_gap_18_a_list_parameters_default_is_joined_as_characters() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            template = {
+                "Parameters": {"Types": {"Type": "CommaDelimitedList", "Default": "c7g.large,m7g.large"}},
+                "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {"Joined": {"Value": {"Fn::Join": [",", {"Ref": "Types"}]}}},
+            }
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps(template))
+            [stack] = cfn.describe_stacks(StackName="s")["Stacks"]
+            print(stack["Outputs"][0]["OutputValue"])
+    """)
+    assert printed == "c,7,g,.,l,a,r,g,e,,,m,7,g,.,l,a,r,g,e", (
+        "moto splits defaults now: gap 18 closed"
+    )
+    # and the work-around passes every list parameter's default as a value, which moto splits
+    cfn = {
+        "Parameters": {
+            "Types": {"Type": "CommaDelimitedList", "Default": "a,b"},
+            "N": {"Type": "String", "Default": "x"},
+        }
+    }
+    assert moto_gaps.list_parameter_defaults(cfn, {"N": "y"}) == {"N": "y", "Types": "a,b"}
+    assert moto_gaps.list_parameter_defaults(cfn, {"Types": "c"}) == {"Types": "c"}

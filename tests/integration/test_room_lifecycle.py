@@ -80,7 +80,7 @@ def stream_stops(rooms: Rooms, room_id: str) -> int:
 def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:
     # Given no instance type has capacity
     assert rooms.cloud.hooks is not None
-    rooms.cloud.hooks.unavailable_types = {"g5.xlarge", "g4dn.xlarge", "c7i.2xlarge"}
+    rooms.cloud.hooks.unavailable_types = {"c7g.large", "c6g.large", "m7g.large"}
     rooms.create("no-capacity")
     try:
         # When the room starts
@@ -94,7 +94,7 @@ def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:
     room = rooms.store.get_room("no-capacity")
     assert room.phase.value == "FAILED"
     assert room.error == "NoCapacity"
-    assert "g5.xlarge: InsufficientInstanceCapacity" in (room.cause or "")
+    assert "c7g.large: InsufficientInstanceCapacity" in (room.cause or "")
     assert rooms.states(execution)[-3:] == ["Teardown", "Outcome", "RoomFailed"]
     assert rooms.leaks() == NOTHING_LEFT
 
@@ -102,7 +102,7 @@ def test_no_capacity_for_any_instance_type_fails_named(rooms: Rooms) -> None:
 def test_fallback_to_the_next_instance_type(rooms: Rooms) -> None:
     # Given the preferred type has no capacity
     assert rooms.cloud.hooks is not None
-    rooms.cloud.hooks.unavailable_types = {"g5.xlarge"}
+    rooms.cloud.hooks.unavailable_types = {"c7g.large"}
     rooms.create("fallback", script=short_script(1))
     try:
         execution = rooms.start("fallback")
@@ -112,7 +112,7 @@ def test_fallback_to_the_next_instance_type(rooms: Rooms) -> None:
 
     # Then the room ran on the second choice
     assert result["status"] == "SUCCEEDED"
-    assert json.loads(result["output"])["host"]["instanceType"] == "g4dn.xlarge"
+    assert json.loads(result["output"])["host"]["instanceType"] == "c6g.large"
     assert rooms.leaks() == NOTHING_LEFT
 
 

@@ -7,6 +7,7 @@ import base64
 import re
 
 from livehost.models import Model
+from livehost.renderers import DEFAULT_RENDERER
 
 BOOT_PATH = "/etc/livehost/agent.json"
 _MARK = "LIVEHOST_BOOT_JSON"
@@ -21,6 +22,7 @@ class AgentBoot(Model):
     events_queue_url: str
     dead_letter_queue_url: str | None = None
     region: str
+    renderer: str = DEFAULT_RENDERER
 
 
 def user_data(boot: AgentBoot) -> str:

@@ -25,7 +25,7 @@ def open_channel(
         reply = ivs.create_channel(
             name=f"livehost-{room_id}",
             latencyMode=settings.latency_mode,
-            type=settings.channel_type,
+            type=settings.chosen_channel_type(),
             tags=_tags(room_id, stack),
         )
     except ClientError as exc:
@@ -95,13 +95,9 @@ def _with_settings(ivs: Any, channel_arn: str, settings: RoomSettings) -> bool:
         if _gone(exc):
             return False
         raise
-    if (found.get("latencyMode"), found.get("type")) != (
-        settings.latency_mode,
-        settings.channel_type,
-    ):
-        ivs.update_channel(
-            arn=channel_arn, latencyMode=settings.latency_mode, type=settings.channel_type
-        )
+    channel_type = settings.chosen_channel_type()
+    if (found.get("latencyMode"), found.get("type")) != (settings.latency_mode, channel_type):
+        ivs.update_channel(arn=channel_arn, latencyMode=settings.latency_mode, type=channel_type)
     return True
 
 

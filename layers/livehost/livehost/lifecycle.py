@@ -12,7 +12,12 @@ from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import end_broadcast, open_channel
 from livehost.errors import InvalidScript, RoomStopRequested, named
 from livehost.models import Channel, Phase, Room, TimelineEntry
-from livehost.render_hosts import HostLaunch, launch_render_host, terminate_render_host
+from livehost.render_hosts import (
+    HostLaunch,
+    instance_types_for,
+    launch_render_host,
+    terminate_render_host,
+)
 from livehost.script_check import check_script
 from livehost.states import HostPlaced, RunSettings, RunState, ShowProgress, TeardownOutcome
 from livehost.store import RoomStore, room_item_key
@@ -124,13 +129,14 @@ def _launch(
         events_queue_url=launch.events_queue_url,
         dead_letter_queue_url=dlq_url,
         region=launch.region,
+        renderer=room.settings.renderer,
     )
     launched = launch_render_host(
         ec2,
         room_id=room.room_id,
         run=run,
         launch_template_id=launch.launch_template_id,
-        instance_types=room.settings.instance_types or launch.instance_types,
+        instance_types=instance_types_for(room.settings, launch),
         subnet_ids=launch.subnet_ids,
         user_data_b64=encoded_user_data(boot),
     )

@@ -11,6 +11,8 @@ from typing import Annotated, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
+from livehost.channel_types import ChannelType, cheapest_for, refusal
+from livehost.renderers import DEFAULT_RENDERER, needs_gpu
 from livehost.stage import Camera, Expression, Gesture, Scene
 
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
@@ -189,10 +191,19 @@ class RoomSettings(Model):
         description="what the presenter speaks (BCP-47): voices, sentences, subtitles, answers",
     )
     instance_types: list[str] = Field(
-        default_factory=list, description="in order of preference; empty: the stack's default"
+        default_factory=list,
+        description="in order of preference; empty: the stack's CPU types, or its GPU types "
+        "when the renderer needs a GPU",
+    )
+    renderer: str = Field(
+        default=DEFAULT_RENDERER, description="how the presenter is drawn (livehost.renderers)"
     )
     latency_mode: Literal["LOW", "NORMAL"] = "LOW"
-    channel_type: Literal["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"] = "STANDARD"
+    channel_type: ChannelType | None = Field(
+        default=None,
+        description="IVS channel type; empty: the cheapest that serves the resolution "
+        "(BASIC for 720p, STANDARD for 1080p)",
+    )
     resolution: Literal["720p", "1080p"] = "720p"
     insert_mode: InsertMode = InsertMode.SENTENCE_END
     event_budget: int = Field(
@@ -205,6 +216,22 @@ class RoomSettings(Model):
     heartbeat_s: int = Field(
         default=30, ge=5, le=600, description="a render host silent this long is lost"
     )
+
+    @field_validator("renderer")
+    @classmethod
+    def _renderer_known(cls, renderer: str) -> str:
+        needs_gpu(renderer)  # ValueError names the renderers there are
+        return renderer
+
+    @model_validator(mode="after")
+    def _channel_takes_the_stream(self) -> RoomSettings:
+        if self.channel_type and (why := refusal(self.channel_type, self.resolution)):
+            raise ValueError(why)
+        return self
+
+    def chosen_channel_type(self) -> ChannelType:
+        """The room's channel type, or the cheapest that serves its resolution."""
+        return self.channel_type or cheapest_for(self.resolution)
 
 
 class Channel(Model):

@@ -8,6 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from livehost.errors import NoCapacity
+from livehost.models import RoomSettings
+from livehost.renderers import needs_gpu
 
 CAPACITY_ERRORS = frozenset(
     {
@@ -27,10 +29,26 @@ class HostLaunch:
 
     launch_template_id: str
     instance_types: list[str]
+    gpu_instance_types: list[str]
     subnet_ids: list[str]
     command_dlq_arn: str
     events_queue_url: str
     region: str
+
+
+def instance_types_for(settings: RoomSettings, launch: HostLaunch) -> list[str]:
+    """The types to try for a room, in order: the room's own list if it names one, else the
+    stack's GPU types when the room's renderer needs a GPU, else the stack's CPU types."""
+    if settings.instance_types:
+        return settings.instance_types
+    if not needs_gpu(settings.renderer):
+        return launch.instance_types
+    if not launch.gpu_instance_types:
+        raise NoCapacity(
+            f"renderer {settings.renderer!r} needs a GPU and the stack names no GPU instance "
+            "types (set RenderHostGpuInstanceTypes, or the room's instanceTypes)"
+        )
+    return launch.gpu_instance_types
 
 
 def launch_render_host(

@@ -24,6 +24,7 @@ class FunctionSettings(BaseSettings):
 class ProvisionSettings(FunctionSettings):
     launch_template_id: str
     instance_types: str = ""
+    gpu_instance_types: str = ""
     subnet_ids: str = ""
     command_dlq_arn: str
     queue_prefix: str
@@ -33,6 +34,7 @@ class ProvisionSettings(FunctionSettings):
         return HostLaunch(
             launch_template_id=self.launch_template_id,
             instance_types=[t for t in self.instance_types.split(",") if t],
+            gpu_instance_types=[t for t in self.gpu_instance_types.split(",") if t],
             subnet_ids=[s for s in self.subnet_ids.split(",") if s],
             command_dlq_arn=self.command_dlq_arn,
             events_queue_url=self.events_queue_url,
