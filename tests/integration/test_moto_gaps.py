@@ -111,13 +111,15 @@ def test_the_local_ivs_rotates_one_key_per_channel_at_one_playback_url(rooms: Ro
     ivs.delete_stream_key(arn=first)
     second = ivs.create_stream_key(channelArn=arn)["streamKey"]
 
-    # Then the channel has the new key alone, and its playback URL now plays the new key's stream
+    # Then the channel has the new key alone, and its playback URL now plays the new key's
+    # stream (named by the channel and the key's number, never by the key)
     assert [k["arn"] for k in ivs.list_stream_keys(channelArn=arn)["streamKeys"]] == [second["arn"]]
     assert ivs.get_stream_key(arn=second["arn"])["streamKey"]["value"] == second["value"]
     playback = rooms.cloud.playback
     assert playback is not None
     channel_id = arn.rsplit("/", 1)[-1]
-    assert playback.channels[channel_id].stream_key == second["value"]
+    assert playback.channels[channel_id].stream == "rotating-r2"
+    assert rooms.cloud.ivs.stream_name(second["value"]) == "rotating-r2"
     assert ivs.get_channel(arn=arn)["channel"]["playbackUrl"] == made["channel"]["playbackUrl"]
 
     # When the channel is deleted
