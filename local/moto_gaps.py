@@ -55,6 +55,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 18. CloudFormation takes a ``CommaDelimitedList`` parameter's Default as one string, so
    ``Fn::Join`` over it joins its characters (a value passed at deploy is split): every list
    parameter not passed is passed with its Default (``list_parameter_defaults``).
+19. A long poll on a FIFO queue spins (holding the interpreter lock) while the messages
+    it sees belong to groups in flight, and a deletion wakes nobody: it waits, and wakes on
+    a send or a deletion.
 """
 
 from __future__ import annotations
@@ -1052,6 +1055,60 @@ def install_thread_list_pruning() -> None:
         module = importlib.import_module(name)
         live.extend(module.TMP_THREADS)
         module.TMP_THREADS = live  # type: ignore[attr-defined]
+
+
+# ---- 19. a long poll on a FIFO queue waits instead of spinning ------------------------------
+
+
+def install_fifo_long_poll() -> None:
+    """moto's long-polling ReceiveMessage waits on ``Queue.wait_for_messages``, which returns
+    at once while any message is visible. On a FIFO queue whose visible messages all belong
+    to groups with a message in flight (a render host working a lane), nothing can be
+    delivered, so the receive spins for its whole wait, holding the interpreter lock, and
+    it never sees the group freed: it decided which groups are in flight when it began. The
+    room's workflows and functions slowed to a crawl while answers were queued, and each
+    answer sentence waited a whole poll behind the one before. The long poll is now a loop of
+    moto's own immediate receives, sleeping between them until a message is sent or deleted
+    (or its second is up, for messages whose visibility times out)."""
+    from moto.sqs.models import Queue, SQSBackend
+
+    if not _install_once("fifo_long_poll"):
+        return
+    receive_message, delete_message = SQSBackend.receive_message, Queue.delete_message
+
+    def long_poll(
+        self: Any, queue_name: str, count: int, wait_seconds_timeout: int, *args: Any, **kwargs: Any
+    ) -> Any:
+        queue = self.get_queue(queue_name)
+        deadline = time.time() + (wait_seconds_timeout or 0)
+        while True:
+            with queue._messages_lock:
+                seen = queue._livehost_changes = getattr(queue, "_livehost_changes", 0)
+            found = receive_message(self, queue_name, count, 0, *args, **kwargs)
+            left = deadline - time.time()
+            if found or left <= 0:
+                return found
+            with queue._messages_lock:  # a send or a deletion since the look wakes it at once
+                if queue._livehost_changes == seen:
+                    queue._messages_lock.wait(min(left, 1.0))
+
+    def add_message(self: Any, message: Any) -> None:
+        add(self, message)
+        _changed(self)
+
+    def delete_and_wake(self: Any, receipt_handle: str) -> None:
+        delete_message(self, receipt_handle)
+        _changed(self)
+
+    def _changed(queue: Any) -> None:
+        with queue._messages_lock:
+            queue._livehost_changes = getattr(queue, "_livehost_changes", 0) + 1
+            queue._messages_lock.notify_all()
+
+    add = Queue.add_message
+    SQSBackend.receive_message = long_poll  # type: ignore[method-assign]
+    Queue.add_message = add_message  # type: ignore[method-assign]
+    Queue.delete_message = delete_and_wake  # type: ignore[method-assign]
 
 
 # ---- 10. one boto3 client per service for the interpreter -----------------------------------

@@ -857,3 +857,43 @@ def test_gap_18_a_list_parameters_default_is_joined_as_characters() -> None:
     }
     assert moto_gaps.list_parameter_defaults(cfn, {"N": "y"}) == {"N": "y", "Types": "a,b"}
     assert moto_gaps.list_parameter_defaults(cfn, {"Types": "c"}) == {"Types": "c"}
+
+
+FIFO_LANE_BLOCKED = """
+    import threading
+    sqs = boto3.client("sqs", region_name=region)
+    url = sqs.create_queue(QueueName="lanes.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    for n in range(2):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{n}", MessageGroupId="answers",
+                         MessageDeduplicationId=f"m{n}")
+    [first] = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+    # the group is in flight: a long poll finds nothing to deliver until the first is deleted
+    threading.Timer(0.5, lambda: sqs.delete_message(
+        QueueUrl=url, ReceiptHandle=first["ReceiptHandle"])).start()
+    started, cpu = time.time(), time.process_time()
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2).get("Messages", [])
+    print(json.dumps({"body": [m["Body"] for m in got], "cpu": time.process_time() - cpu,
+                      "waited": time.time() - started}))
+"""
+
+
+def test_gap_19_a_long_poll_on_a_blocked_fifo_group_spins() -> None:
+    # Given raw moto, a FIFO group in flight and a second message of it waiting
+    printed = json.loads(
+        raw_moto("with mock_aws():\n" + textwrap.indent(FIFO_LANE_BLOCKED, "    "))
+    )
+    # When a long poll waits for it / Then it burns the processor for the whole wait
+    assert printed["cpu"] > 0.8 * printed["waited"], "moto's long poll waits now: drop 19"
+
+
+def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
+    # Given the work-around, the same queue
+    code = "from local import moto_gaps\nmoto_gaps.install_fifo_long_poll()\n"
+    printed = json.loads(
+        raw_moto(code + "with mock_aws():\n" + textwrap.indent(FIFO_LANE_BLOCKED, "    "))
+    )
+    # When the in-flight message is deleted half a second in / Then the poll sleeps, and
+    # returns the next message of the group as soon as it is free
+    assert printed["body"] == ["m1"]
+    assert printed["waited"] < 1.0
+    assert printed["cpu"] < 0.3 * printed["waited"]
