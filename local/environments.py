@@ -109,6 +109,7 @@ class EnvironmentPool:
         self.max = max_environments
         self._log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 (the pool's life)
         self._idle: list[Environment] = []
+        self._all: list[Environment] = []  # idle or serving: all are stopped with the pool
         self._count = 0
         self._ready = threading.Condition()
         self.started = 0  # environments started (cold starts), for tests and benchmarks
@@ -152,16 +153,21 @@ class EnvironmentPool:
                 self._ready.notify()
             if broken:
                 environment.stop()
+                with self._ready:
+                    self._all.remove(environment)
 
     def _start(self) -> Environment:
+        environment = Environment(self.spec, self._log)
         with self._ready:
             self.started += 1
-        return Environment(self.spec, self._log)
+            self._all.append(environment)
+        return environment
 
     def stop(self) -> None:
+        """Stop every environment, idle or serving (an invocation still running fails)."""
         with self._ready:
-            idle, self._idle = self._idle, []
-        for environment in idle:
+            environments, self._all, self._idle = self._all, [], []
+        for environment in environments:
             environment.stop()
         self._log.close()
 
