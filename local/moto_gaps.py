@@ -176,7 +176,6 @@ class HandlerRegistry:
         self.echo = echo  # also print them where they went before (False: the file only)
         self.code_dirs: dict[str, Path] = {}  # S3 key of the packaged code -> source folder
         self._idle: dict[tuple[Path, str], list[ModuleType]] = {}
-        self.environments: dict[tuple[Path, str], int] = {}  # environments made, per function
         self._lock = threading.Lock()
         self.invocations: list[tuple[str, float]] = []
         # (function, seconds, memory MB) per finished invocation: Lambda's GB-seconds
@@ -193,7 +192,6 @@ class HandlerRegistry:
         if module is None:  # a cold start
             module = self._load(code_dir, module_name)
             with self._lock:
-                self.environments[key] = self.environments.get(key, 0) + 1
                 self._keep_logs()
         try:
             yield getattr(module, function_name)
