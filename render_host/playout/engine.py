@@ -65,6 +65,7 @@ class Playout:
         self._stage = StageState(self.config.gesture_frames)
         self._open_answer: str | None = None
         self._parked_answer: str | None = None  # a viewer's answer an operator's line cut into
+        self._script_owed = False  # a viewer's answer played since the script last spoke
         self._closed_answers: OrderedDict[str, None] = OrderedDict()
         self._hold_frames = 0
         self._lead = self.config.viseme_lead_ms * SAMPLES_PER_MS
@@ -155,6 +156,7 @@ class Playout:
         self._script = deque(e for e in self._script if e is keep)
         self._interaction = [e for e in self._interaction if e is keep]
         self._open_answer = self._parked_answer = None
+        self._script_owed = False
         if keep is None and self._current is not None:
             self._current = None
             self._stage.cue_ended()
@@ -249,8 +251,13 @@ class Playout:
         in_progress = bool(self._script) and self._script[0].started
         if self._open_answer is not None and not self._parked_answer:  # an operator cuts in
             self._parked_answer, self._open_answer = self._open_answer, None
+        # Viewers' answers take turns with the script: after one, the script speaks to the end
+        # of a sentence before the next (a flood of questions never stops the show).
+        owed = self._script_owed and in_progress and not self._paused
         for entry in sorted(self._interaction, key=lambda e: not e.by_operator):
             mode = entry.command.mode if isinstance(entry.command, Insert) else None
+            if owed and not entry.by_operator:
+                continue
             if not in_progress or self._paused or mode != InsertMode.APPEND:
                 if entry.opens:  # room is made: hold for the insert's sentences
                     self._interaction.remove(entry)
@@ -259,6 +266,10 @@ class Playout:
                     return self._select()
                 return self._start(entry)
         if self._script and not self._paused:
+            if owed:
+                self._script_owed = False
+                turn = self._script[0]
+                turn.turn_until = turn.clip.next_sentence_boundary(turn.pos + 1)
             return self._start(self._script[0])
         return None
 
@@ -310,11 +321,19 @@ class Playout:
             cut = entry.now_cut
         elif InsertMode.SENTENCE_END in modes:
             cut = clip.next_sentence_boundary(pos)
+        if cut is not None and entry.turn_until is not None and not self._operator_now():
+            cut = max(cut, entry.turn_until)  # the script's turn: to the end of its sentence
         if self._paused:
             held = clip.next_sentence_start(pos)
             if held is not None and (cut is None or held < cut):
                 cut = held
         return cut
+
+    def _operator_now(self) -> bool:
+        return any(
+            e.by_operator and isinstance(e.command, Insert) and e.command.mode == InsertMode.NOW
+            for e in self._interaction
+        )
 
     def _operator_cut(self, entry: Entry) -> int | None:
         """An operator's NOW line takes the air from a viewer's answer as it would from the
@@ -436,6 +455,8 @@ class Playout:
             )
             if command.final and self._open_answer == command.insert_id:
                 self._open_answer = None
+            if not entry.by_operator and self._open_answer != command.insert_id:
+                self._script_owed = True  # the answer is over: the script's turn comes next
             if self._open_answer is None and not self._operator_waiting():
                 self._open_answer, self._parked_answer = self._parked_answer, None
         tick = self._tick

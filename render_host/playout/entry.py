@@ -24,6 +24,7 @@ class Entry:
     next_sentence: int = 0  # the first sentence not yet reported in WordsSpoken
     now_cut: int | None = None  # where a waiting NOW insert stops it (decided per bound)
     now_cut_fades: bool = False  # that cut is inside a word: fade out into it
+    turn_until: int | None = None  # a viewer's insert may not cut the script before this
     length: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -70,3 +71,4 @@ class Entry:
         self.resume_char = sentence.char_start
         self.next_sentence = index
         self.now_cut, self.now_cut_fades = None, False
+        self.turn_until = None

@@ -92,7 +92,7 @@ def test_closing_before_queued_sentences_played_lets_them_all_play_then_the_scri
     assert started_frames(ticks) == [0, 65]
 
 
-def test_another_answer_queued_behind_a_closed_one_plays_before_the_script():
+def test_another_answer_queued_behind_a_closed_one_waits_for_the_scripts_turn():
     # Given answer a (closed) and answer b (final) queued together
     hello, sure = hello_clip(), sure_clip()
     playout = Playout(WORD_CUTS)
@@ -103,11 +103,12 @@ def test_another_answer_queued_behind_a_closed_one_plays_before_the_script():
     playout.close_answer("a")
 
     # When the playout runs on
-    ticks += run(playout, 40)
+    ticks += run(playout, 80)
 
-    # Then a, then b, then the script, with no idle frame between them
-    assert completions(ticks) == [(49, "c-a0"), (64, "c-b0")]
-    assert started_frames(ticks) == [0, 65]
+    # Then a, then the script's turn (it resumes at once and speaks to the end of its
+    # sentence, here the segment's last), then b: answers take turns with the script
+    assert completions(ticks) == [(49, "c-a0"), (82, "c-seg"), (97, "c-b0")]
+    assert started_frames(ticks) == [0, 50]
 
 
 def test_closing_another_answer_keeps_holding_for_the_open_one():

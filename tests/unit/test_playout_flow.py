@@ -141,15 +141,16 @@ def test_a_streamed_answer_holds_the_script_between_its_sentences():
     playout.insert(insert("c-b0", InsertMode.NOW, insert_id="b", sequence=0, final=True), sure)
     ticks += run(playout, 3)  # frames 52..54
     playout.insert(insert("c-a1", InsertMode.NOW, insert_id="a", sequence=1, final=True), sure)
-    ticks += run(playout, 50)
+    ticks += run(playout, 70)
 
-    # Then frames 50..54 are idle (no script sneaks in), a1 plays 55..69, b0 70..84,
-    # and the script resumes at 85 from the interrupted sentence
+    # Then frames 50..54 are idle (no script sneaks in), a1 plays 55..69; then the script
+    # has its turn: it resumes at 70 from the interrupted sentence and speaks it to its end
+    # (the segment's last, 102) before answer b plays
     assert [t.state.speaking for t in ticks[50:55]] == [False] * 5
     assert not any(t.audio.any() for t in ticks[50:55])
-    assert completions(ticks) == [(49, "c-a0"), (69, "c-a1"), (84, "c-b0")]
-    assert events(ticks, "SegmentStarted")[1][0] == 85
-    assert np.array_equal(ticks[85].audio, hello.pcm[43_200 : 43_200 + SPF])
+    assert completions(ticks) == [(49, "c-a0"), (69, "c-a1"), (102, "c-seg"), (117, "c-b0")]
+    assert events(ticks, "SegmentStarted")[1][0] == 70
+    assert np.array_equal(ticks[70].audio, hello.pcm[43_200 : 43_200 + SPF])
 
 
 def test_an_open_answer_that_goes_quiet_gives_the_script_back_after_the_timeout():

@@ -4,8 +4,8 @@ NOW line cuts the answer's sentence at a word (the sentence plays again from its
 
 from __future__ import annotations
 
-from test_playout_clip import hello_clip, insert, sure_clip
-from test_playout_cuts import events, run
+from test_playout_clip import hello_clip, insert, segment, sure_clip
+from test_playout_cuts import completions, events, run
 
 from livehost.models import InsertMode
 from livehost.protocol import Insert
@@ -78,3 +78,23 @@ def test_a_viewer_now_answer_does_not_cut_another_answer():
     ticks += run(playout, 60)
     assert [(i, n) for _, i, n in started(ticks)] == [("a", 0), ("b", 0)]
     assert started(ticks)[1][0] >= 60
+
+
+def test_a_flood_of_answers_takes_turns_with_the_script():
+    # Given a segment of two sentences interrupted by the first of three queued answers
+    playout = Playout()
+    playout.play_segment(segment("c-seg"), hello_clip())
+    ticks = run(playout, 5)
+    for name in "abc":
+        playout.insert(insert(f"{name}-0", InsertMode.NOW, insert_id=name), sure_clip())
+    # When the playout runs on
+    ticks += run(playout, 200)
+    # Then after each answer the script speaks to the end of a sentence before the next one
+    order = [
+        e.fields.get("insert_id") or "script"
+        for t in ticks
+        for e in t.events
+        if e.type in ("InsertStarted", "SegmentStarted")
+    ]
+    assert order == ["script", "a", "script", "b", "script", "c"]
+    assert [c for _, c in completions(ticks)][-1] == "c-0"
