@@ -192,10 +192,19 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
     assert_usable(page, 1440)
 
     # When the operator pauses and resumes the script
+    # (each is on the timeline twice: asked for, then applied at a sentence's end)
     page.get_by_role("button", name="Pause script").click()
-    expect(page.locator(".timeline [data-kind='pause']")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".timeline [data-kind='pause'][data-requested]")).to_have_count(
+        1, timeout=15_000
+    )
+    applied = ".timeline [data-kind='{}']:not([data-requested])"
+    expect(page.locator(applied.format("pause"))).to_have_count(1, timeout=30_000)
+    expect(page.locator(applied.format("pause"))).to_contain_text("paused")
     page.get_by_role("button", name="Resume script").click()
-    expect(page.locator(".timeline [data-kind='resume']")).to_have_count(1, timeout=30_000)
+    expect(page.locator(".timeline [data-kind='resume'][data-requested]")).to_have_count(
+        1, timeout=15_000
+    )
+    expect(page.locator(applied.format("resume"))).to_have_count(1, timeout=30_000)
     # And stops the show now
     page.get_by_role("button", name="Stop now").click()
     # Then the room ENDS and the viewer page says so

@@ -153,7 +153,12 @@ export async function renderLive(root, roomId) {
     const who = entry.by && entry.by !== "system" ? `${entry.by}: ` : "";
     const detail = entry.kind === "stage" && entry.detail ? Object.entries(entry.detail).map(([k, v]) => `${k} ${v}`).join(", ") : "";
     const text = entry.text || (entry.kind.startsWith("segment") ? entry.ref : "") || detail;
-    const li = h("li", { dataset: { kind: entry.kind, at: String(entry.at) } }, h("time", { class: "muted" }, fmtTime(entry.at)), h("span", {}, h("span", { class: "kind" }, KIND_WORDS[entry.kind] || entry.kind), " ", who, text));
+    // an operator's pause, resume or stage change is written twice: when asked for (detail.requested)
+    // and when the render host applies it (at a sentence's end); the console tells the two apart
+    const requested = Boolean(entry.detail?.requested) && entry.kind !== "say";
+    const label = requested ? `${entry.kind} asked` : KIND_WORDS[entry.kind] || entry.kind;
+    const data = { kind: entry.kind, at: String(entry.at), ...(requested ? { requested: "true" } : {}) };
+    const li = h("li", { dataset: data }, h("time", { class: "muted" }, fmtTime(entry.at)), h("span", {}, h("span", { class: "kind" }, label), " ", who, text));
     const after = [...timeline.children].find((c) => Number(c.dataset.at) > entry.at);
     timeline.insertBefore(li, after || null);
     timeline.scrollTop = timeline.scrollHeight;
