@@ -205,6 +205,7 @@ def report(result: dict[str, Any], room: RoomStore, run: int, depth: int, replac
     entries = room.timeline(ROOM, run, since=result["started"] - 1)
     latencies = [q["latency"] for q in questions]
     split: dict[str, int] = {}
+    by_outcome: dict[str, list[float]] = {}
     for q in questions:
         if q["status"] == 202 and q["outcome"] == "accepted":
             key = "202 accepted"
@@ -217,6 +218,7 @@ def report(result: dict[str, Any], room: RoomStore, run: int, depth: int, replac
         else:
             key = f"wrong: {q['status']}"
         split[key] = split.get(key, 0) + 1
+        by_outcome.setdefault(key, []).append(q["latency"])
     seconds = result["ended"] - result["started"]
     print(f"\nflood: {len(questions)} questions in {seconds:.1f} s")
     print(
@@ -224,7 +226,11 @@ def report(result: dict[str, Any], room: RoomStore, run: int, depth: int, replac
         f"p95 {percentile(latencies, 95):.3f} s  max {max(latencies):.3f} s"
     )
     for key in sorted(split):
-        print(f"  {key:<32}{split[key]:>6}")
+        values = by_outcome[key]
+        print(
+            f"  {key:<32}{split[key]:>6}   latency p50 {percentile(values, 50):.3f} s  "
+            f"p95 {percentile(values, 95):.3f} s"
+        )
     print("operator commands (202 -> the agent's event)")
     all_delays: list[float] = []
     for kind, values in effect_delays(commands, entries).items():

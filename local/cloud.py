@@ -122,6 +122,8 @@ class LocalCloud:
         moto_gaps.install_plain_dynamodb_results()
         moto_gaps.install_thread_list_pruning()
         moto_gaps.install_fifo_long_poll()
+        moto_gaps.install_uncounted_sends()
+        moto_gaps.install_service_lookup_cache()
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()
         agent_env = {**env, **self.config.agent_env}

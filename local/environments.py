@@ -112,6 +112,7 @@ class EnvironmentPool:
         self._all: list[Environment] = []  # idle or serving: all are stopped with the pool
         self._count = 0
         self._ready = threading.Condition()
+        self._stopped = False
         self.started = 0  # environments started (cold starts), for tests and benchmarks
 
     def warm(self, count: int = 1) -> EnvironmentPool:
@@ -132,8 +133,10 @@ class EnvironmentPool:
     @contextmanager
     def _lease(self) -> Iterator[Environment]:
         with self._ready:
-            while not self._idle and self._count >= self.max:
+            while not self._idle and self._count >= self.max and not self._stopped:
                 self._ready.wait()
+            if self._stopped:  # the local cloud is going down: nothing new starts
+                raise RuntimeError(f"the environments of {self.spec.name} are stopped")
             environment = self._idle.pop() if self._idle else None
             if environment is None:
                 self._count += 1  # a place for a new one, started outside the lock
@@ -153,8 +156,9 @@ class EnvironmentPool:
                 self._ready.notify()
             if broken:
                 environment.stop()
-                with self._ready:
-                    self._all.remove(environment)
+                with self._ready:  # (gone already when the pool was stopped meanwhile)
+                    if environment in self._all:
+                        self._all.remove(environment)
 
     def _start(self) -> Environment:
         environment = Environment(self.spec, self._log)
@@ -167,6 +171,8 @@ class EnvironmentPool:
         """Stop every environment, idle or serving (an invocation still running fails)."""
         with self._ready:
             environments, self._all, self._idle = self._all, [], []
+            self._stopped = True
+            self._ready.notify_all()
         for environment in environments:
             environment.stop()
         self._log.close()

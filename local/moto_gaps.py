@@ -58,6 +58,14 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 19. A long poll on a FIFO queue spins (holding the interpreter lock) while the messages
     it sees belong to groups in flight, and a deletion wakes nobody: it waits, and wakes on
     a send or a deletion.
+20. SQS SendMessage reads every attribute of the queue to check one message, and three of
+    them count the queue's messages (each a walk over all of them, reading the clock for
+    each): a send costs the queue's length, so a queue with a backlog slows every sender.
+    The counts read as 0 while a message is sent (nothing in a send reads them);
+    GetQueueAttributes counts as before.
+21. The server finds the service of every request by listing moto's package folder on disk
+    and matching hundreds of URL patterns, under one lock for all requests: the answer per
+    host is kept.
 """
 
 from __future__ import annotations
@@ -1107,6 +1115,68 @@ def install_fifo_long_poll() -> None:
     SQSBackend.receive_message = long_poll  # type: ignore[method-assign]
     Queue.add_message = add_message  # type: ignore[method-assign]
     Queue.delete_message = delete_and_wake  # type: ignore[method-assign]
+
+
+# ---- 20. a send does not count the queue ------------------------------------------------------
+
+_sending = threading.local()
+_QUEUE_COUNTS = (
+    "approximate_number_of_messages",
+    "approximate_number_of_messages_delayed",
+    "approximate_number_of_messages_not_visible",
+)
+
+
+def install_uncounted_sends() -> None:
+    """While a message is sent (validated, deduplicated, handed to an event source mapping),
+    the queue's message counts read as 0: nothing in a send uses them, and counting walks
+    every message in the queue."""
+    from moto.sqs.models import Queue, SQSBackend
+
+    if not _install_once("uncounted_sends"):
+        return
+
+    def uncounted(count: Any) -> property:
+        def read(queue: Any) -> int:
+            return 0 if getattr(_sending, "depth", 0) else count.fget(queue)
+
+        return property(read)
+
+    def sending(send: Callable[..., Any]) -> Callable[..., Any]:
+        def send_uncounted(*args: Any, **kwargs: Any) -> Any:
+            _sending.depth = getattr(_sending, "depth", 0) + 1
+            try:
+                return send(*args, **kwargs)
+            finally:
+                _sending.depth -= 1
+
+        return send_uncounted
+
+    for name in _QUEUE_COUNTS:
+        setattr(Queue, name, uncounted(getattr(Queue, name)))
+    SQSBackend.send_message = sending(SQSBackend.send_message)  # type: ignore[method-assign]
+    SQSBackend.send_message_batch = sending(SQSBackend.send_message_batch)  # type: ignore[method-assign]
+
+
+# ---- 21. the server finds a host's service once ---------------------------------------------
+
+
+def install_service_lookup_cache() -> None:
+    """``DomainDispatcherApplication.get_backend_for_host`` depends on the host alone (moto's
+    modules and URL patterns are fixed once the server runs): each host's answer is kept."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if not _install_once("service_lookup_cache"):
+        return
+    find = DomainDispatcherApplication.get_backend_for_host
+
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        found: dict[str | None, Any] = self.__dict__.setdefault("_livehost_backends", {})
+        if host not in found:  # get_application calls this under the dispatcher's lock
+            found[host] = find(self, host)
+        return found[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
 
 
 # ---- 10. one boto3 client per service for the interpreter -----------------------------------

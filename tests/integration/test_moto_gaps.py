@@ -897,3 +897,81 @@ def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
     assert printed["body"] == ["m1"]
     assert printed["waited"] < 1.0
     assert printed["cpu"] < 0.3 * printed["waited"]
+
+
+QUEUE_WITH_BACKLOG = """
+    from moto.sqs.models import Message
+    walked = 0
+    visible = Message.visible
+    def counting(message):
+        global walked
+        walked += 1
+        return visible.fget(message)
+    Message.visible = property(counting)
+    sqs = boto3.client("sqs", region_name=region)
+    url = sqs.create_queue(QueueName="backlog")["QueueUrl"]
+    sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(n), "MessageBody": f"m{n}"} for n in range(10)])
+    for _ in range(9):
+        sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": str(n), "MessageBody": f"m{n}"} for n in range(10)])
+    walked = 0
+    sqs.send_message(QueueUrl=url, MessageBody="one more")
+    sent = walked
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    print(json.dumps({"walked": sent, "count": attributes["ApproximateNumberOfMessages"]}))
+"""
+
+
+def test_gap_20_a_send_walks_every_message_in_the_queue() -> None:
+    # Given raw moto and a queue with 100 messages waiting
+    printed = json.loads(
+        raw_moto("with mock_aws():\n" + textwrap.indent(QUEUE_WITH_BACKLOG, "    "))
+    )
+    # When one more is sent / Then the send looked at every message, more than once
+    assert printed["walked"] >= 200, "moto's send no longer counts the queue: drop 20"
+
+
+def test_a_send_leaves_the_backlog_alone_and_the_counts_stay_right() -> None:
+    # Given the work-around, the same queue
+    code = "from local import moto_gaps\nmoto_gaps.install_uncounted_sends()\n"
+    printed = json.loads(
+        raw_moto(code + "with mock_aws():\n" + textwrap.indent(QUEUE_WITH_BACKLOG, "    "))
+    )
+    # When one more is sent / Then no message was looked at, and GetQueueAttributes counts all
+    assert printed == {"walked": 0, "count": "101"}
+
+
+SERVICE_LOOKUPS = """
+    from moto import backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    listed = 0
+    list_modules = backends.list_of_moto_modules
+    def counting():
+        global listed
+        listed += 1
+        return list_modules()
+    backends.list_of_moto_modules = counting
+    dispatcher = DomainDispatcherApplication(create_backend_app)
+    auth = ("AWS4-HMAC-SHA256 Credential=testing/20261205/us-east-1/dynamodb/aws4_request, "
+            "SignedHeaders=host, Signature=0")
+    environ = {"PATH_INFO": "/", "HTTP_AUTHORIZATION": auth,
+               "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.Query"}
+    apps = {id(dispatcher.get_application(dict(environ))) for _ in range(20)}
+    print(json.dumps({"listed": listed, "apps": len(apps)}))
+"""
+
+
+def test_gap_21_every_request_looks_its_service_up_again() -> None:
+    # Given raw moto's server dispatcher
+    printed = json.loads(raw_moto(SERVICE_LOOKUPS))
+    # When 20 requests for one service arrive / Then each lists moto's modules on disk again
+    assert printed == {"listed": 20, "apps": 1}, "moto keeps the lookup now: drop 21"
+
+
+def test_a_hosts_service_is_looked_up_once() -> None:
+    # Given the work-around
+    code = "from local import moto_gaps\nmoto_gaps.install_service_lookup_cache()\n"
+    printed = json.loads(raw_moto(code + textwrap.dedent(SERVICE_LOOKUPS)))
+    # When 20 requests for one service arrive / Then the first looks it up, and all reach one app
+    assert printed == {"listed": 1, "apps": 1}
