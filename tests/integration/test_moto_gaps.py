@@ -292,6 +292,9 @@ def test_a_query_reads_its_partition_alone_with_the_same_results(rooms: Rooms) -
             KeyConditionExpression=Key("pk").eq("GAP9#b")
             & Key("sk").between("GAP9#b#002", "GAP9#b#004")
         )["Items"]
+        below = table.query(
+            KeyConditionExpression=Key("pk").eq("GAP9#b") & Key("sk").lt("GAP9#b#002")
+        )["Items"]
         backwards = table.query(
             KeyConditionExpression=Key("pk").eq("GAP9#b"), ScanIndexForward=False
         )
@@ -302,12 +305,13 @@ def test_a_query_reads_its_partition_alone_with_the_same_results(rooms: Rooms) -
         )
     finally:
         Table.all_items = patched  # type: ignore[method-assign]
-    # Then the results are DynamoDB's, and only the partition's 7 items were walked
+    # Then the results are DynamoDB's, and only the partition's items in range were walked
     assert [int(i["n"]) for i in whole] == list(range(7))
     assert [int(i["n"]) for i in middle] == [2, 3, 4]
+    assert [int(i["n"]) for i in below] == [0, 1]
     assert [int(i["n"]) for i in backwards["Items"]] == list(range(6, -1, -1))
     assert [int(i["n"]) for i in first["Items"] + rest["Items"]] == list(range(7))
-    assert walked == [7] * 5
+    assert walked == [7, 3, 2, 7, 7, 7]
 
 
 def test_gap_10_and_11_each_execution_parses_its_definition_and_each_task_makes_a_client() -> None:
@@ -861,6 +865,14 @@ def test_gap_18_a_list_parameters_default_is_joined_as_characters() -> None:
 
 FIFO_LANE_BLOCKED = """
     import threading
+    from moto.sqs.models import Message
+    looks = 0
+    visible = Message.visible
+    def looking(message):  # each look at a message (a spinning poll looks again and again)
+        global looks
+        looks += 1
+        return visible.fget(message)
+    Message.visible = property(looking)
     sqs = boto3.client("sqs", region_name=region)
     url = sqs.create_queue(QueueName="lanes.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     for n in range(2):
@@ -873,7 +885,7 @@ FIFO_LANE_BLOCKED = """
     started, cpu = time.time(), time.process_time()
     got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=2).get("Messages", [])
     print(json.dumps({"body": [m["Body"] for m in got], "cpu": time.process_time() - cpu,
-                      "waited": time.time() - started}))
+                      "waited": time.time() - started, "looks": looks}))
 """
 
 
@@ -882,8 +894,9 @@ def test_gap_19_a_long_poll_on_a_blocked_fifo_group_spins() -> None:
     printed = json.loads(
         raw_moto("with mock_aws():\n" + textwrap.indent(FIFO_LANE_BLOCKED, "    "))
     )
-    # When a long poll waits for it / Then it burns the processor for the whole wait
-    assert printed["cpu"] > 0.8 * printed["waited"], "moto's long poll waits now: drop 19"
+    # When a long poll waits for it / Then it looks at the queue again and again for the
+    # whole wait (burning the processor: counted in looks, not seconds, on a busy machine)
+    assert printed["looks"] > 1000, "moto's long poll waits now: drop 19"
 
 
 def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
@@ -896,7 +909,7 @@ def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
     # returns the next message of the group as soon as it is free
     assert printed["body"] == ["m1"]
     assert printed["waited"] < 1.0
-    assert printed["cpu"] < 0.3 * printed["waited"]
+    assert printed["looks"] < 200
 
 
 QUEUE_WITH_BACKLOG = """
