@@ -5,12 +5,27 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from livehost.models import ACTIVE_PHASES, Room, RoomSettings, Script, Segment
 from livehost.store import RoomStore
 from local.cloud import LocalCloud
+
+T = TypeVar("T")
+
+
+def wait_until(
+    read: Callable[[], T], test: Callable[[T], bool], timeout_s: float, step_s: float = 0.1
+) -> T:
+    """Read until the test passes or the time is up; the last value read (the caller asserts)."""
+    deadline = time.time() + timeout_s
+    while True:
+        value = read()
+        if test(value) or time.time() > deadline:
+            return value
+        time.sleep(step_s)
 
 
 def short_script(count: int = 2, **kwargs: Any) -> Script:

@@ -6,11 +6,9 @@ next segment, go by them."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TypeVar
 
 import pytest
-from roomdriver import Rooms, short_script
+from roomdriver import Rooms, short_script, wait_until
 
 from livehost.commands import send_command
 from livehost.models import InsertMode, LoopMode, Stage, StopMode
@@ -18,17 +16,7 @@ from livehost.protocol import Cue, Insert, SetStage, SpeechRef, StopStream, lane
 from livehost.store import RoomStore
 
 pytestmark = pytest.mark.integration
-T = TypeVar("T")
 BACKLOG = 300
-
-
-def wait_until(read: Callable[[], T], test: Callable[[T], bool], timeout_s: float) -> T:
-    deadline = time.time() + timeout_s
-    while True:
-        value = read()
-        if test(value) or time.time() > deadline:
-            return value
-        time.sleep(0.1)
 
 
 def answer_backlog(room_id: str, bucket: str) -> list[Insert]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
+from roomdriver import wait_until
 
 from livehost.models import (
     KnowledgeEntry,
@@ -35,7 +36,6 @@ from livehost.store import RoomStore
 from local.cloud import LocalCloud
 from render_host.playout import Clip
 
-T = TypeVar("T")
 ROOM = "qa-room"
 FRAME_MS = 1000 / 30
 SCRIPT = Script(
@@ -167,15 +167,6 @@ def live(cloud: LocalCloud) -> Iterator[Live]:
         60,
     )
     assert described["status"] == "SUCCEEDED"
-
-
-def wait_until(read: Callable[[], T], test: Callable[[T], bool], timeout_s: float) -> T:
-    deadline = time.time() + timeout_s
-    while True:
-        value = read()
-        if test(value) or time.time() > deadline:
-            return value
-        time.sleep(0.2)
 
 
 def _fresh_start(entry: TimelineEntry) -> bool:
