@@ -132,3 +132,16 @@ def test_registry_says_what_is_wrong():
         answerer_for("gpt", index=index)
     with pytest.raises(ValueError, match=r"needs a bedrock-runtime client and model_id"):
         answerer_for("bedrock", index=index, model_id="m")
+
+
+def test_in_a_small_knowledge_base_one_telling_word_is_enough():
+    # Given a room with two entries only (a word only one of them has is worth little in BM25)
+    answerer = LocalAnswerer(KnowledgeIndex(KNOWLEDGE[:2]))
+
+    # When a question shares one such word with an entry
+    sentences = list(answerer.answer("How long does the battery last?"))
+
+    # Then that entry answers, and a question sharing none still gets the fallback
+    assert sentences[0] == "Good question."
+    assert "30 hours" in " ".join(sentences)
+    assert list(answerer.answer("Who won the match?")) == [NO_ANSWER]

@@ -17,6 +17,9 @@ from livehost.text.sentences import sentences_of
 
 LEAD_IN = language("en-US").lead_in
 MIN_SCORE = 1.0  # BM25; a match on a word most entries share scores well below this
+# in a knowledge base of a few entries, one match on a word only one entry has (worth its
+# idf in an entry of average length) passes too, with room for a longer entry
+DISTINCTIVE_SHARE = 0.8
 
 
 class LocalAnswerer:
@@ -45,7 +48,8 @@ class LocalAnswerer:
         best = self.index.search(question, k=1, product_id=product_id)
         if self.first_sentence_delay_s > 0:
             self._sleep(self.first_sentence_delay_s)
-        if not best or best[0].score < self.min_score:
+        enough = min(self.min_score, DISTINCTIVE_SHARE * self.index.distinctive)
+        if not best or best[0].score < enough:
             yield lines.no_answer
             return
         yield lines.lead_in

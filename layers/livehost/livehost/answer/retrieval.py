@@ -47,6 +47,13 @@ class KnowledgeIndex:
             term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in containing.items()
         }
 
+    @property
+    def distinctive(self) -> float:
+        """The idf of a term only one entry has: what one such match is worth. In a small
+        knowledge base it is small (0.69 with two entries), though the match is telling."""
+        n = len(self.entries)
+        return math.log(1 + (n - 0.5) / 1.5) if n else 0.0
+
     def idf(self, term: str) -> float:
         """How rare a term is in this knowledge base (0 for a term no entry has)."""
         return self._idf.get(term, 0.0)
