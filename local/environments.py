@@ -76,9 +76,12 @@ class Environment:
             "aws_request_id": str(uuid.uuid4()),
             "deadline": time.time() + self.spec.timeout_s,
         }
-        self.requests.write(json.dumps({"event": event, "context": context}) + "\n")
-        self.requests.flush()
-        line = self.replies.readline()
+        try:
+            self.requests.write(json.dumps({"event": event, "context": context}) + "\n")
+            self.requests.flush()
+            line = self.replies.readline()
+        except (OSError, ValueError):  # its pipes broken or closed: stopped under the call
+            line = ""
         if not line:
             raise RuntimeError(f"the environment of {self.spec.name} exited")
         reply = json.loads(line)

@@ -50,7 +50,7 @@ def test_a_pool_stopped_mid_invocation_fails_it_plainly_and_starts_nothing_new(
 
     def invoke() -> None:
         try:
-            pool.invoke("sleeper", '{"sleep": 5}')
+            pool.invoke("sleeper", '{"sleep": 60}')
         except BaseException as exc:  # what it raised is the assertion
             failures.append(exc)
 
@@ -61,7 +61,7 @@ def test_a_pool_stopped_mid_invocation_fails_it_plainly_and_starts_nothing_new(
     time.sleep(0.3)
     # When the pool stops
     pool.stop()
-    caller.join(timeout=10)
+    caller.join(timeout=30)
     # Then the invocation failed with the environment's exit, and a new one is refused
     assert [type(f) for f in failures] == [RuntimeError], failures
     assert "exited" in str(failures[0])
