@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from pydantic import Field, model_validator
 
+from livehost import aws
 from livehost.api.params import Deps, RoomId, answers
 from livehost.errors import InvalidScript, SpeechFailed
 from livehost.languages import check_voice, language
@@ -49,7 +50,13 @@ class SpeechRefused(ScriptRejected):
 
 
 def preview_speech(
-    store: RoomStore, library: Any, *, room_id: str, speech: SpeechToHear, engine: str
+    store: RoomStore,
+    library: Any,
+    signer: Any,
+    *,
+    room_id: str,
+    speech: SpeechToHear,
+    engine: str,
 ) -> HeardSpeech:
     """The speech of ``speech`` in the room's language and (by default) its script's voice.
     VoiceNotAvailable or SpeechRefused (400s naming the field) before anything is played."""
@@ -64,7 +71,7 @@ def preview_speech(
             validate_ssml(speech.ssml)
         segment = Segment(segment_id="preview", **speech.model_dump(exclude={"voice"}))
         request = speech_request(Script(voice=voice, segments=[segment]), segment)
-        return hear(library, request)
+        return hear(library, request, signer=signer)
     except (InvalidScript, SpeechFailed) as exc:
         raise SpeechRefused(where, str(exc)) from exc
 
@@ -80,6 +87,7 @@ def preview(room_id: RoomId, body: SpeechToHear, deps: Deps) -> HeardSpeech:
     return preview_speech(
         deps.store,
         deps.speech_library(),
+        aws.s3_signer(),
         room_id=room_id,
         speech=body,
         engine=deps.settings.speech_engine,

@@ -51,10 +51,15 @@ def wav_key(ref: SpeechRef) -> str:
 
 
 def hear(
-    library: SpeechLibrary, request: SpeechRequest, *, expires_s: int = PREVIEW_URL_S
+    library: SpeechLibrary,
+    request: SpeechRequest,
+    *,
+    signer: Any,
+    expires_s: int = PREVIEW_URL_S,
 ) -> HeardSpeech:
-    """The speech of ``request`` as a presigned WAV URL and its marks. Synthesizes only on
-    a miss of the speech library; writes the WAV only the first time it is heard."""
+    """The speech of ``request`` as a presigned WAV URL (``signer``: an S3 client that signs
+    with SigV4) and its marks. Synthesizes only on a miss of the speech library; writes the
+    WAV only the first time it is heard."""
     ref = library.ensure(request)
     key = wav_key(ref)
     if _exists(library.s3, ref.bucket, key):
@@ -69,7 +74,7 @@ def hear(
             ContentType=WAV_TYPE,
         )
         marks = speech.marks
-    url = library.s3.generate_presigned_url(
+    url = signer.generate_presigned_url(
         "get_object",
         Params={"Bucket": ref.bucket, "Key": key, "ResponseContentType": WAV_TYPE},
         ExpiresIn=expires_s,
