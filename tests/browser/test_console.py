@@ -290,6 +290,11 @@ def test_a_failed_run_says_why_in_words(
         "The run failed: IVS refused to create or start the room's channel."
     )
     expect(page.get_by_role("button", name="Start")).to_be_enabled()
+    # And links the failed run's execution graph, which shows where it failed
+    href = page.evaluate("() => document.querySelector('#execution-graph').getAttribute('href')")
+    assert href.startswith("/executions/arn:aws:states:us-east-1:123456789012:execution:")
+    graph = page.request.get(cloud.api.url + href)
+    assert graph.status == 200 and "ChannelFailed" in graph.text()
     page.screenshot(path=str(screenshots / "console-failed.png"))
 
 
