@@ -32,8 +32,9 @@ from botocore.config import Config
 
 from local import api_docs, moto_gaps
 from local.environments import EnvironmentPool
+from local.graph.cli import execution_page
 from local.tokens import CognitoOperators, JwksVerifier, TokenMissing, TokenRejected, fetch_jwks
-from local.website import StaticSite, site_config
+from local.website import LOCAL_EXECUTION_GRAPH, StaticSite, site_config
 
 log = logging.getLogger("local.api_gateway")
 Auth = Literal["operator", "api_key", "none"]
@@ -244,7 +245,9 @@ class LocalApi:
                     viewer_api_key=keys[0]["value"],
                     cognito_endpoint=f"{cloud.endpoint}/",
                     cues="feed",
-                )
+                    execution_graph=LOCAL_EXECUTION_GRAPH,
+                ),
+                executions=lambda arn: execution_page(cloud.client("stepfunctions"), arn),
             ),
             throttle=usage_plan_throttle(template),
             port=port,

@@ -1,21 +1,32 @@
 """The console and the viewer page as the stack hosts them (S3 behind CloudFront, the API
 under ``/v1/`` on the same origin), served from ``web/`` by the local gateway: the same files,
 the npm packages under ``/vendor/`` and a generated ``/config.json`` (what ``site_config``
-gives; ``livehost web publish`` writes the AWS one)."""
+gives; ``livehost web publish`` writes the AWS one). Locally the site also draws a run's
+execution graph at ``/executions/<executionArn>`` (``local.graph``), where the config's
+``executionGraphUrl`` points; in AWS that URL is the Step Functions console's."""
 
 from __future__ import annotations
 
 import json
 import mimetypes
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 # what the pages import as /vendor/<name>: files of the npm packages in web/package.json
 VENDOR = {"hls.mjs": "node_modules/hls.js/dist/hls.mjs"}
 PAGES = ("console", "viewer", "shared", "img")
 TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".json": "application/json"}
+# Where a run's execution graph is; the console fills in {region} and {executionArn}.
+AWS_EXECUTION_GRAPH = (
+    "https://{region}.console.aws.amazon.com/states/home?region={region}"
+    "#/v2/executions/details/{executionArn}"
+)
+LOCAL_EXECUTION_GRAPH = "/executions/{executionArn}"
+ExecutionPages = Callable[[str], str]  # execution ARN -> the graph page (HTML)
 
 
 def site_config(
@@ -27,10 +38,12 @@ def site_config(
     cognito_endpoint: str | None = None,
     cues: str = "id3",
     api_base: str = "/v1",
+    execution_graph: str = AWS_EXECUTION_GRAPH,
 ) -> dict[str, Any]:
     """What the pages read from /config.json: where the API and Cognito are, the viewer
-    route's key, and where timed metadata comes from (``id3`` in the HLS pieces, as IVS
-    delivers it; ``feed``: the local playback's cue feed beside the playlist)."""
+    route's key, where timed metadata comes from (``id3`` in the HLS pieces, as IVS
+    delivers it; ``feed``: the local playback's cue feed beside the playlist) and where a
+    run's execution graph is (a URL template)."""
     return {
         "apiBase": api_base,
         "region": region,
@@ -41,15 +54,18 @@ def site_config(
         },
         "viewerApiKey": viewer_api_key,
         "cues": cues,
+        "executionGraphUrl": execution_graph,
     }
 
 
 @dataclass
 class StaticSite:
-    """GET-only files: ``/`` -> the console, page folders, vendor files, the config."""
+    """GET-only files: ``/`` -> the console, page folders, vendor files, the config; with
+    ``executions``, execution graph pages under ``/executions/``."""
 
     config: dict[str, Any]
     root: Path = WEB_ROOT
+    executions: ExecutionPages | None = None
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes] | None:
         """The answer for ``path``, or None when it is not the site's (an API path)."""
@@ -60,6 +76,8 @@ class StaticSite:
         if path == "/config.json":
             return _file(json.dumps(self.config, indent=2).encode(), ".json")
         top, _, rest = path.lstrip("/").partition("/")
+        if top == "executions" and self.executions is not None:
+            return self._graph(unquote(rest))
         if top == "vendor":
             if rest not in VENDOR:
                 return _missing()
@@ -70,6 +88,14 @@ class StaticSite:
         if not file.is_relative_to((self.root / top).resolve()):
             return _missing()
         return self._read(file)
+
+    def _graph(self, execution_arn: str) -> tuple[int, dict[str, str], bytes]:
+        assert self.executions is not None
+        try:
+            page = self.executions(execution_arn)
+        except Exception as exc:  # no such execution, not an ARN: say which
+            return 404, {"Content-Type": "text/plain"}, f"{exc}\n".encode()
+        return _file(page.encode(), ".html")
 
     def _read(self, target: Path) -> tuple[int, dict[str, str], bytes]:
         if not target.is_file():

@@ -101,3 +101,11 @@ def fetch_children(
         fetched[arn] = child
         pending.extend(a for run in analyse(child.definition, child.events) for a in run.children)
     return list(fetched.values())
+
+
+def execution_page(sfn: StepFunctionsClient, execution_arn: str) -> str:
+    """The graph page of one execution and its children (what ``livehost graph`` writes)."""
+    execution_region(execution_arn, None)  # ArnError for what is not an execution's ARN
+    record = fetch_execution(sfn, execution_arn)
+    runs = analyse(record.definition, record.events)
+    return render_html(record, runs, fetch_children(sfn, runs))

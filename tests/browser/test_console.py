@@ -4,6 +4,7 @@ cloud: a show run from the browser, watched and asked from another page."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,14 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
         "t0 => document.querySelector('video').currentTime > t0 + 1.5", arg=before, timeout=20_000
     )
     assert page.evaluate(FRAME_BRIGHTNESS) > 20  # the presenter's frame, not black
+    # And the run view links the run's execution graph (locally: the local cloud draws it)
+    arn = room_api(cloud, operator, "")["executionArn"]
+    assert arn.startswith("arn:aws:states:us-east-1:123456789012:execution:")
+    link = page.get_by_role("link", name="Run 1's execution graph")
+    expect(link).to_have_attribute("href", f"/executions/{arn}")
+    graph = page.request.get(f"{cloud.api.url}/executions/{arn}")
+    assert (graph.status, graph.headers["content-type"]) == (200, "text/html")
+    assert arn in graph.text()
 
     # When a viewer opens the room's page on a phone and asks a question
     viewer_context = browser.new_context(viewport={"width": 375, "height": 812})
@@ -169,6 +178,15 @@ def test_a_show_run_from_the_console_watched_and_asked_from_the_viewer_page(
     # Then the console's timeline shows it answered
     expect(page.locator(".questions .outcome")).to_have_text("answered", timeout=90_000)
     expect(page.locator(".timeline [data-kind='answer_finished']")).to_have_count(1)
+    # And the viewer's page follows the question to "answered", with the answer's text
+    [answer] = [
+        e["text"]
+        for e in room_api(cloud, operator, "/timeline")["entries"]
+        if e["kind"] == "answer_finished"
+    ]
+    status = viewer.locator("#asked .question-status")
+    expect(status).to_have_attribute("data-status", "answered", timeout=30_000)
+    expect(status).to_have_text(f"answered: {answer}")
 
     # And the viewer page shows the product card within 0.5 s (stream time) of its segment
     expect(viewer.locator("#card")).to_be_visible(timeout=90_000)
@@ -281,4 +299,44 @@ def test_a_failed_run_says_why_in_words(
         "The run failed: IVS refused to create or start the room's channel."
     )
     expect(page.get_by_role("button", name="Start")).to_be_enabled()
+    # And links the failed run's execution graph, which shows where it failed
+    href = page.evaluate("() => document.querySelector('#execution-graph').getAttribute('href')")
+    assert href.startswith("/executions/arn:aws:states:us-east-1:123456789012:execution:")
+    graph = page.request.get(cloud.api.url + href)
+    assert graph.status == 200 and "ChannelFailed" in graph.text()
     page.screenshot(path=str(screenshots / "console-failed.png"))
+
+
+def test_a_segment_is_heard_before_going_live_and_bad_ssml_is_named_at_its_field(
+    page: Page, operator: Operator, screenshots: Path
+) -> None:
+    # Given a saved room with one segment
+    operator.sign_in(page)
+    fill_room(page, "browser-preview", SEGMENTS[:1])
+    page.get_by_role("button", name="Create room").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    segment = page.locator("[data-path='segments.0']")
+    # When the operator previews the segment
+    segment.get_by_role("button", name="Preview segment 1").click()
+    # Then its speech plays in the page: audio of non-zero duration, with its marks
+    audio = segment.locator("audio")
+    page.wait_for_function(
+        "a => a.duration > 1 && a.currentTime > 0.3", arg=audio.element_handle(), timeout=30_000
+    )
+    assert int(audio.get_attribute("data-marks") or 0) > 20
+    expect(segment.locator(".preview-box .status")).to_have_text(
+        re.compile(r"^\d+\.\d s · 17 words · \d+ visemes \(espeak\)$")
+    )
+    duration = audio.evaluate("a => a.duration")
+    print(f"preview: {duration:.2f} s of audio")
+    page.screenshot(path=str(screenshots / "console-preview.png"))
+    # When the segment is SSML the engine refuses, and is previewed
+    segment.get_by_label("Kind").select_option("ssml")
+    segment.get_by_label("Speech").fill("<speak>Hello <break time='1s'></speak>")
+    segment.get_by_role("button", name="Preview segment 1").click()
+    # Then the API's message stands next to the speech field, which is marked invalid
+    speech = page.locator("[data-path='segments.0.ssml']")
+    expect(speech.locator(".field-error")).to_have_text(
+        "SSML line 1, column 33: not well-formed XML: mismatched tag"
+    )
+    expect(speech.locator("textarea")).to_have_attribute("aria-invalid", "true")

@@ -4,10 +4,12 @@ started, steered and stopped through it, with real render host processes."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.error
 import urllib.request
+import wave
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -75,7 +77,7 @@ def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
         for r in operator_routes
     }
     # Then each is 401 Unauthorized, before the function runs
-    assert len(operator_routes) == 23  # every route in template.yaml but the viewers' one
+    assert len(operator_routes) == 24  # every route in template.yaml but the viewers' two
     assert {key: (status, body["message"]) for key, (status, body) in answers.items()} == {
         (r.method, r.resource): (401, "Unauthorized") for r in operator_routes
     }
@@ -106,6 +108,33 @@ def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
         403,
         {"message": "Forbidden: token expired"},
     )
+
+
+def test_a_segment_is_heard_over_http_from_the_local_clouds_bucket(api: LocalApi) -> None:
+    token = api.issue_token("operator-1")
+    # Given a room whose script speaks with Matthew
+    assert (
+        call(api, "POST", "/rooms", {"roomId": "api-preview", "name": "P"}, token=token)[0] == 201
+    )
+    script = {"voice": "Matthew", "segments": [{"segmentId": "s1", "text": "Hi."}]}
+    assert call(api, "PUT", "/rooms/api-preview/script", script, token=token)[0] == 200
+    # When the operator previews a line
+    status, heard = call(
+        api, "POST", "/rooms/api-preview/preview", {"text": "Prices drop tonight."}, token=token
+    )
+    # Then the presigned URL serves the WAV (from the emulator's S3), as long as its marks say
+    assert status == 200
+    with urllib.request.urlopen(heard["audioUrl"], timeout=30) as response:
+        body = response.read()
+    with wave.open(io.BytesIO(body)) as wav:
+        frames, rate = wav.getnframes(), wav.getframerate()
+    assert frames * 1000 // rate == heard["durationMs"] > 500
+    words = [m["value"] for m in heard["marks"] if m["type"] == "word"]
+    assert words == ["Prices", "drop", "tonight"]
+    # And a viewer asking after a question nobody asked hears 404, with the viewer key only
+    path = "/rooms/api-preview/questions/api-preview-q-0000000000000000"
+    assert call(api, "GET", path)[0] == 403
+    assert call(api, "GET", path, api_key=api.api_key)[0] == 404
 
 
 def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms: Rooms) -> None:

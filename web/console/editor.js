@@ -5,6 +5,7 @@ import { clearErrors, field, h, select, showFieldErrors } from "../shared/dom.js
 import { call } from "./session.js";
 import { INSERT_MODES, stageOptions, voiceOptions } from "./options.js";
 import { parseKnowledge } from "./knowledge.js";
+import { previewControl } from "./preview.js";
 
 const enc = encodeURIComponent;
 
@@ -115,10 +116,20 @@ export async function renderEditor(root, roomId) {
         const paths = { id: "segmentId", speech: kind.value, voice: "voice", rate: "rate", pitch: "pitch", volume: "volume", pause: "pauseAfterMs", expression: "expression", gesture: "gesture", product: "productId" };
         for (const [name, path] of Object.entries(paths)) row[`${name}Field`].dataset.path = `segments.${i}.${path}`;
         for (const b of box.querySelectorAll("header button")) b.setAttribute("aria-label", `${b.dataset.label} segment ${i + 1}`);
+        preview.button.setAttribute("aria-label", `Preview segment ${i + 1}`);
       },
     });
     row.idField = field("Segment id", id);
     row.speechField = field("Speech", speech, { hint: "Text, or SSML in <speak>…</speak>" });
+    const preview = previewControl({
+      form,
+      roomId: () => (created ? roomIdInput.value.trim() : ""),
+      path: () => box.dataset.path,
+      speech: () => {
+        const { [kind.value]: said, rate: r, pitch: p, volume: v } = row.read();
+        return { [kind.value]: said, voice: voice.value || scriptVoice.value || undefined, rate: r, pitch: p, volume: v };
+      },
+    });
     kind.addEventListener("change", () => row.layout(segmentRows.indexOf(row)));
     row.voiceField = field("Voice", voice);
     row.rateField = field("Rate %", rate);
@@ -136,6 +147,7 @@ export async function renderEditor(root, roomId) {
       h("p", { class: "field-error", role: "alert" }),
       h("div", { class: "row" }, row.idField, field("Kind", kind)),
       row.speechField,
+      preview.element,
       h("div", { class: "row" }, row.voiceField, row.rateField, row.pitchField, row.volumeField),
       h("div", { class: "row" }, row.expressionField, row.gestureField, row.productField, row.pauseField),
     );

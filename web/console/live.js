@@ -37,6 +37,7 @@ export async function renderLive(root, roomId) {
   const errorBox = h("div", { role: "alert" });
   const controlStatus = h("p", { class: "status", role: "status" });
   const phases = h("ol", { class: "phases", "aria-label": "The run's phases" });
+  const graphLink = h("a", { id: "execution-graph", target: "_blank", rel: "noopener", hidden: true });
   const video = h("video", { controls: true, muted: true, playsinline: true, "aria-label": "The room's live stream" });
   const playerStatus = h("p", { class: "status", role: "status" }, "The player starts when the room is live.");
   const player = new LivePlayer(video, { cues: cfg.cues, onStatus: (s) => (playerStatus.textContent = s) });
@@ -118,7 +119,7 @@ export async function renderLive(root, roomId) {
       h("p", {}, h("a", { href: `#/edit/${enc(roomId)}` }, "Edit script and knowledge"), " · ", viewerLink),
       errorBox,
       h("div", { class: "row", role: "group", "aria-label": "Run control" }, startButton, stopGraceful, stopNow),
-      controlStatus, phases),
+      controlStatus, phases, h("p", {}, graphLink)),
     h("div", { class: "grid" },
       h("section", { class: "panel", "aria-labelledby": "player-title" }, h("h2", { id: "player-title" }, "On air"), video, playerStatus, healthBox),
       h("section", { class: "panel", "aria-labelledby": "takeover-title" }, h("h2", { id: "takeover-title" }, "Take over"),
@@ -193,6 +194,7 @@ export async function renderLive(root, roomId) {
       phase.className = `badge ${room.phase}`;
       current.textContent = room.currentSegment ? `now: ${room.currentSegment}` : "";
       errorBox.replaceChildren(...[plain(room)].filter(Boolean));
+      showGraphLink(graphLink, cfg.executionGraphUrl, room);
       const running = RUNNING.includes(room.phase);
       startButton.disabled = running;
       stopGraceful.disabled = stopNow.disabled = !running;
@@ -237,4 +239,18 @@ export async function renderLive(root, roomId) {
     clearTimeout(timer);
     player.stop();
   };
+}
+
+// The run's execution graph: the deployment's config says where (the Step Functions console
+// in AWS, the local cloud's graph page locally), as a template of {region} and {executionArn}.
+export function executionGraphUrl(template, executionArn) {
+  const region = executionArn.split(":")[3] || "";
+  return template.replaceAll("{region}", region).replaceAll("{executionArn}", executionArn);
+}
+
+function showGraphLink(link, template, room) {
+  link.hidden = !(template && room.executionArn);
+  if (link.hidden) return;
+  link.href = executionGraphUrl(template, room.executionArn);
+  link.textContent = `Run ${room.run}'s execution graph`;
 }

@@ -5,6 +5,7 @@ import { ApiError, request } from "../shared/api.js";
 import { config } from "../shared/config.js";
 import { h } from "../shared/dom.js";
 import { LivePlayer } from "../shared/player.js";
+import { followQuestion } from "./question-status.js";
 
 const roomId = new URLSearchParams(location.search).get("room") || "";
 const video = document.getElementById("video");
@@ -69,7 +70,9 @@ async function main() {
       });
       const accepted = receipt.status === "accepted";
       questionStatus.textContent = accepted ? "Sent: the host will answer on air." : `Not taken: ${receipt.message}`;
-      asked.prepend(h("li", { class: receipt.status, dataset: { question: receipt.questionId } }, `“${text}” — `, accepted ? "accepted, answer coming up" : `not taken: ${receipt.message}`));
+      const status = h("span", { class: "question-status", dataset: { status: receipt.status } }, accepted ? "accepted, answer coming up" : `not taken: ${receipt.message}`);
+      asked.prepend(h("li", { class: receipt.status, dataset: { question: receipt.questionId } }, `“${text}” — `, status));
+      if (accepted) followQuestion({ roomId, questionId: receipt.questionId, apiKey: cfg.viewerApiKey, element: status });
       if (accepted) question.value = "";
     } catch (e) {
       const words = {

@@ -34,6 +34,19 @@ def _client(service: str) -> Any:
     return _session().client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
+def s3_signer() -> Any:
+    """An S3 client for presigned URLs: Signature Version 4 (what S3 requires of new
+    buckets; a default client may still presign with version 2)."""
+    with _lock:
+        return _s3_signer()
+
+
+@cache
+def _s3_signer() -> Any:
+    config = CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
+    return _session().client("s3", config=config)  # type: ignore[call-overload]
+
+
 def table(name: str) -> Any:
     """A DynamoDB Table resource."""
     with _lock:

@@ -26,16 +26,19 @@ from livehost.store import RoomStore, room_item_key
 NOT_FAILURES = frozenset({"RoomStopRequested"})
 
 
-def begin_run(store: RoomStore, room_id: str, execution: str) -> RunState:
+def begin_run(
+    store: RoomStore, room_id: str, execution: str, execution_arn: str | None = None
+) -> RunState:
     """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active).
     ``execution`` (this RoomLifecycle execution's name, unique for the account's life) names
-    the run's ShowLoop generations, so they are unique too."""
+    the run's ShowLoop generations, so they are unique too; ``execution_arn`` is kept on the
+    room, so the console can link to the run's execution graph."""
     store.get_room(room_id)  # RoomNotFound first
     script = store.get_script(room_id)
     if script is None:
         raise InvalidScript(f"room {room_id!r} has no script: PUT /rooms/{room_id}/script")
     check_script(script)  # before anything is provisioned
-    room = store.begin_run(room_id)
+    room = store.begin_run(room_id, execution_arn=execution_arn)
     _note(store, room, f"run {room.run} starting")
     settings = room.settings
     return RunState(

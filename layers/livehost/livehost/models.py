@@ -279,6 +279,9 @@ class Room(Model):
     created_at: float | None = Field(
         default=None, description="unix seconds; part of every run's execution name"
     )
+    execution_arn: str | None = Field(
+        default=None, description="the RoomLifecycle execution of the current or last run"
+    )
 
     @property
     def playback_url(self) -> str | None:

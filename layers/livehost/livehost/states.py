@@ -24,6 +24,9 @@ class BeginRunInput(RoomRef):
     """BeginRun's input: the room and the name of the RoomLifecycle execution claiming it."""
 
     execution_name: str = Field(alias="executionName", min_length=1, max_length=72)
+    execution_arn: str | None = Field(
+        default=None, alias="executionArn", description="this execution's ARN, for its graph"
+    )
 
 
 class RunRef(RoomRef):

@@ -158,15 +158,20 @@ class RoomStore:
     def set_phase(self, room_id: str, phase: Phase, **fields: Any) -> Room:
         return self.update_room(room_id, phase=phase.value, **fields)
 
-    def begin_run(self, room_id: str) -> Room:
-        """Claim the next run of a room: refused while a run is active."""
+    def begin_run(self, room_id: str, execution_arn: str | None = None) -> Room:
+        """Claim the next run of a room: refused while a run is active. The run's execution
+        ARN replaces the last run's (or is removed when not given)."""
         active = [p.value for p in ACTIVE_PHASES]
-        names = {f"#{k}": k for k in ROOM_FIELDS_CLEARED_ON_START}
+        cleared = ROOM_FIELDS_CLEARED_ON_START + (() if execution_arn else ("executionArn",))
+        names = {f"#{k}": k for k in cleared}
+        arn = {":x": execution_arn} if execution_arn else {}
         try:
             item = self.table.update_item(
                 Key=room_key(room_id),
-                UpdateExpression="SET phase = :p, #run = if_not_exists(#run, :zero) + :one "
-                "REMOVE " + ", ".join(names),
+                UpdateExpression="SET phase = :p, #run = if_not_exists(#run, :zero) + :one"
+                + (", executionArn = :x" if execution_arn else "")
+                + " REMOVE "
+                + ", ".join(names),
                 ConditionExpression="attribute_exists(pk) AND NOT phase IN ("
                 + ", ".join(f":a{i}" for i in range(len(active)))
                 + ")",
@@ -175,6 +180,7 @@ class RoomStore:
                     ":p": Phase.PROVISIONING.value,
                     ":zero": 0,
                     ":one": 1,
+                    **arn,
                     **{f":a{i}": a for i, a in enumerate(active)},
                 },
                 ReturnValues="ALL_NEW",

@@ -68,6 +68,9 @@ class RoomView(Model):
     error: str | None = None
     cause: str | None = None
     created_at: float | None = None
+    execution_arn: str | None = Field(
+        default=None, description="the current or last run's RoomLifecycle execution"
+    )
 
     @classmethod
     def of(cls, room: Room) -> RoomView:
@@ -85,6 +88,7 @@ class RoomView(Model):
             error=room.error,
             cause=room.cause,
             created_at=room.created_at,
+            execution_arn=room.execution_arn,
         )
 
 

@@ -12,6 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from livehost.api.question_status import QuestionNotFound
 from livehost.api.reading import BodyTooLarge
 from livehost.errors import (
     LiveHostError,
@@ -44,7 +45,7 @@ class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
 
 
-NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound]
+NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound, QuestionNotFound]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
     RoomNotLive,

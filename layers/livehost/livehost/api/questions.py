@@ -4,16 +4,22 @@ question."""
 from __future__ import annotations
 
 import time
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from livehost.api.asking import ask_question
 from livehost.api.bodies import QuestionAsked, QuestionReceipt, WatchView
 from livehost.api.params import Deps, RoomId, answers
+from livehost.api.question_status import QuestionStatus, question_status
 from livehost.models import Phase
 
 router = Router()
 VIEWER_SECURITY: list[dict[str, list[str]]] = [{"viewerApiKey": []}]
+QuestionId = Annotated[
+    str, Path(alias="questionId", min_length=1, max_length=80, description="a question's id")
+]
 
 
 @router.post(
@@ -54,3 +60,16 @@ def watch(room_id: RoomId, deps: Deps) -> WatchView:
         phase=room.phase,
         playback_url=room.playback_url if live else None,
     )
+
+
+@router.get(
+    "/rooms/<roomId>/questions/<questionId>",
+    summary="Where a question is: accepted, answering, answered (the answer), not answered or "
+    "rejected (why)",
+    operation_id="getQuestion",
+    tags=["questions"],
+    security=VIEWER_SECURITY,
+    responses=answers(200, "The question's status, and nothing else of the room", 404),
+)
+def question(room_id: RoomId, question_id: QuestionId, deps: Deps) -> QuestionStatus:
+    return question_status(deps.store, room_id, question_id, now=time.time())
