@@ -16,6 +16,7 @@ from livehost.renderers import DEFAULT_RENDERER, needs_gpu
 from livehost.stage import Camera, Expression, Gesture, Scene
 
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
+MATERIAL_ID_PATTERN = r"^mat-[0-9a-f]{12}$"  # livehost.materials
 # A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
 MAX_SEGMENT_CHARS = 6000
 
@@ -95,6 +96,12 @@ class Product(Model):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     price: str | None = Field(default=None, max_length=24)
     tagline: str | None = Field(default=None, max_length=120)
+    image: str | None = Field(
+        default=None,
+        pattern=MATERIAL_ID_PATTERN,
+        description="an image material's id (the room's library or the shared one), shown "
+        "on the card",
+    )
 
 
 class Segment(Model):

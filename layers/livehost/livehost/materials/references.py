@@ -1,0 +1,40 @@
+"""Which materials a script names, and whether each can be used where it is named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from livehost.materials.model import Material
+from livehost.models import Script
+
+Finder = Callable[[str], Material | None]
+
+
+def material_problems(script: Script, find: Finder) -> list[str]:
+    """One line per material the script names that is missing, not ready or of the wrong
+    kind, saying where it is named and what to do."""
+    problems = []
+    for index, product in enumerate(script.products):
+        if product.image is None:
+            continue
+        where = f"products.{index} ({product.product_id!r}).image"
+        problems.extend(_problem(where, product.image, "image", find))
+    return problems
+
+
+def _problem(where: str, material_id: str, kind: str, find: Finder) -> list[str]:
+    material = find(material_id)
+    if material is None:
+        return [f"{where}: no material {material_id!r} in the room's or the shared library"]
+    if material.kind != kind:
+        return [f"{where}: material {material_id!r} is a {material.kind}; {_a(kind)} is needed"]
+    if material.status != "ready":
+        return [
+            f"{where}: material {material_id!r} is {material.status}"
+            + (f" ({material.reason})" if material.reason else ": check its upload first")
+        ]
+    return []
+
+
+def _a(kind: str) -> str:
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
