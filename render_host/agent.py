@@ -47,6 +47,7 @@ from render_host.config import AgentConfig
 from render_host.frame import RESOLUTIONS
 from render_host.live import LivePlayout
 from render_host.logs import SecretFilter
+from render_host.materials import MaterialAssets
 from render_host.media.publisher import Publisher
 from render_host.media.renderers import make_renderer
 from render_host.media.streamer import ConnectionEvent, HealthSnapshot, Streamer
@@ -66,6 +67,7 @@ class Agent:
         self.ivs = clients.get("ivs") or aws.client("ivs")
         self.callbacks = TaskCallbacks(clients.get("stepfunctions") or aws.client("stepfunctions"))
         self.assets = SpeechAssets(clients.get("s3") or aws.client("s3"))
+        self.materials = MaterialAssets(clients.get("s3") or aws.client("s3"))
         self.reporter = EventReporter(
             self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
         )
@@ -205,6 +207,7 @@ class Agent:
                     self.callbacks.succeed(command.command_id, {"stopped": True})
                     return
                 clip = self.assets.clip(command.speech, command.cue.text)
+                self._load_materials(command)
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
@@ -257,6 +260,23 @@ class Agent:
                 MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
             )
 
+    def _load_materials(self, command: PlaySegment) -> None:
+        """Prepare what the cue shows before it is queued. One that is gone or unreadable
+        is reported as a rejected cue; the segment plays with the presenter instead."""
+        for ref in command.cue.materials:
+            try:
+                self.materials.load(ref)
+            except Exception as exc:
+                reason = (
+                    f"cue of segment {command.segment_id!r}: {exc}; the presenter is shown instead"
+                )
+                log.warning("%s", reason)
+                self.reporter.report(
+                    CommandRejected(
+                        **self.reporter.stamp(), message_id=command.command_id, reason=reason
+                    )
+                )
+
     # ---- the stream ----------------------------------------------------------------------
 
     def start_stream(self, command: StartStream) -> None:
@@ -272,10 +292,11 @@ class Agent:
             f"/{self.config.ingest_app}/{key}"
         )
         width, height = RESOLUTIONS[command.resolution]
+        self.materials.resize(width, height)
         ca_file, timeout = self.config.ingest_ca_file, self.config.ingest_rw_timeout_s
         self._start_command = command
         self.streamer = Streamer(
-            make_renderer(self.boot.renderer, width, height),
+            make_renderer(self.boot.renderer, width, height, self.materials),
             self.playout,
             lambda: Publisher(url, ca_file=ca_file, rw_timeout_s=timeout),
             on_first_keyframe=self._first_keyframe,

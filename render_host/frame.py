@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import av
+from PIL import Image
 
 from livehost.models import Product
 
@@ -36,6 +37,12 @@ class FrameState:
     @property
     def stream_ms(self) -> int:
         return self.index * 1000 // FPS
+
+
+class Pictures(Protocol):
+    """Prepared pictures by material id (render_host.materials): answers from memory."""
+
+    def picture(self, material_id: str) -> Image.Image | None: ...
 
 
 class Renderer(Protocol):

@@ -26,6 +26,16 @@ class SpeechRef(Model):
     duration_ms: int = Field(ge=0)
 
 
+class MaterialRef(Model):
+    """Where a material the cue uses lives: its checked upload (``key``) in ``bucket``. The
+    render host prepares it once for its stream and keeps the copy beside it in S3."""
+
+    material_id: str
+    kind: Literal["image", "clip", "music"]
+    bucket: str
+    key: str
+
+
 class Cue(Model):
     """What the agent shows alongside speech."""
 
@@ -33,6 +43,9 @@ class Cue(Model):
     expression: str = "neutral"
     gesture: str = "none"
     product: Product | None = None
+    materials: list[MaterialRef] = Field(
+        default_factory=list, description="every material the cue names (e.g. the card's image)"
+    )
 
 
 class CommandBase(Model):

@@ -9,7 +9,7 @@ import numpy as np
 from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
 from PIL import Image
 
-from render_host.frame import FrameState
+from render_host.frame import FrameState, Pictures
 from render_host.media.avatar.look import (
     DEFAULT_LOOK,
     MOUTH_HALF_WIDTH,
@@ -19,7 +19,7 @@ from render_host.media.avatar.look import (
     Look,
 )
 from render_host.media.avatar.motion import lid_state, pose
-from render_host.media.avatar.overlays import Overlays
+from render_host.media.avatar.overlays import Overlays, Placed
 from render_host.media.avatar.rig import Rig, camera_name
 from render_host.media.avatar.scene import draw_desk, draw_scene
 from render_host.media.avatar.yuv import U8, Planes
@@ -46,6 +46,7 @@ class AvatarRenderer:
         font_path: str | None = None,
         look: Look = DEFAULT_LOOK,
         ring_size: int = 8,
+        pictures: Pictures | None = None,
     ) -> None:
         if width % 2 or height % 2 or width < 64 or height < 64:
             raise ValueError(f"frame size must be even and at least 64x64, got {width}x{height}")
@@ -54,6 +55,7 @@ class AvatarRenderer:
         self._scenes: dict[tuple[str, str], Image.Image] = {}
         self._backdrops: OrderedDict[tuple[str, str, int], Planes] = OrderedDict()
         self._overlays = Overlays(width, height, font_path)
+        self._pictures = pictures
         self._ring = [self._new_frame() for _ in range(max(1, ring_size))]
         self._next = 0
 
@@ -116,13 +118,20 @@ class AvatarRenderer:
             placed.sprite.blend_into(y, u, v, pivot_x + placed.dx, pivot_y + placed.dy + drop)
 
         if state.product is not None:
-            card = self._overlays.product_card(state.product)
+            card = self.product_card(state)
             card.sprite.blend_into(y, u, v, card.x, card.y)
         if state.subtitle:
             sub = self._overlays.subtitle(state.subtitle)
             if sub is not None:
                 sub.sprite.blend_into(y, u, v, sub.x, sub.y)
         return frame
+
+    def product_card(self, state: FrameState) -> Placed:
+        """The card of ``state.product``, with its picture once the picture is loaded."""
+        assert state.product is not None
+        image = state.product.image
+        picture = self._pictures.picture(image) if self._pictures and image else None
+        return self._overlays.product_card(state.product, picture)
 
     def _backdrop(self, scene: str, rig: Rig, body_dy: float) -> Planes:
         """Scene plus body (and the desk in the wide shot), baked per breathing step."""

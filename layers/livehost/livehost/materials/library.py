@@ -27,6 +27,7 @@ from livehost.materials.model import (
 )
 from livehost.materials.probe import MaterialRefused, check_file
 from livehost.models import Model
+from livehost.protocol import MaterialRef
 from livehost.store import RoomStore
 
 UPLOAD_EXPIRES_S = 900
@@ -153,6 +154,19 @@ class MaterialLibrary:
         """The material a room's script names: the room's own, else the shared library's."""
         return self.store.get_material(room_id, material_id) or self.store.get_material(
             None, material_id
+        )
+
+    def ref(self, room_id: str, material_id: str, kind: MaterialKind) -> MaterialRef:
+        """Where the render host finds a material a room's cue names. A material deleted
+        since the script was saved still gets a ref (to the room's library): the render host
+        finds nothing there, shows the presenter and reports the cue rejected."""
+        material = self.find(room_id, material_id)
+        key = material.source_key if material else source_key(room_id, material_id)
+        return MaterialRef(
+            material_id=material_id,
+            kind=material.kind if material else kind,
+            bucket=self.bucket,
+            key=key,
         )
 
 
