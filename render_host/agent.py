@@ -16,6 +16,7 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,6 +49,7 @@ from render_host.frame import RESOLUTIONS
 from render_host.live import LivePlayout
 from render_host.logs import SecretFilter
 from render_host.materials import MaterialAssets
+from render_host.materials.mix import MaterialMix
 from render_host.media.publisher import Publisher
 from render_host.media.renderers import make_renderer
 from render_host.media.streamer import ConnectionEvent, HealthSnapshot, Streamer
@@ -67,7 +69,10 @@ class Agent:
         self.ivs = clients.get("ivs") or aws.client("ivs")
         self.callbacks = TaskCallbacks(clients.get("stepfunctions") or aws.client("stepfunctions"))
         self.assets = SpeechAssets(clients.get("s3") or aws.client("s3"))
-        self.materials = MaterialAssets(clients.get("s3") or aws.client("s3"))
+        self.materials = MaterialAssets(
+            clients.get("s3") or aws.client("s3"), folder=_materials_folder(config.workdir)
+        )
+        self.mix = MaterialMix(self.materials)
         self.reporter = EventReporter(
             self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
         )
@@ -79,6 +84,7 @@ class Agent:
             ),
             on_tick=self._ticks_put,
             track=config.viseme_track is not None,
+            mix=self.mix,
         )
         self.secrets = SecretFilter()
         self.streamer: Streamer | None = None
@@ -263,9 +269,11 @@ class Agent:
     def _load_materials(self, command: PlaySegment) -> None:
         """Prepare what the cue shows before it is queued. One that is gone or unreadable
         is reported as a rejected cue; the segment plays with the presenter instead."""
+        visual = command.cue.visual
         for ref in command.cue.materials:
+            layout = visual.layout if visual and visual.material == ref.material_id else "full"
             try:
-                self.materials.load(ref)
+                self.materials.load(ref, layout)
             except Exception as exc:
                 reason = (
                     f"cue of segment {command.segment_id!r}: {exc}; the presenter is shown instead"
@@ -436,6 +444,17 @@ class Agent:
     def _queue_gone(exc: Exception) -> bool:
         code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
         return "NonExistentQueue" in code or code == "QueueDoesNotExist"
+
+
+def _materials_folder(workdir: Path) -> Path | None:
+    """Prepared clips and beds under the agent's working folder (a temporary one if that
+    cannot be written)."""
+    folder = workdir / "materials"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def _lane(message: dict[str, Any]) -> Lane:

@@ -60,8 +60,10 @@ def clip_file(
     size: tuple[int, int] = (320, 180),
     audio: bool = True,
     codec: str = "libx264",
+    beep_every: int | None = None,
 ) -> Path:
-    """An MP4 with a burned-in frame counter and (``audio``) a 440 Hz AAC tone."""
+    """An MP4 with a burned-in frame counter and (``audio``) a 440 Hz AAC tone; with
+    ``beep_every`` the tone sounds only during every ``beep_every``-th frame (sync marks)."""
     frames = round(seconds * fps)
     with av.open(str(path), "w", format="mp4") as out:
         video = out.add_stream(codec, rate=fps)
@@ -77,19 +79,28 @@ def clip_file(
         for packet in video.encode(None):
             out.mux(packet)
         if sound is not None:
-            _tone_into(out, sound, seconds)
+            gate = None
+            if beep_every:
+                t = np.arange(round(seconds * 48_000)) / 48_000
+                gate = (np.floor(t * fps).astype(int) % beep_every) == 0
+            _tone_into(out, sound, seconds, gate=gate)
     return path
 
 
 def music_file(
-    path: Path, *, seconds: float = 3.0, fmt: str = "mp3", level_db: float = -20.0
+    path: Path,
+    *,
+    seconds: float = 3.0,
+    fmt: str = "mp3",
+    level_db: float = -20.0,
+    hz: float = 330.0,
 ) -> Path:
-    """A music bed: a 330 Hz tone at ``level_db`` dBFS, as MP3 or WAV."""
+    """A music bed: a ``hz`` tone at ``level_db`` dBFS, as MP3, WAV or M4A."""
     codec = {"mp3": "libmp3lame", "wav": "pcm_s16le", "m4a": "aac"}[fmt]
     container = {"mp3": "mp3", "wav": "wav", "m4a": "ipod"}[fmt]
     with av.open(str(path), "w", format=container) as out:
         stream = out.add_stream(codec, rate=48_000, layout="stereo")
-        _tone_into(out, stream, seconds, hz=330.0, level_db=level_db)
+        _tone_into(out, stream, seconds, hz=hz, level_db=level_db)
     return path
 
 
@@ -99,11 +110,15 @@ def _tone_into(
     seconds: float,
     hz: float = 440.0,
     level_db: float = -20.0,
+    gate: np.ndarray | None = None,
 ) -> None:
     rate = 48_000
     total = round(seconds * rate)
     t = np.arange(total) / rate
-    wave = (np.sin(2 * np.pi * hz * t) * 10 ** (level_db / 20) * 32767).astype(np.int16)
+    wave = np.sin(2 * np.pi * hz * t) * 10 ** (level_db / 20) * 32767
+    if gate is not None:
+        wave = wave * gate
+    wave = wave.astype(np.int16)
     pcm = np.repeat(wave[:, None], 2, axis=1)
     chunk = 1024
     for start in range(0, total, chunk):

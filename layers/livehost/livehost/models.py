@@ -104,6 +104,44 @@ class Product(Model):
     )
 
 
+MaterialId = Annotated[str, Field(pattern=MATERIAL_ID_PATTERN)]
+
+
+class ShowVisual(Model):
+    """A material on screen while a segment plays: a clip (to its end) or an image (for
+    the segment), full frame or picture-in-picture beside the presenter."""
+
+    material: MaterialId = Field(description="a clip or image material's id")
+    layout: Literal["full", "pip"] = "full"
+    clip_audio: Literal["muted", "ducked"] = Field(
+        default="ducked", description="a clip's own sound: off, or ducked under the voice"
+    )
+
+
+class Banner(Model):
+    """A promotion banner across the top while a segment plays, with an optional countdown."""
+
+    text: Annotated[str, Field(min_length=1, max_length=80)]
+    countdown_to: float | None = Field(
+        default=None, description="unix seconds: the banner counts down to this time"
+    )
+
+
+class MusicCue(Model):
+    """Start, change or stop the music bed; it plays on (looping) across segments, ducked
+    under the voice, until changed or stopped."""
+
+    action: Literal["start", "change", "stop"]
+    material: MaterialId | None = Field(default=None, description="a music material (not on stop)")
+    volume_db: int = Field(default=0, ge=-30, le=0, description="the bed's level, dB")
+
+    @model_validator(mode="after")
+    def _material_unless_stop(self) -> MusicCue:
+        if (self.action == "stop") == (self.material is not None):
+            raise ValueError("music: 'start' and 'change' name a material; 'stop' names none")
+        return self
+
+
 class Segment(Model):
     """One piece of the script: text (or SSML) and how to deliver it."""
 
@@ -121,6 +159,9 @@ class Segment(Model):
     gesture: Gesture = "none"
     product_id: str | None = None
     pause_after_ms: int = Field(default=300, ge=0, le=10_000)
+    visual: ShowVisual | None = Field(default=None, description="a clip or image on screen")
+    banner: Banner | None = None
+    music: MusicCue | None = None
 
     @model_validator(mode="after")
     def _one_of_text_or_ssml(self) -> Segment:

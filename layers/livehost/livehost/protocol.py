@@ -11,7 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from livehost.models import InsertMode, Model, Product, Stage, StopMode, StreamHealth
+from livehost.models import (
+    Banner,
+    InsertMode,
+    Model,
+    MusicCue,
+    Product,
+    ShowVisual,
+    Stage,
+    StopMode,
+    StreamHealth,
+)
 
 MAX_TASK_TOKEN = 2048
 
@@ -43,6 +53,9 @@ class Cue(Model):
     expression: str = "neutral"
     gesture: str = "none"
     product: Product | None = None
+    visual: ShowVisual | None = None
+    banner: Banner | None = None
+    music: MusicCue | None = None
     materials: list[MaterialRef] = Field(
         default_factory=list, description="every material the cue names (e.g. the card's image)"
     )

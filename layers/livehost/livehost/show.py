@@ -133,6 +133,9 @@ def cue_of(script: Script, segment: Segment, materials: list[MaterialRef] | None
         expression=segment.expression,
         gesture=segment.gesture,
         product=script.product(segment.product_id),
+        visual=segment.visual,
+        banner=segment.banner,
+        music=segment.music,
         materials=materials or [],
     )
 
@@ -143,7 +146,12 @@ def _refs(
     """Where the render host finds each material the segment shows."""
     if materials is None:
         return []
+    named: list[tuple[str, MaterialKind]] = []
     product = script.product(segment.product_id)
-    if product is None or product.image is None:
-        return []
-    return [materials.ref(room_id, product.image, "image")]
+    if product is not None and product.image is not None:
+        named.append((product.image, "image"))
+    if segment.visual is not None:
+        named.append((segment.visual.material, "clip"))
+    if segment.music is not None and segment.music.material is not None:
+        named.append((segment.music.material, "music"))
+    return [materials.ref(room_id, material_id, kind) for material_id, kind in named]

@@ -99,6 +99,27 @@ class Overlays:
         key = ("product", product.name, product.price, product.tagline, shown)
         return self._cached(key, lambda: self._product_card(product, picture))
 
+    def banner(self, text: str) -> Placed:
+        """A promotion banner across the top (one line, the accent colour)."""
+        return self._cached(("banner", text), lambda: self._banner(text))
+
+    def _banner(self, text: str) -> Placed:
+        w, h = self.width, self.height
+        banner_font, text = self._font(text, 0.045)
+        probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        ascent, descent = banner_font.getmetrics()
+        pad_x, pad_y = round(h * 0.03), round(h * 0.014)
+        text_w = min(round(probe.textlength(text, font=banner_font)), round(w * 0.9))
+        box_w, box_h = text_w + 2 * pad_x, ascent + descent + 2 * pad_y
+        image = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
+        d = ImageDraw.Draw(image)
+        d.rounded_rectangle(
+            (0, 0, box_w - 1, box_h - 1), radius=round(h * 0.014), fill=(*ACCENT, 235)
+        )
+        d.text((pad_x, pad_y), text, font=banner_font, fill=(255, 255, 255, 255))
+        left = ((w - box_w) // 2) // 2 * 2
+        return Placed(Sprite.from_image(image), left, round(h * 0.03) // 2 * 2)
+
     def _subtitle(self, text: str) -> Placed:
         w, h = self.width, self.height
         probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))

@@ -10,6 +10,7 @@ from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTr
 from PIL import Image
 
 from render_host.frame import FrameState, Pictures
+from render_host.materials.layout import pip_box
 from render_host.media.avatar.look import (
     DEFAULT_LOOK,
     MOUTH_HALF_WIDTH,
@@ -98,6 +99,23 @@ class AvatarRenderer:
         """The frame for ``state`` (yuv420p)."""
         frame, y, u, v = self._ring[self._next]
         self._next = (self._next + 1) % len(self._ring)
+        if state.visual is not None and state.visual.layout == "full":
+            _fill(state.visual.planes, y, u, v)  # the material instead of the presenter
+        else:
+            self._draw_presenter(state, y, u, v)
+        if state.visual is not None and state.visual.layout == "pip":
+            x0, y0, box_w, box_h = pip_box(self.width, self.height)
+            h, w = state.visual.planes.y.shape
+            _paste(
+                state.visual.planes, y, u, v, x0 + (box_w - w) // 4 * 2, y0 + (box_h - h) // 4 * 2
+            )
+        if state.banner:
+            banner = self._overlays.banner(state.banner)
+            banner.sprite.blend_into(y, u, v, banner.x, banner.y)
+        self._draw_overlays(state, y, u, v)
+        return frame
+
+    def _draw_presenter(self, state: FrameState, y: U8, u: U8, v: U8) -> None:
         rig = self.rig(state.camera)
         p = pose(
             state.index,
@@ -117,6 +135,7 @@ class AvatarRenderer:
         ):
             placed.sprite.blend_into(y, u, v, pivot_x + placed.dx, pivot_y + placed.dy + drop)
 
+    def _draw_overlays(self, state: FrameState, y: U8, u: U8, v: U8) -> None:
         if state.product is not None:
             card = self.product_card(state)
             card.sprite.blend_into(y, u, v, card.x, card.y)
@@ -124,7 +143,6 @@ class AvatarRenderer:
             sub = self._overlays.subtitle(state.subtitle)
             if sub is not None:
                 sub.sprite.blend_into(y, u, v, sub.x, sub.y)
-        return frame
 
     def product_card(self, state: FrameState) -> Placed:
         """The card of ``state.product``, with its picture once the picture is loaded."""
@@ -176,3 +194,23 @@ class AvatarRenderer:
                 scene, self.width, self.height, rig.scale * 720 / self.height
             )
         return self._scenes[key]
+
+
+def _fill(planes: Planes, y: U8, u: U8, v: U8) -> None:
+    """A full-frame material: black, then its picture centred (letterboxed)."""
+    if planes.y.shape != y.shape:
+        y.fill(16)
+        u.fill(128)
+        v.fill(128)
+    top = (y.shape[0] - planes.y.shape[0]) // 4 * 2
+    left = (y.shape[1] - planes.y.shape[1]) // 4 * 2
+    _paste(planes, y, u, v, left, top)
+
+
+def _paste(planes: Planes, y: U8, u: U8, v: U8, x0: int, y0: int) -> None:
+    """Copy ``planes`` into the frame with their top-left at (x0, y0) (even), clipped."""
+    h, w = planes.y.shape
+    h, w = min(h, y.shape[0] - y0), min(w, y.shape[1] - x0)
+    y[y0 : y0 + h, x0 : x0 + w] = planes.y[:h, :w]
+    u[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = planes.u[: h // 2, : w // 2]
+    v[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = planes.v[: h // 2, : w // 2]

@@ -18,16 +18,25 @@ def material_problems(script: Script, find: Finder) -> list[str]:
         if product.image is None:
             continue
         where = f"products.{index} ({product.product_id!r}).image"
-        problems.extend(_problem(where, product.image, "image", find))
+        problems.extend(_problem(where, product.image, ("image",), find))
+    for index, segment in enumerate(script.segments):
+        where = f"segments.{index} ({segment.segment_id!r})"
+        if segment.visual is not None:
+            problems.extend(
+                _problem(f"{where}.visual", segment.visual.material, ("clip", "image"), find)
+            )
+        if segment.music is not None and segment.music.material is not None:
+            problems.extend(_problem(f"{where}.music", segment.music.material, ("music",), find))
     return problems
 
 
-def _problem(where: str, material_id: str, kind: str, find: Finder) -> list[str]:
+def _problem(where: str, material_id: str, kinds: tuple[str, ...], find: Finder) -> list[str]:
     material = find(material_id)
     if material is None:
         return [f"{where}: no material {material_id!r} in the room's or the shared library"]
-    if material.kind != kind:
-        return [f"{where}: material {material_id!r} is a {material.kind}; {_a(kind)} is needed"]
+    if material.kind not in kinds:
+        needed = " or ".join(_a(kind) for kind in kinds)
+        return [f"{where}: material {material_id!r} is a {material.kind}; {needed} is needed"]
     if material.status != "ready":
         return [
             f"{where}: material {material_id!r} is {material.status}"
