@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from livehost import aws
-from livehost.models import StopMode
+from livehost.models import ShowVisual, StopMode
 from livehost.protocol import (
     LANES,
     Capabilities,
@@ -33,6 +33,7 @@ from livehost.protocol import (
     HostReady,
     Insert,
     Lane,
+    MaterialRef,
     PauseScript,
     PlaySegment,
     ResumeScript,
@@ -232,6 +233,8 @@ class Agent:
             case StopStream():
                 self.stop_stream(command)
             case SetStage():
+                visual = command.stage.visual
+                self._load(command.command_id, "stage", command.materials, visual)
                 self.playout.set_stage(command.stage)
             case PauseScript():
                 self.playout.pause()
@@ -269,20 +272,21 @@ class Agent:
     def _load_materials(self, command: PlaySegment) -> None:
         """Prepare what the cue shows before it is queued. One that is gone or unreadable
         is reported as a rejected cue; the segment plays with the presenter instead."""
-        visual = command.cue.visual
-        for ref in command.cue.materials:
+        where = f"cue of segment {command.segment_id!r}"
+        self._load(command.command_id, where, command.cue.materials, command.cue.visual)
+
+    def _load(
+        self, command_id: str, where: str, refs: list[MaterialRef], visual: ShowVisual | None
+    ) -> None:
+        for ref in refs:
             layout = visual.layout if visual and visual.material == ref.material_id else "full"
             try:
                 self.materials.load(ref, layout)
             except Exception as exc:
-                reason = (
-                    f"cue of segment {command.segment_id!r}: {exc}; the presenter is shown instead"
-                )
+                reason = f"{where}: {exc}; the presenter is shown instead"
                 log.warning("%s", reason)
                 self.reporter.report(
-                    CommandRejected(
-                        **self.reporter.stamp(), message_id=command.command_id, reason=reason
-                    )
+                    CommandRejected(**self.reporter.stamp(), message_id=command_id, reason=reason)
                 )
 
     # ---- the stream ----------------------------------------------------------------------

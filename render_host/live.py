@@ -75,6 +75,8 @@ class LivePlayout:
     def set_stage(self, stage: Stage) -> None:
         with self._lock:
             self._playout.set_stage(stage)
+            if self.mix is not None:
+                self.mix.stage(stage)
 
     def stop(self, mode: StopMode) -> list[str]:
         with self._lock:

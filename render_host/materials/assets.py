@@ -109,7 +109,7 @@ class MaterialAssets:
             (self.width, self.height) if layout == "full" else pip_box(self.width, self.height)[2:]
         )
         canvas = Image.new("RGB", size, (0, 0, 0))
-        fitted = fit_within(picture, *size) if layout == "full" else _fit_into(picture, size)
+        fitted = _fit_into(picture, size)  # a full-frame image fills the frame
         canvas.paste(
             fitted, ((size[0] - fitted.width) // 2, (size[1] - fitted.height) // 2), fitted
         )

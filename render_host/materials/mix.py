@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from livehost.models import Banner, MusicCue, ShowVisual
+from livehost.models import Banner, MusicCue, ShowVisual, Stage
 from livehost.protocol import Cue
 from render_host.frame import SAMPLES_PER_FRAME, Visual
 from render_host.materials.assets import MaterialAssets
@@ -55,6 +55,7 @@ class MaterialMix:
         self.clock = clock
         self._showing: _Showing | None = None
         self._banner: Banner | None = None
+        self._banner_stays = False  # an operator's banner outlives the segment
         self._music: MediaReader | None = None
         self._music_db = 0.0
         self._music_gain = _Gain()
@@ -68,7 +69,7 @@ class MaterialMix:
         if cue.visual is not None:
             self.show(cue.visual)
         if cue.banner is not None:
-            self._banner = cue.banner
+            self.banner(cue.banner)
         if cue.music is not None:
             self.music(cue.music)
 
@@ -103,8 +104,24 @@ class MaterialMix:
             self._music = MediaReader(path, video=False, loop=True)
             self._music_db = float(cue.volume_db)
 
-    def banner(self, banner: Banner | None) -> None:
-        self._banner = banner
+    def banner(self, banner: Banner | None, *, by_operator: bool = False) -> None:
+        self._banner, self._banner_stays = banner, by_operator
+
+    def stage(self, stage: Stage) -> None:
+        """An operator's stage change: what it takes off, shows or plays stays until the
+        operator changes it again (or a script cue replaces it)."""
+        if "visual" in stage.take_off:
+            self.show(None)
+        if "banner" in stage.take_off:
+            self.banner(None)
+        if stage.visual is not None:
+            self.show(stage.visual)
+            if self._showing is not None:
+                self._showing.ends_with_segment = False
+        if stage.banner is not None:
+            self.banner(stage.banner, by_operator=True)
+        if stage.music is not None:
+            self.music(stage.music)
 
     # ---- per frame -------------------------------------------------------------------------
 
@@ -144,7 +161,8 @@ class MaterialMix:
                 self._segment_finished()
 
     def _segment_finished(self) -> None:
-        self._banner = None
+        if not self._banner_stays:
+            self._banner = None
         if self._showing is not None and self._showing.ends_with_segment:
             self._showing = None
 

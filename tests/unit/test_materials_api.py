@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import pytest
 import requests
-from material_media import clip_file, image_bytes
+from material_media import clip_file, image_bytes, music_file
 from test_api_routes import Api, api  # noqa: F401  (the API fixture)
 
 from livehost.models import Room
@@ -186,3 +187,74 @@ def test_a_script_may_not_show_music_on_a_card(api: Api, tmp_path: Any) -> None:
     assert body["errors"] == [
         f"products.0 ('mug').image: material {material_id!r} is a clip; an image is needed"
     ]
+
+
+def ready(api: Api, kind: str, content: bytes) -> str:  # noqa: F811
+    """A shared material of ``kind``, uploaded and checked."""
+    _, slot = api.call("POST", "/materials", {"kind": kind, "name": kind})
+    upload(slot, content)
+    status, body = api.call(
+        "POST", "/materials/{materialId}/check", materialId=slot["material"]["materialId"]
+    )
+    assert status == 200, body
+    return str(body["materialId"])
+
+
+def test_an_operator_puts_a_clip_and_music_on_air(api: Api, tmp_path: Any) -> None:  # noqa: F811
+    # Given a live room, a ready clip and a ready music bed
+    api.live("live")
+    clip = ready(api, "clip", clip_file(tmp_path / "c.mp4").read_bytes())
+    bed = ready(api, "music", music_file(tmp_path / "b.mp3").read_bytes())
+    # When the operator shows the clip beside the presenter and starts the bed
+    stage = {
+        "visual": {"material": clip, "layout": "pip", "clipAudio": "muted"},
+        "music": {"action": "start", "material": bed, "volumeDb": -6},
+        "banner": {"text": "Sale ends soon", "countdownTo": 1_900_000_000},
+    }
+    status, _ = api.call("PUT", "/rooms/{roomId}/stage", stage, roomId="live")
+    # Then the render host gets the stage change with where to find both materials
+    assert status == 202
+    (command,) = api.commands()
+    assert command.type == "SetStage"
+    assert command.stage.wire() == {**stage, "takeOff": []}
+    assert [(r.material_id, r.kind, r.key) for r in command.materials] == [
+        (clip, "clip", f"materials/shared/{clip}/source"),
+        (bed, "music", f"materials/shared/{bed}/source"),
+    ]
+
+
+def test_a_stage_or_script_naming_the_wrong_material_is_400(api: Api, tmp_path: Any) -> None:  # noqa: F811
+    # Given a live room and a ready music bed
+    api.live("live")
+    bed = ready(api, "music", music_file(tmp_path / "b.mp3").read_bytes())
+    # When the operator shows the bed as a visual, and a script cues it as one
+    stage = api.call("PUT", "/rooms/{roomId}/stage", {"visual": {"material": bed}}, roomId="live")
+    api.store.create_room(Room(room_id="shop-2", name="S"))
+    script = {"segments": [{"segmentId": "s1", "text": "Hi.", "visual": {"material": bed}}]}
+    saved = api.call("PUT", "/rooms/{roomId}/script", script, roomId="shop-2")
+    # Then both are refused naming where and why, and nothing is sent
+    assert stage == (
+        400,
+        {
+            "message": f"visual: material {bed!r} is a music; a clip or an image is needed",
+            "errors": [f"visual: material {bed!r} is a music; a clip or an image is needed"],
+        },
+    )
+    assert saved[0] == 400
+    assert saved[1]["errors"] == [
+        f"segments.0 ('s1').visual: material {bed!r} is a music; a clip or an image is needed"
+    ]
+    assert api.commands() == []
+
+
+def test_music_cues_must_say_what_to_play() -> None:
+    # When a music cue starts nothing, or stops something
+    # Then each is refused saying what a music cue needs
+    from pydantic import ValidationError
+
+    from livehost.models import MusicCue
+
+    for bad in ({"action": "start"}, {"action": "stop", "material": "mat-000000000000"}):
+        with pytest.raises(ValidationError) as refused:
+            MusicCue.model_validate(bad)
+        assert "'start' and 'change' name a material; 'stop' names none" in str(refused.value)

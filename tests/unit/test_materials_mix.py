@@ -218,3 +218,84 @@ def test_the_stream_meets_its_loudness_target(s3: Any, tmp_path: Path) -> None:
     print(f"integrated loudness {integrated} LUFS (target {TARGET_LUFS})")
     # Then its integrated loudness is within 1 LU of the target
     assert abs(integrated - TARGET_LUFS) <= 1.0
+
+
+IMAGE = MaterialRef(
+    material_id="mat-1a1a1a1a1a1a",
+    kind="image",
+    bucket="assets",
+    key="materials/shared/mat-1a1a1a1a1a1a/source",
+)
+
+
+def rgb(frame: Any) -> np.ndarray:
+    return (
+        frame.reformat(
+            format="rgb24", src_colorspace=Colorspace.ITU709, src_color_range=ColorRange.MPEG
+        )
+        .to_ndarray()
+        .astype(np.int16)
+    )
+
+
+def test_an_image_full_frame_and_a_banner_for_one_segment(s3: Any, tmp_path: Path) -> None:
+    # Given a 16:9 image and a segment cueing it full frame with a countdown banner
+    from material_media import image_bytes
+
+    s3.put_object(Bucket="assets", Key=IMAGE.key, Body=image_bytes("PNG", (640, 360)))
+    assets = MaterialAssets(s3, 1280, 720, folder=tmp_path)
+    assets.load(IMAGE)
+    mix = MaterialMix(assets, clock=lambda: 1_000.0)
+    renderer = AvatarRenderer(1280, 720, ring_size=2)
+    playout = Playout()
+    command, clip = spoken_segment(s3, "Look at this.", "seg-1")
+    command = command.model_copy(
+        update={
+            "cue": Cue(
+                text="Look at this.",
+                visual=ShowVisual(material=IMAGE.material_id),
+                banner={"text": "Sale", "countdownTo": 1_000.0 + 83},  # type: ignore[dict-item]
+            ),
+            "pause_after_ms": 0,
+        }
+    )
+    playout.play_segment(command, clip)
+    # When the segment plays, and the frame after it ends
+    tick = playout.next_frame()
+    mix.apply(tick)
+    during = rgb(renderer.render(tick.state))
+    banner = tick.state.banner
+    while not any(e.type == "SegmentFinished" for e in tick.events):
+        tick = playout.next_frame()
+        mix.apply(tick)
+    after = playout.next_frame()
+    mix.apply(after)
+    # Then the frame is the image (its four quarters), with the countdown in the banner,
+    # and after the segment the presenter and no banner are back
+    assert banner == "Sale  01:23"
+    quarters = [during[180, 320], during[180, 960], during[540, 320], during[540, 960]]
+    expected = [(220, 40, 40), (40, 180, 60), (40, 70, 210), (240, 220, 60)]
+    assert all(np.abs(q - e).max() <= 6 for q, e in zip(quarters, expected, strict=True))
+    assert (after.state.visual, after.state.banner) == (None, None)
+
+
+def test_an_operator_banner_stays_until_taken_off(s3: Any, tmp_path: Path) -> None:
+    # Given an operator's banner set while nothing plays
+    from livehost.models import Banner, Stage
+
+    mix, playout = MaterialMix(MaterialAssets(s3, folder=tmp_path)), Playout()
+    mix.stage(Stage(banner=Banner(text="Free shipping today")))
+    command, clip = spoken_segment(s3, "Hi.", "seg-1")
+    playout.play_segment(command.model_copy(update={"pause_after_ms": 0}), clip)
+    # When a whole segment plays, and then the operator takes the banner off
+    seen = []
+    for _ in range(round(clip.samples / 1600) + 3):
+        tick = playout.next_frame()
+        mix.apply(tick)
+        seen.append(tick.state.banner)
+    mix.stage(Stage(take_off=["banner"]))
+    tick = playout.next_frame()
+    mix.apply(tick)
+    # Then the banner stayed through the segment's end, and went when taken off
+    assert set(seen) == {"Free shipping today"}
+    assert tick.state.banner is None

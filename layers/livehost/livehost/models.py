@@ -79,31 +79,6 @@ class StopMode(StrEnum):
     NOW = "now"
 
 
-class Stage(Model):
-    """How the presenter looks and sounds; every field optional so a change can be partial."""
-
-    voice: str | None = None
-    rate: int | None = Field(default=None, ge=50, le=200, description="speaking rate, percent")
-    pitch: int | None = Field(default=None, ge=-50, le=50, description="pitch shift, percent")
-    expression: Expression | None = None
-    gesture: Gesture | None = None
-    scene: Scene | None = None
-    camera: Camera | None = None
-
-
-class Product(Model):
-    product_id: Annotated[str, Field(min_length=1, max_length=64)]
-    name: Annotated[str, Field(min_length=1, max_length=80)]
-    price: str | None = Field(default=None, max_length=24)
-    tagline: str | None = Field(default=None, max_length=120)
-    image: str | None = Field(
-        default=None,
-        pattern=MATERIAL_ID_PATTERN,
-        description="an image material's id (the room's library or the shared one), shown "
-        "on the card",
-    )
-
-
 MaterialId = Annotated[str, Field(pattern=MATERIAL_ID_PATTERN)]
 
 
@@ -140,6 +115,39 @@ class MusicCue(Model):
         if (self.action == "stop") == (self.material is not None):
             raise ValueError("music: 'start' and 'change' name a material; 'stop' names none")
         return self
+
+
+class Stage(Model):
+    """How the presenter looks and sounds, and what is on screen and under the voice; every
+    field optional so a change can be partial. A visual or banner set here stays until the
+    operator takes it off (``takeOff``) or a script cue replaces it."""
+
+    voice: str | None = None
+    rate: int | None = Field(default=None, ge=50, le=200, description="speaking rate, percent")
+    pitch: int | None = Field(default=None, ge=-50, le=50, description="pitch shift, percent")
+    expression: Expression | None = None
+    gesture: Gesture | None = None
+    scene: Scene | None = None
+    camera: Camera | None = None
+    visual: ShowVisual | None = None
+    banner: Banner | None = None
+    music: MusicCue | None = None
+    take_off: list[Literal["visual", "banner"]] = Field(
+        default_factory=list, description="take the visual or the banner off the screen"
+    )
+
+
+class Product(Model):
+    product_id: Annotated[str, Field(min_length=1, max_length=64)]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    price: str | None = Field(default=None, max_length=24)
+    tagline: str | None = Field(default=None, max_length=120)
+    image: str | None = Field(
+        default=None,
+        pattern=MATERIAL_ID_PATTERN,
+        description="an image material's id (the room's library or the shared one), shown "
+        "on the card",
+    )
 
 
 class Segment(Model):

@@ -169,6 +169,9 @@ class Insert(CommandBase):
 class SetStage(CommandBase):
     type: Literal["SetStage"] = "SetStage"
     stage: Stage
+    materials: list[MaterialRef] = Field(
+        default_factory=list, description="every material the stage change names"
+    )
 
 
 class PauseScript(CommandBase):

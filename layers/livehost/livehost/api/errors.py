@@ -22,6 +22,7 @@ from livehost.errors import (
 )
 from livehost.materials.library import MaterialNotFound, MaterialNotUploaded
 from livehost.materials.probe import MaterialRefused
+from livehost.materials.references import MaterialNotUsable
 from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
@@ -97,8 +98,8 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def too_large(exc: Exception) -> Response:
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
 
-    @app.exception_handler(MaterialRefused)
-    def refused(exc: MaterialRefused) -> Response:
+    @app.exception_handler([MaterialRefused, MaterialNotUsable])
+    def refused(exc: Exception) -> Response:
         return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(VoiceNotAvailable)

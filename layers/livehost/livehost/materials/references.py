@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from livehost.errors import LiveHostError
 from livehost.materials.model import Material
-from livehost.models import Script
+from livehost.models import Script, Stage
 
 Finder = Callable[[str], Material | None]
+
+
+class MaterialNotUsable(LiveHostError):
+    """A stage change names a material that is missing, not ready or of the wrong kind."""
+
+
+def stage_problems(stage: Stage, find: Finder) -> list[str]:
+    """The same checks for an operator's stage change."""
+    problems = []
+    if stage.visual is not None:
+        problems.extend(_problem("visual", stage.visual.material, ("clip", "image"), find))
+    if stage.music is not None and stage.music.material is not None:
+        problems.extend(_problem("music", stage.music.material, ("music",), find))
+    return problems
 
 
 def material_problems(script: Script, find: Finder) -> list[str]:
