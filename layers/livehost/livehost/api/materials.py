@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from livehost.api.bodies import ImageLink, MaterialList, NewMaterial
 from livehost.api.params import Deps, MaterialId, RoomId, answers
 from livehost.api.questions import VIEWER_SECURITY
-from livehost.materials.library import MaterialNotFound, UploadSlot
+from livehost.materials.library import UploadSlot
 from livehost.materials.model import Material
 
 router = Router()
@@ -62,7 +62,7 @@ def check_room_material(room_id: RoomId, material_id: MaterialId, deps: Deps) ->
 )
 def list_room_materials(room_id: RoomId, deps: Deps) -> MaterialList:
     deps.store.get_room(room_id)
-    return MaterialList(materials=deps.materials.list(room_id))
+    return MaterialList(materials=deps.materials.materials_of(room_id))
 
 
 @router.get(
@@ -120,7 +120,7 @@ def check_shared_material(material_id: MaterialId, deps: Deps) -> Material:
     responses=answers(200, "Every shared material, oldest first"),
 )
 def list_shared_materials(deps: Deps) -> MaterialList:
-    return MaterialList(materials=deps.materials.list(None))
+    return MaterialList(materials=deps.materials.materials_of(None))
 
 
 @router.get(
@@ -155,12 +155,5 @@ def delete_shared_material(material_id: MaterialId, deps: Deps) -> None:
     responses=answers(200, "A short-lived link to the picture", 404),
 )
 def material_image(room_id: RoomId, material_id: MaterialId, deps: Deps) -> ImageLink:
-    material = deps.materials.find(room_id, material_id)
-    if material is None or material.kind != "image" or material.status != "ready":
-        raise MaterialNotFound(f"room {room_id!r} has no ready image {material_id!r}")
-    url = deps.materials.s3.generate_presigned_url(
-        "get_object",
-        Params={"Bucket": deps.materials.bucket, "Key": material.source_key},
-        ExpiresIn=LINK_EXPIRES_S,
-    )
+    url = deps.materials.image_link(room_id, material_id, LINK_EXPIRES_S)
     return ImageLink(material_id=material_id, url=url, expires_in_s=LINK_EXPIRES_S)

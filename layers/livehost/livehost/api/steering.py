@@ -12,6 +12,7 @@ from livehost.api.bodies import CommandSent, SayRequest
 from livehost.commands import live_queue, new_command_id, send_command
 from livehost.inserts import speak
 from livehost.materials.library import MaterialLibrary
+from livehost.materials.model import MaterialKind
 from livehost.materials.references import MaterialNotUsable, stage_problems
 from livehost.models import Room, Stage, TimelineEntry
 from livehost.protocol import MaterialRef, PauseScript, ResumeScript, SetStage
@@ -97,10 +98,12 @@ def set_stage(
         problems = stage_problems(stage, lambda material_id: materials.find(room_id, material_id))
         if problems:
             raise MaterialNotUsable("; ".join(problems))
-        named = [(stage.visual.material, "clip")] if stage.visual else []
+        named: list[tuple[str, MaterialKind]] = []
+        if stage.visual is not None:
+            named.append((stage.visual.material, "clip"))
         if stage.music is not None and stage.music.material is not None:
             named.append((stage.music.material, "music"))
-        refs = [materials.ref(room_id, material_id, kind) for material_id, kind in named]  # type: ignore[arg-type]
+        refs = [materials.ref(room_id, material_id, kind) for material_id, kind in named]
     return _steer(
         store,
         sqs,

@@ -130,7 +130,8 @@ class MaterialLibrary:
             raise MaterialNotFound(f"{library} has no material {material_id!r}")
         return material
 
-    def list(self, room_id: str | None) -> list[Material]:
+    def materials_of(self, room_id: str | None) -> list[Material]:
+        """The library's materials, oldest first."""
         return sorted(
             self.store.list_materials(room_id), key=lambda m: (m.created_at or 0, m.material_id)
         )
@@ -149,6 +150,18 @@ class MaterialLibrary:
         """Delete every material of a room (the room is being deleted)."""
         for material in self.store.list_materials(room_id):
             self.delete(room_id, material.material_id)
+
+    def image_link(self, room_id: str, material_id: str, expires_s: int) -> str:
+        """A presigned GET of a ready image the room may show (for viewers' pages)."""
+        material = self.find(room_id, material_id)
+        if material is None or material.kind != "image" or material.status != "ready":
+            raise MaterialNotFound(f"room {room_id!r} has no ready image {material_id!r}")
+        url: str = self.s3.generate_presigned_url(
+            "get_object",
+            Params={"Bucket": self.bucket, "Key": material.source_key},
+            ExpiresIn=expires_s,
+        )
+        return url
 
     def find(self, room_id: str, material_id: str) -> Material | None:
         """The material a room's script names: the room's own, else the shared library's."""
