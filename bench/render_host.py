@@ -107,9 +107,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(size: str, seconds: float, workdir: Path, materials: Any = None) -> float:
-    """One real-time run; returns its CPU (% of 2 cores). ``materials``: an assets object
-    with a clip and a bed loaded (see ``with_materials``) to mix in."""
+def run(size: str, seconds: float, workdir: Path, materials: Any = None) -> tuple[float, float]:
+    """One real-time run; returns its CPU (% of 2 cores) and CPU ms per frame sent (the fair
+    comparison on a loaded machine, where a starved run sends fewer frames). ``materials``:
+    an assets object with a clip and a bed loaded (see ``with_materials``) to mix in."""
     width, height = RESOLUTIONS[size]
     renderer = make_renderer(width, height)
     source: Any = SpeechLikeSource()
@@ -138,11 +139,13 @@ def run(size: str, seconds: float, workdir: Path, materials: Any = None) -> floa
         Expectation(width=width, height=height, video_kbps=default_video_kbps(height))
     )
     cpu_pct = (cpu + ffmpeg_cpu) / wall / CORES * 100
+    per_frame_ms = (cpu + ffmpeg_cpu) / max(1, streamer.frames_sent) * 1000
     what = "PiP clip + music bed" if materials is not None else "plain"
     print(f"== {size}30 for {seconds:.0f} s, renderer {renderer.name}, {what}")
     print(
         f"  CPU {cpu_pct:.1f}% of {CORES} cores (python {cpu / wall / CORES * 100:.1f}%,"
-        f" ffmpeg publisher {ffmpeg_cpu / wall / CORES * 100:.1f}%), target <= {TARGET_CPU[size]}%"
+        f" ffmpeg publisher {ffmpeg_cpu / wall / CORES * 100:.1f}%), target <= {TARGET_CPU[size]}%;"
+        f" {per_frame_ms:.1f} ms of CPU per frame sent"
     )
     print(
         f"  per frame render+encode: median {statistics.median(ticks):.2f} ms,"
@@ -162,7 +165,7 @@ def run(size: str, seconds: float, workdir: Path, materials: Any = None) -> floa
     print(f"  problems: {problems or 'none'}")
     if materials is not None:
         print(f"  clip decoder late on {source.underruns} frames")
-    return cpu_pct
+    return cpu_pct, per_frame_ms
 
 
 class MixedSource:
