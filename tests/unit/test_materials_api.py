@@ -258,3 +258,20 @@ def test_music_cues_must_say_what_to_play() -> None:
         with pytest.raises(ValidationError) as refused:
             MusicCue.model_validate(bad)
         assert "'start' and 'change' name a material; 'stop' names none" in str(refused.value)
+
+
+def test_deleting_a_room_deletes_its_materials(api: Api) -> None:  # noqa: F811
+    # Given a room with a ready image of its own, and a shared image
+    new_room(api)
+    _, slot = api.call(
+        "POST", "/rooms/{roomId}/materials", {"kind": "image", "name": "Mug"}, roomId="shop-1"
+    )
+    upload(slot, image_bytes("PNG"))
+    shared = ready(api, "image", image_bytes("PNG"))
+    # When the room is deleted
+    status, _ = api.call("DELETE", "/rooms/{roomId}", roomId="shop-1")
+    # Then its material and file are gone, and the shared one stays
+    assert status == 204
+    assert objects("materials/rooms/shop-1/") == []
+    assert api.store.list_materials("shop-1") == []
+    assert [m.material_id for m in api.store.list_materials(None)] == [shared]

@@ -9,6 +9,7 @@ import subprocess
 import time
 import wave
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -299,3 +300,33 @@ def test_an_operator_banner_stays_until_taken_off(s3: Any, tmp_path: Path) -> No
     # Then the banner stayed through the segment's end, and went when taken off
     assert set(seen) == {"Free shipping today"}
     assert tick.state.banner is None
+
+
+def test_a_full_frame_clip_with_its_sound_muted(s3: Any, tmp_path: Path) -> None:
+    # Given a 30 fps counter clip with a steady tone, prepared full frame for 720p
+    source = clip_file(tmp_path / "c.mp4", seconds=1.0, fps=30, size=(640, 360))
+    s3.put_object(Bucket="assets", Key=CLIP.key, Body=source.read_bytes())
+    assets = MaterialAssets(s3, 1280, 720, folder=tmp_path)
+    assets.load(CLIP, "full")
+    mix, playout = MaterialMix(assets), Playout()
+    renderer = AvatarRenderer(1280, 720, ring_size=2)
+    counters: list[int | None] = []
+    loudest = 0
+
+    def step(i: int) -> None:
+        nonlocal loudest
+        tick = playout.next_frame()
+        if i == 0:
+            mix.show(ShowVisual(material=CLIP.material_id, layout="full", clip_audio="muted"))
+        mix.apply(tick)
+        loudest = max(loudest, int(np.abs(tick.audio).max()))
+        shown = tick.state.visual is not None
+        counters.append(read_counter(rgb(renderer.render(tick.state))) if shown else None)
+
+    # When it plays
+    paced(40, step)
+    # Then the whole frame is the clip, frame after frame, and nothing of it is heard
+    shown = [c for c in counters if c is not None]
+    assert len(shown) >= 29
+    assert all(abs(b - a - 1) <= 1 for a, b in pairwise(shown))
+    assert loudest == 0
