@@ -206,8 +206,12 @@ def with_materials(size: str, seconds: float, workdir: Path) -> Any:
     from livehost.protocol import MaterialRef
     from render_host.materials import MaterialAssets
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
-    from material_media import clip_file, music_file
+    path = Path(__file__).resolve().parents[1] / "tests" / "unit" / "material_media.py"
+    spec = importlib.util.spec_from_file_location("material_media", path)
+    assert spec and spec.loader
+    media = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(media)
+    clip_file, music_file = media.clip_file, media.music_file
 
     mock = mock_aws()
     mock.start()

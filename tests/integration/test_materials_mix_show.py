@@ -4,7 +4,6 @@ well with nothing rejected."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from livehost.materials.library import MaterialLibrary
 from livehost.models import MusicCue, ShowVisual
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from material_media import clip_file, music_file
 
 pytestmark = pytest.mark.integration
 
@@ -34,8 +32,9 @@ def test_a_pip_clip_and_a_music_bed_play_with_the_show(rooms: Rooms, tmp_path: P
     library = MaterialLibrary(
         rooms.store, rooms.cloud.client("s3"), rooms.cloud.outputs["AssetsBucketName"]
     )
-    clip = ready(library, "clip", clip_file(tmp_path / "c.mp4", seconds=2.0))
-    bed = ready(library, "music", music_file(tmp_path / "b.mp3", seconds=3.0))
+    media = _media()
+    clip = ready(library, "clip", media.clip_file(tmp_path / "c.mp4", seconds=2.0))
+    bed = ready(library, "music", media.music_file(tmp_path / "b.mp3", seconds=3.0))
     script = short_script(3)
     script.segments[1].visual = ShowVisual(material=clip, layout="pip", clip_audio="ducked")
     script.segments[1].music = MusicCue(action="start", material=bed, volume_db=-6)
