@@ -4,7 +4,9 @@ well with nothing rejected."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -13,9 +15,17 @@ from roomdriver import Rooms, short_script
 from livehost.materials.library import MaterialLibrary
 from livehost.models import MusicCue, ShowVisual
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-
 pytestmark = pytest.mark.integration
+
+
+def _media() -> Any:
+    """The unit tests' media generator (tests/unit/material_media.py), loaded by its path."""
+    path = Path(__file__).resolve().parents[1] / "unit" / "material_media.py"
+    spec = importlib.util.spec_from_file_location("material_media", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def ready(library: MaterialLibrary, kind: str, path: Path) -> str:
