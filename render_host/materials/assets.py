@@ -76,6 +76,8 @@ class MaterialAssets:
             if (width, height) != (self.width, self.height):
                 self.width, self.height = width, height
                 self._pictures.clear()
+                self._planes.clear()
+                self._media.clear()
 
     def load(self, ref: MaterialRef, layout: str = "full") -> None:
         """Make ``ref`` ready to show or play (MaterialUnavailable if it is gone or
