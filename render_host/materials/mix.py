@@ -110,9 +110,10 @@ class MaterialMix:
     def stage(self, stage: Stage) -> None:
         """An operator's stage change: what it takes off, shows or plays stays until the
         operator changes it again (or a script cue replaces it)."""
-        if "visual" in stage.take_off:
+        taken_off = stage.take_off or []
+        if "visual" in taken_off:
             self.show(None)
-        if "banner" in stage.take_off:
+        if "banner" in taken_off:
             self.banner(None)
         if stage.visual is not None:
             self.show(stage.visual)

@@ -216,7 +216,7 @@ def test_an_operator_puts_a_clip_and_music_on_air(api: Api, tmp_path: Any) -> No
     assert status == 202
     (command,) = api.commands()
     assert command.type == "SetStage"
-    assert command.stage.wire() == {**stage, "takeOff": []}
+    assert command.stage.wire() == stage
     assert [(r.material_id, r.kind, r.key) for r in command.materials] == [
         (clip, "clip", f"materials/shared/{clip}/source"),
         (bed, "music", f"materials/shared/{bed}/source"),

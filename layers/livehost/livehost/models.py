@@ -132,8 +132,8 @@ class Stage(Model):
     visual: ShowVisual | None = None
     banner: Banner | None = None
     music: MusicCue | None = None
-    take_off: list[Literal["visual", "banner"]] = Field(
-        default_factory=list, description="take the visual or the banner off the screen"
+    take_off: list[Literal["visual", "banner"]] | None = Field(
+        default=None, description="take the visual or the banner off the screen"
     )
 
 
