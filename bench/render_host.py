@@ -5,8 +5,12 @@ and from the recording: A/V offset at the start and at the end, video bitrate, c
 
 Uses AvatarRenderer when it can be imported, else the tests' moving-pattern renderer.
 
+With ``--materials`` each size runs twice: plain, then with a picture-in-picture clip (a 640x360
+H.264/AAC clip, prepared as the render host prepares it) and a music bed mixed in, and the
+ratio of the two CPU figures is printed (issue 20's budget: at most 2x).
+
 Run from the repo root, as a module (as a file, this file's name would shadow the package):
-    .venv/bin/python -m bench.render_host [--seconds 20] [--sizes 720p 1080p]"""
+    .venv/bin/python -m bench.render_host [--seconds 20] [--sizes 720p 1080p] [--materials]"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,18 +107,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def run(size: str, seconds: float, workdir: Path) -> None:
+def run(size: str, seconds: float, workdir: Path, materials: Any = None) -> tuple[float, float]:
+    """One real-time run; returns its CPU (% of 2 cores) and CPU ms per frame sent (the fair
+    comparison on a loaded machine, where a starved run sends fewer frames). ``materials``:
+    an assets object with a clip and a bed loaded (see ``with_materials``) to mix in."""
     width, height = RESOLUTIONS[size]
     renderer = make_renderer(width, height)
+    source: Any = SpeechLikeSource()
+    if materials is not None:
+        source = MixedSource(source, materials)
     publishers: list[Publisher] = []
-    with LocalIngest(workdir / size) as ingest:
+    with LocalIngest(workdir / (size + ("-materials" if materials is not None else ""))) as ingest:
         url = ingest.publish_url(f"bench-{size}")
 
         def publisher() -> Publisher:
             publishers.append(Publisher(url))
             return publishers[-1]
 
-        streamer = Streamer(renderer, SpeechLikeSource(), publisher)
+        streamer = Streamer(renderer, source, publisher)
         wall0, cpu0 = time.monotonic(), time.process_time()
         streamer.start()
         time.sleep(seconds)
@@ -128,10 +139,13 @@ def run(size: str, seconds: float, workdir: Path) -> None:
         Expectation(width=width, height=height, video_kbps=default_video_kbps(height))
     )
     cpu_pct = (cpu + ffmpeg_cpu) / wall / CORES * 100
-    print(f"== {size}30 for {seconds:.0f} s, renderer {renderer.name}")
+    per_frame_ms = (cpu + ffmpeg_cpu) / max(1, streamer.frames_sent) * 1000
+    what = "PiP clip + music bed" if materials is not None else "plain"
+    print(f"== {size}30 for {seconds:.0f} s, renderer {renderer.name}, {what}")
     print(
         f"  CPU {cpu_pct:.1f}% of {CORES} cores (python {cpu / wall / CORES * 100:.1f}%,"
-        f" ffmpeg publisher {ffmpeg_cpu / wall / CORES * 100:.1f}%), target <= {TARGET_CPU[size]}%"
+        f" ffmpeg publisher {ffmpeg_cpu / wall / CORES * 100:.1f}%), target <= {TARGET_CPU[size]}%;"
+        f" {per_frame_ms:.1f} ms of CPU per frame sent"
     )
     print(
         f"  per frame render+encode: median {statistics.median(ticks):.2f} ms,"
@@ -149,17 +163,91 @@ def run(size: str, seconds: float, workdir: Path) -> None:
         f" keyframe interval {report.keyframe_interval_median_s}/{report.keyframe_interval_max_s} s"
     )
     print(f"  problems: {problems or 'none'}")
+    if materials is not None:
+        print(f"  clip decoder late on {source.underruns} frames")
+    return cpu_pct, per_frame_ms
+
+
+class MixedSource:
+    """SpeechLikeSource with the material mix applied: a PiP clip (ducked) and a music bed."""
+
+    def __init__(self, source: SpeechLikeSource, assets: Any) -> None:
+        from livehost.models import MusicCue, ShowVisual
+        from render_host.materials.mix import MaterialMix
+
+        self._source = source
+        self._mix = MaterialMix(assets)
+        self._mix.show(ShowVisual(material=CLIP_ID, layout="pip", clip_audio="ducked"))
+        self._mix.music(MusicCue(action="start", material=BED_ID, volume_db=-6))
+
+    @property
+    def underruns(self) -> int:
+        showing = self._mix._showing
+        return showing.reader.underruns if showing and showing.reader else 0
+
+    def next_frame(self) -> tuple[FrameState, np.ndarray]:
+        from render_host.playout import Tick
+
+        state, audio = self._source.next_frame()
+        tick = Tick(state, audio.copy())
+        self._mix.apply(tick)
+        return tick.state, tick.audio
+
+
+CLIP_ID, BED_ID = "mat-c11c11c11c11", "mat-bedbedbedbed"
+
+
+def with_materials(size: str, seconds: float, workdir: Path) -> Any:
+    """MaterialAssets with a clip of ``seconds`` + 5 s and a 30 s bed, prepared through an
+    in-process S3 emulator exactly as a render host prepares them."""
+    import boto3
+    from moto import mock_aws
+
+    from livehost.protocol import MaterialRef
+    from render_host.materials import MaterialAssets
+
+    path = Path(__file__).resolve().parents[1] / "tests" / "unit" / "material_media.py"
+    spec = importlib.util.spec_from_file_location("material_media", path)
+    assert spec and spec.loader
+    media = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(media)
+    clip_file, music_file = media.clip_file, media.music_file
+
+    mock = mock_aws()
+    mock.start()
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="bench")
+    width, height = RESOLUTIONS[size]
+    workdir.mkdir(parents=True, exist_ok=True)
+    assets = MaterialAssets(s3, width, height, folder=workdir)
+    for material_id, kind, path in (
+        (CLIP_ID, "clip", clip_file(workdir / "clip.mp4", seconds=seconds + 5, size=(640, 360))),
+        (BED_ID, "music", music_file(workdir / "bed.mp3", seconds=30.0)),
+    ):
+        key = f"materials/shared/{material_id}/source"
+        s3.put_object(Bucket="bench", Key=key, Body=path.read_bytes())
+        ref = MaterialRef(material_id=material_id, kind=kind, bucket="bench", key=key)  # type: ignore[arg-type]
+        assets.load(ref, "pip")
+    return assets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--sizes", nargs="+", default=["720p", "1080p"], choices=list(RESOLUTIONS))
+    parser.add_argument("--materials", action="store_true", help="also run with a PiP clip + music")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="livehost-bench-") as tmp:
         for size in args.sizes:
-            run(size, args.seconds, Path(tmp))
+            plain = run(size, args.seconds, Path(tmp))
+            if args.materials:
+                assets = with_materials(size, args.seconds, Path(tmp) / f"materials-{size}")
+                mixed = run(size, args.seconds, Path(tmp), assets)
+                print(
+                    f"== {size}30: PiP clip + music uses {mixed[0] / plain[0]:.2f}x the plain"
+                    f" CPU, {mixed[1] / plain[1]:.2f}x per frame sent (budget 2x)"
+                )
 
 
 if __name__ == "__main__":

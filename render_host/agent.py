@@ -16,12 +16,13 @@ import signal
 import socket
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from livehost import aws
-from livehost.models import StopMode
+from livehost.models import ShowVisual, StopMode
 from livehost.protocol import (
     LANES,
     Capabilities,
@@ -32,6 +33,7 @@ from livehost.protocol import (
     HostReady,
     Insert,
     Lane,
+    MaterialRef,
     PauseScript,
     PlaySegment,
     ResumeScript,
@@ -47,6 +49,8 @@ from render_host.config import AgentConfig
 from render_host.frame import RESOLUTIONS
 from render_host.live import LivePlayout
 from render_host.logs import SecretFilter
+from render_host.materials import MaterialAssets
+from render_host.materials.mix import MaterialMix
 from render_host.media.publisher import Publisher
 from render_host.media.renderers import make_renderer
 from render_host.media.streamer import ConnectionEvent, HealthSnapshot, Streamer
@@ -66,6 +70,10 @@ class Agent:
         self.ivs = clients.get("ivs") or aws.client("ivs")
         self.callbacks = TaskCallbacks(clients.get("stepfunctions") or aws.client("stepfunctions"))
         self.assets = SpeechAssets(clients.get("s3") or aws.client("s3"))
+        self.materials = MaterialAssets(
+            clients.get("s3") or aws.client("s3"), folder=_materials_folder(config.workdir)
+        )
+        self.mix = MaterialMix(self.materials)
         self.reporter = EventReporter(
             self.sqs, self.boot.events_queue_url, self.boot.room_id, self.boot.run
         )
@@ -77,6 +85,7 @@ class Agent:
             ),
             on_tick=self._ticks_put,
             track=config.viseme_track is not None,
+            mix=self.mix,
         )
         self.secrets = SecretFilter()
         self.streamer: Streamer | None = None
@@ -205,6 +214,7 @@ class Agent:
                     self.callbacks.succeed(command.command_id, {"stopped": True})
                     return
                 clip = self.assets.clip(command.speech, command.cue.text)
+                self._load_materials(command)
                 self._segments[command.command_id] = command
                 self.playout.play_segment(command, clip)
             case Insert():
@@ -223,6 +233,8 @@ class Agent:
             case StopStream():
                 self.stop_stream(command)
             case SetStage():
+                visual = command.stage.visual
+                self._load(command.command_id, "stage", command.materials, visual)
                 self.playout.set_stage(command.stage)
             case PauseScript():
                 self.playout.pause()
@@ -257,6 +269,26 @@ class Agent:
                 MessageAttributes={"reason": {"DataType": "String", "StringValue": reason[:1000]}},
             )
 
+    def _load_materials(self, command: PlaySegment) -> None:
+        """Prepare what the cue shows before it is queued. One that is gone or unreadable
+        is reported as a rejected cue; the segment plays with the presenter instead."""
+        where = f"cue of segment {command.segment_id!r}"
+        self._load(command.command_id, where, command.cue.materials, command.cue.visual)
+
+    def _load(
+        self, command_id: str, where: str, refs: list[MaterialRef], visual: ShowVisual | None
+    ) -> None:
+        for ref in refs:
+            layout = visual.layout if visual and visual.material == ref.material_id else "full"
+            try:
+                self.materials.load(ref, layout)
+            except Exception as exc:
+                reason = f"{where}: {exc}; the presenter is shown instead"
+                log.warning("%s", reason)
+                self.reporter.report(
+                    CommandRejected(**self.reporter.stamp(), message_id=command_id, reason=reason)
+                )
+
     # ---- the stream ----------------------------------------------------------------------
 
     def start_stream(self, command: StartStream) -> None:
@@ -272,10 +304,11 @@ class Agent:
             f"/{self.config.ingest_app}/{key}"
         )
         width, height = RESOLUTIONS[command.resolution]
+        self.materials.resize(width, height)
         ca_file, timeout = self.config.ingest_ca_file, self.config.ingest_rw_timeout_s
         self._start_command = command
         self.streamer = Streamer(
-            make_renderer(self.boot.renderer, width, height),
+            make_renderer(self.boot.renderer, width, height, self.materials),
             self.playout,
             lambda: Publisher(url, ca_file=ca_file, rw_timeout_s=timeout),
             on_first_keyframe=self._first_keyframe,
@@ -415,6 +448,17 @@ class Agent:
     def _queue_gone(exc: Exception) -> bool:
         code = getattr(exc, "response", {}).get("Error", {}).get("Code", "")
         return "NonExistentQueue" in code or code == "QueueDoesNotExist"
+
+
+def _materials_folder(workdir: Path) -> Path | None:
+    """Prepared clips and beds under the agent's working folder (a temporary one if that
+    cannot be written)."""
+    folder = workdir / "materials"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
 
 
 def _lane(message: dict[str, Any]) -> Lane:

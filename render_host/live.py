@@ -11,6 +11,7 @@ import numpy as np
 from livehost.models import Stage, StopMode
 from livehost.protocol import Insert, PlaySegment
 from render_host.frame import FrameState
+from render_host.materials.mix import MaterialMix
 from render_host.playout import Clip, Playout, PlayoutConfig, Tick
 
 
@@ -19,9 +20,15 @@ class LivePlayout:
     completions (called on the frame loop thread: keep it quick, hand work off)."""
 
     def __init__(
-        self, config: PlayoutConfig, on_tick: Callable[[Tick], None], *, track: bool = False
+        self,
+        config: PlayoutConfig,
+        on_tick: Callable[[Tick], None],
+        *,
+        track: bool = False,
+        mix: MaterialMix | None = None,
     ) -> None:
         self._playout = Playout(config)
+        self.mix = mix  # materials on screen and under the voice
         self._lock = threading.Lock()
         self._on_tick = on_tick
         self._lead_ms = config.viseme_lead_ms
@@ -31,6 +38,8 @@ class LivePlayout:
     def next_frame(self) -> tuple[FrameState, np.ndarray]:
         with self._lock:
             tick = self._playout.next_frame()
+            if self.mix is not None:
+                self.mix.apply(tick)
         if self.visemes is not None and (
             not self.visemes or self.visemes[-1][1] != tick.state.viseme
         ):
@@ -66,6 +75,8 @@ class LivePlayout:
     def set_stage(self, stage: Stage) -> None:
         with self._lock:
             self._playout.set_stage(stage)
+            if self.mix is not None:
+                self.mix.stage(stage)
 
     def stop(self, mode: StopMode) -> list[str]:
         with self._lock:

@@ -8,7 +8,9 @@ from typing import Any
 
 from livehost.protocol import SpeechRef
 from livehost.speech.model import Speech, SpeechMark
+from render_host.materials.loudness import normalised
 from render_host.playout import Clip
+from render_host.playout.resample import to_stream_audio
 
 
 class SpeechAssets:
@@ -31,7 +33,11 @@ class SpeechAssets:
             for line in lines.splitlines()
             if line.strip()
         ]
-        clip = Clip.from_speech(Speech(pcm=pcm, sample_rate=ref.sample_rate, marks=marks), text)
+        speech = Speech(pcm=pcm, sample_rate=ref.sample_rate, marks=marks)
+        # every voice at the stream's loudness target, as clips and music beds are
+        clip = Clip.from_marks(
+            text, normalised(to_stream_audio(pcm, ref.sample_rate)), speech.marks
+        )
         self._clips[ref.audio_key] = clip
         while len(self._clips) > self._keep:
             self._clips.popitem(last=False)

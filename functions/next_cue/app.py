@@ -5,6 +5,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
+from livehost.materials.library import MaterialLibrary
 from livehost.settings import FunctionSettings
 from livehost.show import next_cue
 from livehost.speech.engines import engine_for
@@ -26,7 +27,9 @@ def lambda_handler(event: ShowStep, context: LambdaContext) -> dict:
         settings.assets_bucket,
         table,
     )
-    step = next_cue(RoomStore(table), library, event)
+    store = RoomStore(table)
+    materials = MaterialLibrary(store, aws.client("s3"), settings.assets_bucket)
+    step = next_cue(store, library, event, materials)
     segment = step.command.segment_id if step.command else None
     logger.info("cue", extra={"action": step.action, "segment": segment})
     return step.state()

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from livehost.models import InsertMode, Product, Stage, StopMode
-from livehost.protocol import Insert, PlaySegment
+from livehost.protocol import Cue, Insert, PlaySegment
 from render_host.frame import FPS, SAMPLES_PER_FRAME, FrameState
 from render_host.playout.clip import FADE_SAMPLES, SAMPLES_PER_MS, Clip
 from render_host.playout.entry import Entry, EntryKind
@@ -46,6 +46,7 @@ class Tick:
     events: list[PlayoutEvent] = field(default_factory=list)
     completed: list[str] = field(default_factory=list)  # command ids fully played
     played: list[Played] = field(default_factory=list)  # timings of the same commands
+    cues: list[Cue] = field(default_factory=list)  # cues of segments that began (not resumed)
 
 
 class Playout:
@@ -299,6 +300,8 @@ class Playout:
             self._hold_frames = 0
         if not resumed:
             entry.started_ms = ms
+            if isinstance(command, PlaySegment) and self._tick is not None:
+                self._tick.cues.append(command.cue)
         self._stage.cue_started(entry.cue, fire_gesture=not resumed)
         self._current = entry
         return entry

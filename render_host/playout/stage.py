@@ -24,6 +24,8 @@ class StageState:
     def apply(self, stage: Stage) -> None:
         """Merge a (partial) SetStage: only the fields it sets change."""
         changes = stage.model_dump(exclude_none=True)
+        for material_field in ("visual", "banner", "music", "take_off"):
+            changes.pop(material_field, None)  # the material mix's (render_host.materials)
         gesture = changes.pop("gesture", None)
         self.settings = self.settings.model_copy(update=changes)
         if "expression" in changes:

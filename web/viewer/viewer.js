@@ -35,8 +35,28 @@ function showCard(text, timing) {
   document.getElementById("card-tagline").textContent = data.tagline || "";
   document.getElementById("card-price").textContent = data.price || "";
   card.dataset.product = data.productId || "";
+  showPicture(data);
   card.hidden = false;
-  window.livehostViewer.cards.push({ productId: data.productId, ...timing, at: Date.now() / 1000 });
+  window.livehostViewer.cards.push({ productId: data.productId, image: data.image, ...timing, at: Date.now() / 1000 });
+}
+
+// The card's picture: the cue carries the image material's id only (timed metadata is small);
+// the viewer route gives a short-lived link to the picture itself.
+async function showPicture(data) {
+  const image = document.getElementById("card-image");
+  image.hidden = true;
+  image.removeAttribute("src");
+  image.alt = data.name || "";
+  if (!data.image) return;
+  try {
+    const cfg = await config();
+    const link = await request(`/rooms/${encodeURIComponent(roomId)}/materials/${encodeURIComponent(data.image)}/image`, { apiKey: cfg.viewerApiKey });
+    if (card.dataset.product !== (data.productId || "")) return; // another card came meanwhile
+    image.src = link.url;
+    image.hidden = false;
+  } catch {
+    // no picture (deleted, or the link failed): the card's text stays
+  }
 }
 
 async function main() {

@@ -16,6 +16,7 @@ from livehost.renderers import DEFAULT_RENDERER, needs_gpu
 from livehost.stage import Camera, Expression, Gesture, Scene
 
 ROOM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$"
+MATERIAL_ID_PATTERN = r"^mat-[0-9a-f]{12}$"  # livehost.materials
 # A segment's text or SSML: Polly's limit for one request (longer speech is more segments).
 MAX_SEGMENT_CHARS = 6000
 
@@ -78,8 +79,48 @@ class StopMode(StrEnum):
     NOW = "now"
 
 
+MaterialId = Annotated[str, Field(pattern=MATERIAL_ID_PATTERN)]
+
+
+class ShowVisual(Model):
+    """A material on screen while a segment plays: a clip (to its end) or an image (for
+    the segment), full frame or picture-in-picture beside the presenter."""
+
+    material: MaterialId = Field(description="a clip or image material's id")
+    layout: Literal["full", "pip"] = "full"
+    clip_audio: Literal["muted", "ducked"] = Field(
+        default="ducked", description="a clip's own sound: off, or ducked under the voice"
+    )
+
+
+class Banner(Model):
+    """A promotion banner across the top while a segment plays, with an optional countdown."""
+
+    text: Annotated[str, Field(min_length=1, max_length=80)]
+    countdown_to: float | None = Field(
+        default=None, description="unix seconds: the banner counts down to this time"
+    )
+
+
+class MusicCue(Model):
+    """Start, change or stop the music bed; it plays on (looping) across segments, ducked
+    under the voice, until changed or stopped."""
+
+    action: Literal["start", "change", "stop"]
+    material: MaterialId | None = Field(default=None, description="a music material (not on stop)")
+    volume_db: int = Field(default=0, ge=-30, le=0, description="the bed's level, dB")
+
+    @model_validator(mode="after")
+    def _material_unless_stop(self) -> MusicCue:
+        if (self.action == "stop") == (self.material is not None):
+            raise ValueError("music: 'start' and 'change' name a material; 'stop' names none")
+        return self
+
+
 class Stage(Model):
-    """How the presenter looks and sounds; every field optional so a change can be partial."""
+    """How the presenter looks and sounds, and what is on screen and under the voice; every
+    field optional so a change can be partial. A visual or banner set here stays until the
+    operator takes it off (``takeOff``) or a script cue replaces it."""
 
     voice: str | None = None
     rate: int | None = Field(default=None, ge=50, le=200, description="speaking rate, percent")
@@ -88,6 +129,12 @@ class Stage(Model):
     gesture: Gesture | None = None
     scene: Scene | None = None
     camera: Camera | None = None
+    visual: ShowVisual | None = None
+    banner: Banner | None = None
+    music: MusicCue | None = None
+    take_off: list[Literal["visual", "banner"]] | None = Field(
+        default=None, description="take the visual or the banner off the screen"
+    )
 
 
 class Product(Model):
@@ -95,6 +142,12 @@ class Product(Model):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     price: str | None = Field(default=None, max_length=24)
     tagline: str | None = Field(default=None, max_length=120)
+    image: str | None = Field(
+        default=None,
+        pattern=MATERIAL_ID_PATTERN,
+        description="an image material's id (the room's library or the shared one), shown "
+        "on the card",
+    )
 
 
 class Segment(Model):
@@ -114,6 +167,9 @@ class Segment(Model):
     gesture: Gesture = "none"
     product_id: str | None = None
     pause_after_ms: int = Field(default=300, ge=0, le=10_000)
+    visual: ShowVisual | None = Field(default=None, description="a clip or image on screen")
+    banner: Banner | None = None
+    music: MusicCue | None = None
 
     @model_validator(mode="after")
     def _one_of_text_or_ssml(self) -> Segment:

@@ -11,7 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from livehost.models import InsertMode, Model, Product, Stage, StopMode, StreamHealth
+from livehost.models import (
+    Banner,
+    InsertMode,
+    Model,
+    MusicCue,
+    Product,
+    ShowVisual,
+    Stage,
+    StopMode,
+    StreamHealth,
+)
 
 MAX_TASK_TOKEN = 2048
 
@@ -26,6 +36,16 @@ class SpeechRef(Model):
     duration_ms: int = Field(ge=0)
 
 
+class MaterialRef(Model):
+    """Where a material the cue uses lives: its checked upload (``key``) in ``bucket``. The
+    render host prepares it once for its stream and keeps the copy beside it in S3."""
+
+    material_id: str
+    kind: Literal["image", "clip", "music"]
+    bucket: str
+    key: str
+
+
 class Cue(Model):
     """What the agent shows alongside speech."""
 
@@ -33,6 +53,12 @@ class Cue(Model):
     expression: str = "neutral"
     gesture: str = "none"
     product: Product | None = None
+    visual: ShowVisual | None = None
+    banner: Banner | None = None
+    music: MusicCue | None = None
+    materials: list[MaterialRef] = Field(
+        default_factory=list, description="every material the cue names (e.g. the card's image)"
+    )
 
 
 class CommandBase(Model):
@@ -143,6 +169,9 @@ class Insert(CommandBase):
 class SetStage(CommandBase):
     type: Literal["SetStage"] = "SetStage"
     stage: Stage
+    materials: list[MaterialRef] = Field(
+        default_factory=list, description="every material the stage change names"
+    )
 
 
 class PauseScript(CommandBase):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Protocol
 
 from livehost.errors import InvalidScript, SpeechFailed
+from livehost.materials.model import MaterialKind
 from livehost.models import Cursor, Script, Segment
-from livehost.protocol import Cue, SpeechRef
+from livehost.protocol import Cue, MaterialRef, SpeechRef
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.speech.ssml import plain_text
 from livehost.states import PlayCommand, ShowStep
@@ -27,9 +28,18 @@ class SpeechSource(Protocol):
     def ensure(self, request: SpeechRequest) -> SpeechRef: ...
 
 
-def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep:
+class MaterialSource(Protocol):
+    def ref(self, room_id: str, material_id: str, kind: MaterialKind) -> MaterialRef: ...
+
+
+def next_cue(
+    store: RoomStore,
+    speech: SpeechSource,
+    step: ShowStep,
+    materials: MaterialSource | None = None,
+) -> ShowStep:
     """One NextCue step: the ShowLoop's state in, the next state out, with ``action`` =
-    play | rollover | done."""
+    play | rollover | done. ``materials`` finds what the cue shows (none: nothing shown)."""
     room_id, run = step.room_id, step.run
     played = step.played
     script = store.get_script(room_id)
@@ -74,7 +84,7 @@ def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep
         loop=cursor.loop,
         index=cursor.index,
         speech=ref,
-        cue=cue_of(script, segment),
+        cue=cue_of(script, segment, _refs(materials, room_id, script, segment)),
         pause_after_ms=segment.pause_after_ms,
     )
     return base.model_copy(
@@ -116,11 +126,32 @@ def speech_request(script: Script, segment: Segment) -> SpeechRequest:
     return SpeechRequest(text=segment.text or "", voice=voice)
 
 
-def cue_of(script: Script, segment: Segment) -> Cue:
+def cue_of(script: Script, segment: Segment, materials: list[MaterialRef] | None = None) -> Cue:
     text = plain_text(segment.ssml) if segment.ssml else (segment.text or "")
     return Cue(
         text=text,
         expression=segment.expression,
         gesture=segment.gesture,
         product=script.product(segment.product_id),
+        visual=segment.visual,
+        banner=segment.banner,
+        music=segment.music,
+        materials=materials or [],
     )
+
+
+def _refs(
+    materials: MaterialSource | None, room_id: str, script: Script, segment: Segment
+) -> list[MaterialRef]:
+    """Where the render host finds each material the segment shows."""
+    if materials is None:
+        return []
+    named: list[tuple[str, MaterialKind]] = []
+    product = script.product(segment.product_id)
+    if product is not None and product.image is not None:
+        named.append((product.image, "image"))
+    if segment.visual is not None:
+        named.append((segment.visual.material, "clip"))
+    if segment.music is not None and segment.music.material is not None:
+        named.append((segment.music.material, "music"))
+    return [materials.ref(room_id, material_id, kind) for material_id, kind in named]

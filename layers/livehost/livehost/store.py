@@ -11,6 +11,8 @@ pk                     sk                      what
 ``ROOM#<id>``          ``QUESTIONS#<run>``     the run's question ledger (versioned, TTL)
 ``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
+``MATERIALS#<lib>``    ``MATERIAL#<id>``       a material (JSON body); lib: ``ROOM#<id>`` or
+                                               ``SHARED`` (livehost.materials)
 =====================  ======================  ===========================================
 
 What answering a question needs (knowledge ``KB#``, the room ``META``, its ``SCRIPT``) sorts
@@ -31,6 +33,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from livehost.errors import RoomAlreadyRunning, RoomNotFound
+from livehost.materials.model import Material
 from livehost.models import (
     ACTIVE_PHASES,
     Cursor,
@@ -423,6 +426,36 @@ class RoomStore:
             raise
         return True
 
+    # ---- materials ----------------------------------------------------------------------
+
+    def put_material(self, material: Material) -> None:
+        self.table.put_item(
+            Item={
+                **_material_key(material.room_id, material.material_id),
+                "body": json.dumps(material.wire()),
+            }
+        )
+
+    def get_material(self, room_id: str | None, material_id: str) -> Material | None:
+        """A material of the room's library (``room_id`` None: the shared library)."""
+        item = self.table.get_item(
+            Key=_material_key(room_id, material_id), ConsistentRead=True
+        ).get("Item")
+        return Material.model_validate_json(item["body"]) if item else None
+
+    def list_materials(self, room_id: str | None) -> list[Material]:
+        items = self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :m)",
+            ExpressionAttributeValues={":pk": _material_key(room_id, "")["pk"], ":m": "MATERIAL#"},
+        )
+        return [Material.model_validate_json(item["body"]) for item in items]
+
+    def delete_material(self, room_id: str | None, material_id: str) -> bool:
+        old = self.table.delete_item(
+            Key=_material_key(room_id, material_id), ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in old
+
     # ---- bodies -------------------------------------------------------------------------
 
     def _put_body(self, room_id: str, sk: str, body: dict[str, Any]) -> None:
@@ -466,6 +499,11 @@ class RoomStore:
             if "LastEvaluatedKey" not in page:
                 return
             query["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _material_key(room_id: str | None, material_id: str) -> dict[str, str]:
+    library = f"ROOM#{room_id}" if room_id else "SHARED"
+    return {"pk": f"MATERIALS#{library}", "sk": f"MATERIAL#{material_id}"}
 
 
 def _ledger_sk(run: int) -> str:

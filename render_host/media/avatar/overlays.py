@@ -28,11 +28,13 @@ CACHE_SIZE = 128
 
 @dataclass(frozen=True)
 class Placed:
-    """A sprite and where its top-left corner goes in the frame."""
+    """A sprite and where its top-left corner goes in the frame (even: chroma lines up).
+    ``picture_box``: where a card's picture lands in the frame, ``(x, y, w, h)``."""
 
     sprite: Sprite
     x: int
     y: int
+    picture_box: tuple[int, int, int, int] | None = None
 
 
 def _wrap(
@@ -90,10 +92,33 @@ class Overlays:
             return None  # nothing the font can draw (an emoji alone)
         return self._cached(("subtitle", text), lambda: self._subtitle(text))
 
-    def product_card(self, product: Product) -> Placed:
-        """The product card (name, price, tagline), lower right above the subtitles."""
-        key = ("product", product.name, product.price, product.tagline)
-        return self._cached(key, lambda: self._product_card(product))
+    def product_card(self, product: Product, picture: Image.Image | None = None) -> Placed:
+        """The product card (its picture, name, price, tagline), lower right above the
+        subtitles. ``picture``: the product's image, prepared (None: a card of text)."""
+        shown = (product.image, id(picture)) if picture is not None else None
+        key = ("product", product.name, product.price, product.tagline, shown)
+        return self._cached(key, lambda: self._product_card(product, picture))
+
+    def banner(self, text: str) -> Placed:
+        """A promotion banner across the top (one line, the accent colour)."""
+        return self._cached(("banner", text), lambda: self._banner(text))
+
+    def _banner(self, text: str) -> Placed:
+        w, h = self.width, self.height
+        banner_font, text = self._font(text, 0.045)
+        probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
+        ascent, descent = banner_font.getmetrics()
+        pad_x, pad_y = round(h * 0.03), round(h * 0.014)
+        text_w = min(round(probe.textlength(text, font=banner_font)), round(w * 0.9))
+        box_w, box_h = text_w + 2 * pad_x, ascent + descent + 2 * pad_y
+        image = Image.new("RGBA", (box_w, box_h), (0, 0, 0, 0))
+        d = ImageDraw.Draw(image)
+        d.rounded_rectangle(
+            (0, 0, box_w - 1, box_h - 1), radius=round(h * 0.014), fill=(*ACCENT, 235)
+        )
+        d.text((pad_x, pad_y), text, font=banner_font, fill=(255, 255, 255, 255))
+        left = ((w - box_w) // 2) // 2 * 2
+        return Placed(Sprite.from_image(image), left, round(h * 0.03) // 2 * 2)
 
     def _subtitle(self, text: str) -> Placed:
         w, h = self.width, self.height
@@ -117,10 +142,20 @@ class Overlays:
             d.text((x, y), line, font=sub_font, fill=(255, 255, 255, 255))
         return Placed(Sprite.from_image(image), (w - box_w) // 2, round(h * 0.95) - box_h)
 
-    def _product_card(self, product: Product) -> Placed:
+    def _product_card(self, product: Product, picture: Image.Image | None) -> Placed:
         w, h = self.width, self.height
         card_w = round(w * 0.27)
         pad = round(h * 0.022)
+        shown = None
+        if picture is not None:  # fitted into a box as wide as the card's inside
+            box_w = card_w - 2 * pad
+            box_h = round(box_w * 0.62)
+            scale = min(box_w / picture.width, box_h / picture.height)
+            size = (max(2, round(picture.width * scale)), max(2, round(picture.height * scale)))
+            shown = picture.convert("RGBA").resize(size, Image.Resampling.LANCZOS)
+            picture_h = box_h + pad
+        else:
+            picture_h = 0
         probe = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
         inner = card_w - 2 * pad - round(h * 0.01)
         name_font, name = self._font(product.name, 0.034)
@@ -136,7 +171,7 @@ class Overlays:
         rows += [(t, tag_font, (86, 90, 104)) for t in tags]
         heights = [sum(f.getmetrics()) + round(h * 0.006) for _, f, _ in rows]
         shadow = round(h * 0.012)
-        card_h = sum(heights) + 2 * pad
+        card_h = sum(heights) + 2 * pad + picture_h
         image = Image.new("RGBA", (card_w + 2 * shadow, card_h + 2 * shadow), (0, 0, 0, 0))
         d = ImageDraw.Draw(image)
         radius = round(h * 0.02)
@@ -158,11 +193,18 @@ class Overlays:
             radius=bar // 2,
             fill=(*ACCENT, 255),
         )
-        y = shadow + pad
+        y = shadow + pad + picture_h
         x = shadow + pad + bar
         for (text, row_font, color), row_h in zip(rows, heights, strict=True):
             d.text((x, y), text, font=row_font, fill=(*color, 255))
             y += row_h
         left = w - card_w - round(w * 0.03) - shadow
         top = round(h * 0.78) - card_h - shadow
-        return Placed(Sprite.from_image(image), left, top)
+        left, top = left - left % 2, top - top % 2
+        box = None
+        if shown is not None:
+            px = shadow + pad + (card_w - 2 * pad - shown.width) // 2
+            py = shadow + pad + (picture_h - pad - shown.height) // 2
+            image.paste(shown, (px, py), shown)
+            box = (left + px, top + py, shown.width, shown.height)
+        return Placed(Sprite.from_image(image), left, top, box)

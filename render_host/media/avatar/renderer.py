@@ -9,7 +9,8 @@ import numpy as np
 from av.video.reformatter import ColorPrimaries, ColorRange, Colorspace, ColorTrc
 from PIL import Image
 
-from render_host.frame import FrameState
+from render_host.frame import FrameState, Pictures
+from render_host.materials.layout import pip_box
 from render_host.media.avatar.look import (
     DEFAULT_LOOK,
     MOUTH_HALF_WIDTH,
@@ -19,7 +20,7 @@ from render_host.media.avatar.look import (
     Look,
 )
 from render_host.media.avatar.motion import lid_state, pose
-from render_host.media.avatar.overlays import Overlays
+from render_host.media.avatar.overlays import Overlays, Placed
 from render_host.media.avatar.rig import Rig, camera_name
 from render_host.media.avatar.scene import draw_desk, draw_scene
 from render_host.media.avatar.yuv import U8, Planes
@@ -46,6 +47,7 @@ class AvatarRenderer:
         font_path: str | None = None,
         look: Look = DEFAULT_LOOK,
         ring_size: int = 8,
+        pictures: Pictures | None = None,
     ) -> None:
         if width % 2 or height % 2 or width < 64 or height < 64:
             raise ValueError(f"frame size must be even and at least 64x64, got {width}x{height}")
@@ -54,6 +56,7 @@ class AvatarRenderer:
         self._scenes: dict[tuple[str, str], Image.Image] = {}
         self._backdrops: OrderedDict[tuple[str, str, int], Planes] = OrderedDict()
         self._overlays = Overlays(width, height, font_path)
+        self._pictures = pictures
         self._ring = [self._new_frame() for _ in range(max(1, ring_size))]
         self._next = 0
 
@@ -96,6 +99,23 @@ class AvatarRenderer:
         """The frame for ``state`` (yuv420p)."""
         frame, y, u, v = self._ring[self._next]
         self._next = (self._next + 1) % len(self._ring)
+        if state.visual is not None and state.visual.layout == "full":
+            _fill(state.visual.planes, y, u, v)  # the material instead of the presenter
+        else:
+            self._draw_presenter(state, y, u, v)
+        if state.visual is not None and state.visual.layout == "pip":
+            x0, y0, box_w, box_h = pip_box(self.width, self.height)
+            h, w = state.visual.planes.y.shape
+            _paste(
+                state.visual.planes, y, u, v, x0 + (box_w - w) // 4 * 2, y0 + (box_h - h) // 4 * 2
+            )
+        if state.banner:
+            banner = self._overlays.banner(state.banner)
+            banner.sprite.blend_into(y, u, v, banner.x, banner.y)
+        self._draw_overlays(state, y, u, v)
+        return frame
+
+    def _draw_presenter(self, state: FrameState, y: U8, u: U8, v: U8) -> None:
         rig = self.rig(state.camera)
         p = pose(
             state.index,
@@ -115,14 +135,21 @@ class AvatarRenderer:
         ):
             placed.sprite.blend_into(y, u, v, pivot_x + placed.dx, pivot_y + placed.dy + drop)
 
+    def _draw_overlays(self, state: FrameState, y: U8, u: U8, v: U8) -> None:
         if state.product is not None:
-            card = self._overlays.product_card(state.product)
+            card = self.product_card(state)
             card.sprite.blend_into(y, u, v, card.x, card.y)
         if state.subtitle:
             sub = self._overlays.subtitle(state.subtitle)
             if sub is not None:
                 sub.sprite.blend_into(y, u, v, sub.x, sub.y)
-        return frame
+
+    def product_card(self, state: FrameState) -> Placed:
+        """The card of ``state.product``, with its picture once the picture is loaded."""
+        assert state.product is not None
+        image = state.product.image
+        picture = self._pictures.picture(image) if self._pictures and image else None
+        return self._overlays.product_card(state.product, picture)
 
     def _backdrop(self, scene: str, rig: Rig, body_dy: float) -> Planes:
         """Scene plus body (and the desk in the wide shot), baked per breathing step."""
@@ -167,3 +194,23 @@ class AvatarRenderer:
                 scene, self.width, self.height, rig.scale * 720 / self.height
             )
         return self._scenes[key]
+
+
+def _fill(planes: Planes, y: U8, u: U8, v: U8) -> None:
+    """A full-frame material: black, then its picture centred (letterboxed)."""
+    if planes.y.shape != y.shape:
+        y.fill(16)
+        u.fill(128)
+        v.fill(128)
+    top = (y.shape[0] - planes.y.shape[0]) // 4 * 2
+    left = (y.shape[1] - planes.y.shape[1]) // 4 * 2
+    _paste(planes, y, u, v, left, top)
+
+
+def _paste(planes: Planes, y: U8, u: U8, v: U8, x0: int, y0: int) -> None:
+    """Copy ``planes`` into the frame with their top-left at (x0, y0) (even), clipped."""
+    h, w = planes.y.shape
+    h, w = min(h, y.shape[0] - y0), min(w, y.shape[1] - x0)
+    y[y0 : y0 + h, x0 : x0 + w] = planes.y[:h, :w]
+    u[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = planes.u[: h // 2, : w // 2]
+    v[y0 // 2 : (y0 + h) // 2, x0 // 2 : (x0 + w) // 2] = planes.v[: h // 2, : w // 2]

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, RootModel, field_validator, model_validator
 
+from livehost.materials.model import Material, MaterialKind
 from livehost.models import (
     ROOM_ID_PATTERN,
     InsertMode,
@@ -220,6 +221,27 @@ class StageOptions(Model):
             scenes=list(SCENES),
             cameras=list(CAMERAS),
         )
+
+
+class NewMaterial(Model):
+    """A material to upload: what kind it is and a name to know it by."""
+
+    kind: MaterialKind = Field(
+        description="image (PNG, JPEG, WebP), clip (H.264/AAC MP4) or music (MP3, AAC, WAV)"
+    )
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class MaterialList(Model):
+    materials: list[Material]
+
+
+class ImageLink(Model):
+    """Where a viewer's page may fetch a material's picture, for a short while."""
+
+    material_id: str
+    url: str
+    expires_in_s: int
 
 
 class Problem(Model):

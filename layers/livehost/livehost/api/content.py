@@ -28,7 +28,9 @@ SCREENING = ["questions"]
     responses=answers(200, "The script as stored", 404, 409),
 )
 def put_script(room_id: RoomId, body: Script, deps: Deps) -> Script:
-    return service.put_script(deps.store, room_id, body, deps.settings.speech_engine)
+    return service.put_script(
+        deps.store, room_id, body, deps.settings.speech_engine, deps.materials
+    )
 
 
 @router.get(

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from livehost import aws
+from livehost.materials.library import MaterialLibrary
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore
 
@@ -41,6 +42,10 @@ class Backend:
     @cached_property
     def sqs(self) -> Any:
         return aws.client("sqs")
+
+    @cached_property
+    def materials(self) -> MaterialLibrary:
+        return MaterialLibrary(self.store, aws.client("s3"), self.settings.assets_bucket)
 
     def speech_library(self) -> Any:
         """The speech library (engine per SPEECH_ENGINE), for operator lines."""

@@ -107,7 +107,8 @@ def stage_options() -> StageOptions:
 
 @router.put(
     "/rooms/<roomId>/stage",
-    summary="Change voice, rate, pitch, expression, gesture, scene or camera",
+    summary="Change voice, rate, pitch, expression, gesture, scene or camera; show a clip, "
+    "image or banner; start, change or stop the music bed",
     operation_id="setStage",
     tags=TAGS,
     status_code=202,
@@ -116,4 +117,11 @@ def stage_options() -> StageOptions:
 def stage(room_id: RoomId, body: Stage, deps: Deps) -> CommandSent:
     service.check_live_voice(deps.store, room_id, body.voice, deps.settings.speech_engine)
     operator = operator_of(router.current_event)
-    return steering.set_stage(deps.store, deps.sqs, room_id=room_id, stage=body, operator=operator)
+    return steering.set_stage(
+        deps.store,
+        deps.sqs,
+        room_id=room_id,
+        stage=body,
+        operator=operator,
+        materials=deps.materials,
+    )

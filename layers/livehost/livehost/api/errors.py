@@ -21,6 +21,9 @@ from livehost.errors import (
     RoomNotLive,
     VoiceNotAvailable,
 )
+from livehost.materials.library import MaterialNotFound, MaterialNotUploaded
+from livehost.materials.probe import MaterialRefused
+from livehost.materials.references import MaterialNotUsable
 from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
@@ -45,7 +48,12 @@ class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
 
 
-NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound, QuestionNotFound]
+NOT_FOUND: list[type[Exception]] = [
+    RoomNotFound,
+    EntryNotFound,
+    QuestionNotFound,
+    MaterialNotFound,
+]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
     RoomNotLive,
@@ -53,6 +61,7 @@ CONFLICT: list[type[Exception]] = [
     RoomExists,
     EntryExists,
     ScriptMissing,
+    MaterialNotUploaded,
 ]
 
 
@@ -94,6 +103,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler([BodyTooLarge, ItemTooLarge])
     def too_large(exc: Exception) -> Response:
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
+
+    @app.exception_handler([MaterialRefused, MaterialNotUsable])
+    def refused(exc: Exception) -> Response:
+        return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(VoiceNotAvailable)
     def voice_not_available(exc: VoiceNotAvailable) -> Response:

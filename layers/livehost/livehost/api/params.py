@@ -9,10 +9,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from livehost.api.bodies import Problem
 from livehost.api.context import Backend, backend
+from livehost.models import MATERIAL_ID_PATTERN
 
 RoomId = Annotated[str, Path(alias="roomId", description="the room's id")]
 EntryId = Annotated[
     str, Path(alias="entryId", min_length=1, max_length=64, description="a knowledge entry's id")
+]
+MaterialId = Annotated[
+    str, Path(alias="materialId", pattern=MATERIAL_ID_PATTERN, description="a material's id")
 ]
 Deps = Annotated[Backend, Depends(backend)]
 
@@ -20,7 +24,7 @@ _PROBLEMS = {
     400: "Bad request: what to fix, one line per problem",
     401: "No valid token (operators) or no API key (viewers)",
     403: "The token is not an operator's, or the API key is not accepted",
-    404: "No such room (or entry)",
+    404: "No such room (or entry, or material)",
     409: "The room's state does not allow it (the message says why)",
     413: "The body is too large (the message gives the limit)",
     415: "The body is not JSON (send content-type application/json)",

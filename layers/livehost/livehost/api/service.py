@@ -9,8 +9,10 @@ from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.channels import delete_channel
 from livehost.errors import RoomAlreadyRunning
 from livehost.languages import check_voice, with_voices_checked
+from livehost.materials.library import MaterialLibrary
+from livehost.materials.references import material_problems
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
-from livehost.script_check import check_script
+from livehost.script_check import ScriptRejected, check_script
 from livehost.store import EntriesExist, RoomStore
 
 
@@ -19,14 +21,19 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
     return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
 
 
-def delete_room(store: RoomStore, ivs: Any, room_id: str) -> None:
-    """Delete a room that is not running, and its channel (RoomAlreadyRunning while active).
-    The channel goes first: a failure leaves the room, so deleting it again finishes the job."""
+def delete_room(
+    store: RoomStore, ivs: Any, room_id: str, materials: MaterialLibrary | None = None
+) -> None:
+    """Delete a room that is not running, its channel and its materials (RoomAlreadyRunning
+    while active). The channel and the materials go first: a failure leaves the room, so
+    deleting it again finishes the job."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
     if room.channel is not None:
         delete_channel(ivs, room.channel)
+    if materials is not None:
+        materials.delete_library(room_id)
     store.delete_room(room_id)
 
 
@@ -51,15 +58,28 @@ def update_room(
     return store.update_room(room_id, **fields)
 
 
-def put_script(store: RoomStore, room_id: str, script: Script, engine: str) -> Script:
-    """Replace the room's script; refused while a run is active (the cursor points into it)
-    or when a voice does not fit (``engine``'s voices for the room's language)."""
+def put_script(
+    store: RoomStore,
+    room_id: str,
+    script: Script,
+    engine: str,
+    materials: MaterialLibrary | None = None,
+) -> Script:
+    """Replace the room's script; refused while a run is active (the cursor points into it),
+    when a voice does not fit (``engine``'s voices for the room's language) or when a
+    material it names is missing, not ready or of the wrong kind."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(
             f"room {room_id!r} is {room.phase.value}: change its script after it stops"
         )
     script = check_script(with_voices_checked(script, room.settings.language, engine))
+    if materials is not None:
+        problems = material_problems(
+            script, lambda material_id: materials.find(room_id, material_id)
+        )
+        if problems:
+            raise ScriptRejected(problems)
     store.put_script(room_id, script)
     return script
 

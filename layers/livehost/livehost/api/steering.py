@@ -11,8 +11,11 @@ from typing import Any, Literal
 from livehost.api.bodies import CommandSent, SayRequest
 from livehost.commands import live_queue, new_command_id, send_command
 from livehost.inserts import speak
+from livehost.materials.library import MaterialLibrary
+from livehost.materials.model import MaterialKind
+from livehost.materials.references import MaterialNotUsable, stage_problems
 from livehost.models import Room, Stage, TimelineEntry
-from livehost.protocol import PauseScript, ResumeScript, SetStage
+from livehost.protocol import MaterialRef, PauseScript, ResumeScript, SetStage
 from livehost.speech.model import Voice
 from livehost.store import RoomStore
 from livehost.text.sentences import sentences
@@ -79,16 +82,35 @@ def resume(store: RoomStore, sqs: Any, *, room_id: str, operator: str | None) ->
 
 
 def set_stage(
-    store: RoomStore, sqs: Any, *, room_id: str, stage: Stage, operator: str | None
+    store: RoomStore,
+    sqs: Any,
+    *,
+    room_id: str,
+    stage: Stage,
+    operator: str | None,
+    materials: MaterialLibrary | None = None,
 ) -> CommandSent:
-    """Change how the presenter looks and sounds (only the fields given)."""
+    """Change how the presenter looks and sounds, and what is on screen and under the
+    voice (only the fields given). A material it names must be ready and of a fitting kind
+    (MaterialNotUsable otherwise)."""
+    refs: list[MaterialRef] = []
+    if materials is not None:
+        problems = stage_problems(stage, lambda material_id: materials.find(room_id, material_id))
+        if problems:
+            raise MaterialNotUsable("; ".join(problems))
+        named: list[tuple[str, MaterialKind]] = []
+        if stage.visual is not None:
+            named.append((stage.visual.material, "clip"))
+        if stage.music is not None and stage.music.material is not None:
+            named.append((stage.music.material, "music"))
+        refs = [materials.ref(room_id, material_id, kind) for material_id, kind in named]
     return _steer(
         store,
         sqs,
         room_id,
         "stage",
         operator,
-        lambda cid: SetStage(command_id=cid, room_id=room_id, stage=stage),
+        lambda cid: SetStage(command_id=cid, room_id=room_id, stage=stage, materials=refs),
         **stage.wire(),
     )
 
