@@ -1,10 +1,15 @@
-"""The instance supervisor: an emulated RunInstances for a room starts a real render host
-process (the same agent an EC2 instance runs); TerminateInstances stops it."""
+"""The instance supervisor: an emulated RunInstances boots the instance from its user data
+(the launch template's real bootstrap, run in the instance's folder with the package managers
+configured as no-ops), then starts the service it enabled: a real render host process, the
+same agent an EC2 instance runs. TerminateInstances stops it. Not emulated: systemd's
+restart of a crashed agent (a killed agent stays dead here, as a lost instance does)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -16,6 +21,8 @@ from pathlib import Path
 from livehost.boot import boot_of
 
 log = logging.getLogger("livehost.local.supervisor")
+SYSTEMCTL = Path(__file__).resolve().parent / "systemctl"
+BOOTSTRAP_TIMEOUT_S = 120
 
 
 @dataclass
@@ -48,6 +55,9 @@ class InstanceSupervisor:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
+        """Boot the instance as EC2 does: run its user data (the launch template's bootstrap
+        with the room's boot document before it) in the instance's folder, then start the
+        service the bootstrap enabled. Only the package managers are no-ops (configuration)."""
         if self.closed:
             log.info("instance %s not started: the local cloud is shutting down", instance_id)
             return
@@ -61,35 +71,84 @@ class InstanceSupervisor:
             return
         folder = self.workdir / "hosts" / instance_id
         folder.mkdir(parents=True, exist_ok=True)
-        boot_path = folder / "agent.json"
-        boot_path.write_text(boot.model_dump_json(by_alias=True))
         log_path = folder / "agent.log"
         env = {
             **os.environ,
             **self.agent_env,
             "LIVEHOST_INSTANCE_ID": instance_id,
             "LIVEHOST_INSTANCE_TYPE": instance_type,
+        }
+        started = time.monotonic()
+        if not self._bootstrap(folder, user_data, env, log_path):
+            log.warning("instance %s: its bootstrap failed (see %s)", instance_id, log_path)
+            return
+        try:
+            command, unit_env = _enabled_service(folder)
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "instance %s: its bootstrap enabled no service to start: %s", instance_id, exc
+            )
+            return
+        env |= unit_env | {
             "LIVEHOST_WORKDIR": str(folder),
             "LIVEHOST_VISEME_TRACK": str(folder / "visemes.jsonl"),
         }
         with self._lock:
-            if self.closed:  # stop_all ran while this instance was being prepared
+            if self.closed:  # stop_all ran while this instance was booting
                 log.info("instance %s not started: the local cloud is shutting down", instance_id)
                 return
             with open(log_path, "ab") as out:
                 process = subprocess.Popen(
-                    [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
+                    command,
                     env=env,
+                    cwd=folder,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
             self.hosts[instance_id] = RenderHostProcess(
-                instance_id, boot.room_id, process, log_path
+                instance_id, boot.room_id, process, log_path, started_at=started
             )
         log.info(
-            "render host %s for room %s started (pid %s)", instance_id, boot.room_id, process.pid
+            "render host %s for room %s booted from its user data in %.1f s (pid %s)",
+            instance_id,
+            boot.room_id,
+            time.monotonic() - started,
+            process.pid,
         )
+
+    @staticmethod
+    def _bootstrap(folder: Path, user_data: str, env: dict[str, str], log_path: Path) -> bool:
+        """Run the user data in ``folder`` as cloud-init runs it (bash, as a script)."""
+        script = folder / "user-data"
+        script.write_text(
+            user_data if user_data.startswith("#!") else base64.b64decode(user_data).decode()
+        )
+        sandbox = {
+            "LIVEHOST_ROOT": str(folder),
+            "LIVEHOST_APT_GET": "true",  # the machine's packages are installed by ./dev setup
+            "LIVEHOST_PIP": "true",  # ... and its Python packages in this virtualenv
+            "LIVEHOST_VENV": sys.prefix,
+            "LIVEHOST_SYSTEMCTL": str(SYSTEMCTL),
+        }
+        with open(log_path, "ab") as out:
+            try:
+                done = subprocess.run(
+                    ["bash", str(script)],
+                    env=env | sandbox,
+                    cwd=folder,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    timeout=BOOTSTRAP_TIMEOUT_S,
+                    check=False,
+                )
+            except subprocess.TimeoutExpired:
+                out.write(f"bootstrap: timed out after {BOOTSTRAP_TIMEOUT_S} s\n".encode())
+                return False
+        if done.returncode != 0:
+            with open(log_path, "ab") as out:
+                out.write(f"bootstrap: failed (exit {done.returncode})\n".encode())
+        return done.returncode == 0
 
     def on_terminate(self, instance_id: str) -> None:
         with self._lock:
@@ -135,6 +194,30 @@ class InstanceSupervisor:
                     time.sleep(0.05)
         host.wall_s = time.monotonic() - host.started_at
         host.stopping_s = time.monotonic() - asked_at
+
+
+def _enabled_service(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """What systemd would start: the unit the bootstrap enabled with ``--now``, read from its
+    unit file (``ExecStart``, ``Environment``, ``EnvironmentFile``)."""
+    calls = (folder / "run" / "systemctl").read_text().splitlines()
+    [unit] = [c.split()[-1] for c in calls if c.startswith("enable --now ")]
+    command: list[str] = []
+    env: dict[str, str] = {}
+    for line in (folder / "etc" / "systemd" / "system" / unit).read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == "ExecStart":
+            command = shlex.split(value)
+        elif key == "Environment":
+            name, _, setting = value.partition("=")
+            env[name] = setting
+        elif key == "EnvironmentFile":
+            for assignment in Path(value).read_text().splitlines():
+                if "=" in assignment:
+                    name, _, setting = assignment.partition("=")
+                    env[name] = setting
+    if not command:
+        raise ValueError(f"{unit} has no ExecStart")
+    return command, env
 
 
 def _reap(host: RenderHostProcess) -> bool:
