@@ -150,6 +150,8 @@ class LocalCloud:
         self._configure_emulator()
         self.outputs = self.deploy()
         self.api = LocalApi.for_cloud(self).start()
+        self.outputs["ApiUrl"] = f"{self.api.url}/{self.api.stage}"
+        moto_gaps.set_stack_output(self.config.stack_name, "ApiUrl", self.outputs["ApiUrl"], REGION)
         quiet_collector()
 
     def stop(self) -> None:

@@ -68,6 +68,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     exist in the emulator, so a template parameter typed ``AWS::SSM::Parameter::Value<...>``
     cannot resolve its default: the local cloud puts each such default in before deploying,
     pointing at one of the emulator's images (``put_public_parameters``).
+22. The emulator serves no REST API (``local/api_gateway.py`` does, on its own port), so the
+    stack's ``ApiUrl`` output names an ``execute-api`` host that resolves nowhere: the output
+    names the local gateway once it is up (``set_stack_output``), so a client that reads the
+    stack's outputs (``livehost login``, ``livehost smoke``) reaches the API as it would in AWS.
 """
 
 from __future__ import annotations
@@ -1283,3 +1287,19 @@ def put_public_parameters(cfn: dict[str, Any], image_id: str, region: str) -> li
             )
             put.append(f"{name}: public parameter {default} stands for {image_id}")
     return put
+
+
+# ---- 22. the stack's API URL names the local gateway ------------------------------------------
+
+
+def set_stack_output(stack_name: str, key: str, value: str, region: str) -> None:
+    """Make DescribeStacks answer ``value`` for the stack's output ``key``."""
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    stacks = cloudformation_backends[DEFAULT_ACCOUNT_ID][region].stacks.values()
+    [stack] = [s for s in stacks if s.name == stack_name and s.status != "DELETE_COMPLETE"]
+    output = stack.output_map[key]
+    if output is None:
+        raise KeyError(f"stack {stack_name} has no output {key}")
+    output.value = value
