@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import urllib.error
 import urllib.request
 import zipfile
 
@@ -984,3 +985,17 @@ def test_the_local_cloud_resolves_the_templates_stock_image_parameter(rooms: Roo
     )["LaunchTemplateVersions"][0]["LaunchTemplateData"]
     assert data["ImageId"] == "ami-12c6146b"
     assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_work_around_22_the_stacks_api_url_names_the_local_gateway(rooms: Rooms) -> None:
+    # Given the deployed stack's outputs, as a client reads them
+    [stack] = rooms.cloud.client("cloudformation").describe_stacks(StackName="livehost")["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    # Then ApiUrl names the local gateway's stage, not an execute-api host that resolves nowhere
+    assert rooms.cloud.api is not None
+    assert outputs["ApiUrl"] == f"{rooms.cloud.api.url}/v1" == rooms.cloud.outputs["ApiUrl"]
+    # And an operator route there answers as API Gateway's authorizer does without a token
+    request = urllib.request.Request(outputs["ApiUrl"] + "/rooms")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401

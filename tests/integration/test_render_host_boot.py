@@ -87,4 +87,4 @@ def test_a_bootstrap_that_cannot_fetch_the_render_host_ends_the_room_failed(room
     log = (rooms.cloud.config.workdir / "hosts" / str(room.instance_id) / "agent.log").read_text()
     assert "bootstrap: render host package\n" in log
     assert "bootstrap: render host package done" not in log
-    assert "bootstrap: failed (exit 1)" in log
+    assert "bootstrap: failed (exit 1)\n" in log
