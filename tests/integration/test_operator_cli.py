@@ -5,7 +5,6 @@ takes one room from creation to deletion through the API."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import stat
@@ -31,7 +30,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def make_operator(cloud: LocalCloud, email: str) -> None:
-    """As the README's deploy section does it: a user with a temporary password, in the group."""
+    """As the README's deploy section does it: a user with a temporary password, in the
+    stack's operators group."""
     idp = cloud.client("cognito-idp")
     pool = cloud.outputs["UserPoolId"]
     idp.admin_create_user(
@@ -41,8 +41,6 @@ def make_operator(cloud: LocalCloud, email: str) -> None:
         UserAttributes=[{"Name": "email", "Value": email}],
         MessageAction="SUPPRESS",
     )
-    with contextlib.suppress(idp.exceptions.GroupExistsException):
-        idp.create_group(UserPoolId=pool, GroupName="operators")
     idp.admin_add_user_to_group(UserPoolId=pool, Username=email, GroupName="operators")
 
 
