@@ -58,17 +58,17 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 19. A long poll on a FIFO queue spins (holding the interpreter lock) while the messages
     it sees belong to groups in flight, and a deletion wakes nobody: it waits, and wakes on
     a send or a deletion.
-20. Lambda's GetLayerVersion answers ``Content.Location`` with ``s3://`` (nothing to read the
+22. Lambda's GetLayerVersion answers ``Content.Location`` with ``s3://`` (nothing to read the
     layer from); AWS answers a presigned URL of the layer's zip: here a presigned URL of the
     layer's object in the emulator's S3 (``install_layer_locations``), from which the render
     host's bootstrap reads its code.
     And CloudFormation's ``Ref`` of a layer version is the Python object (``Fn::Sub`` writes
     its repr), where AWS gives the version's ARN: it is the ARN.
-21. AWS's public SSM parameters (``/aws/service/...``, e.g. the current Ubuntu image) do not
+23. AWS's public SSM parameters (``/aws/service/...``, e.g. the current Ubuntu image) do not
     exist in the emulator, so a template parameter typed ``AWS::SSM::Parameter::Value<...>``
     cannot resolve its default: the local cloud puts each such default in before deploying,
     pointing at one of the emulator's images (``put_public_parameters``).
-22. The emulator serves no REST API (``local/api_gateway.py`` does, on its own port), so the
+24. The emulator serves no REST API (``local/api_gateway.py`` does, on its own port), so the
     stack's ``ApiUrl`` output names an ``execute-api`` host that resolves nowhere: the output
     names the local gateway once it is up (``set_stack_output``), so a client that reads the
     stack's outputs (``livehost login``, ``livehost smoke``) reaches the API as it would in AWS.
@@ -1218,7 +1218,7 @@ def list_parameter_defaults(cfn: dict[str, Any], parameters: dict[str, str]) -> 
     return {**parameters, **defaults}
 
 
-# ---- 20. a layer version's location is a URL that serves its zip -----------------------------
+# ---- 22. a layer version's location is a URL that serves its zip -----------------------------
 
 
 def install_layer_locations(endpoint: str) -> None:
@@ -1255,7 +1255,7 @@ def _presigner() -> Any:
     )
 
 
-# ---- 21. AWS's public parameters, as the template's defaults name them ----------------------------
+# ---- 23. AWS's public parameters, as the template's defaults name them ----------------------------
 
 
 def put_public_parameters(cfn: dict[str, Any], image_id: str, region: str) -> list[str]:
@@ -1289,7 +1289,7 @@ def put_public_parameters(cfn: dict[str, Any], image_id: str, region: str) -> li
     return put
 
 
-# ---- 22. the stack's API URL names the local gateway ------------------------------------------
+# ---- 24. the stack's API URL names the local gateway ------------------------------------------
 
 
 def set_stack_output(stack_name: str, key: str, value: str, region: str) -> None:

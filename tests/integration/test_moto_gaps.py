@@ -905,7 +905,7 @@ def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
     assert printed["cpu"] < 0.3 * printed["waited"]
 
 
-def test_gap_20_a_layer_versions_location_reads_nothing_and_its_ref_is_an_object() -> None:
+def test_gap_22_a_layer_versions_location_reads_nothing_and_its_ref_is_an_object() -> None:
     printed = raw_moto("""
         import io, zipfile
         with mock_aws():
@@ -930,7 +930,7 @@ def test_gap_20_a_layer_versions_location_reads_nothing_and_its_ref_is_an_object
             print(json.dumps([stack["Outputs"][0]["OutputValue"][:30], version["Content"]["Location"]]))
     """)
     assert json.loads(printed) == ["<moto.awslambda.models.LayerVe", "s3://"], (
-        "moto answers layer versions as AWS does now: gap 20 closed"
+        "moto answers layer versions as AWS does now: gap 22 closed"
     )
 
 
@@ -955,7 +955,7 @@ def test_the_local_clouds_layers_are_read_from_their_location_by_their_arn(rooms
     assert {"agent.py", "__main__.py", "requirements.txt"} <= set(names)
 
 
-def test_gap_21_aws_public_parameters_are_missing_and_reserved() -> None:
+def test_gap_23_aws_public_parameters_are_missing_and_reserved() -> None:
     printed = raw_moto("""
         ssm = boto3.client("ssm", region_name=region)
         name = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
@@ -969,7 +969,7 @@ def test_gap_21_aws_public_parameters_are_missing_and_reserved() -> None:
             print(json.dumps([found, put]))
     """)
     assert json.loads(printed) == [[], "AccessDeniedException"], (
-        "moto knows the public Ubuntu parameter now: gap 21 closed"
+        "moto knows the public Ubuntu parameter now: gap 23 closed"
     )
 
 
@@ -987,7 +987,7 @@ def test_the_local_cloud_resolves_the_templates_stock_image_parameter(rooms: Roo
     assert stack["StackStatus"] == "CREATE_COMPLETE"
 
 
-def test_work_around_22_the_stacks_api_url_names_the_local_gateway(rooms: Rooms) -> None:
+def test_work_around_24_the_stacks_api_url_names_the_local_gateway(rooms: Rooms) -> None:
     # Given the deployed stack's outputs, as a client reads them
     [stack] = rooms.cloud.client("cloudformation").describe_stacks(StackName="livehost")["Stacks"]
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
