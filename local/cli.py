@@ -9,6 +9,11 @@ livehost graph ARN -o FILE.html   an execution as a graph (local or in an AWS ac
 livehost web publish [--stack S]  upload the console and viewer page (and their config) to AWS
 livehost cost --room events/demo-room.json [--viewers N] [--hours-per-day H]
                                   what the room costs in AWS per hour, day and month
+livehost login --stack S [--username EMAIL]
+                                  sign an operator in to a deployed stack (password from a
+                                  prompt or $LIVEHOST_PASSWORD); the session is kept
+livehost token --stack S          the signed-in operator's ID token (for curl)
+livehost smoke --stack S          one small room end to end through the stack, step by step
 
 Works from any folder: the local cloud's state lives in the LiveHost checkout's
 .livehost/local (or in --dir DIR, or $LIVEHOST_LOCAL_DIR).
@@ -98,7 +103,26 @@ def _run(argv: list[str] | None) -> int:
     publish.add_argument("--stack", default="livehost")
     publish.add_argument("--region", default=None)
     add_cost_arguments(commands.add_parser("cost", help="a room's cost in AWS"))
+    login = commands.add_parser("login", help="sign an operator in to a deployed stack")
+    login.add_argument("--username", help="the operator's email (default: asked)")
+    login.add_argument(
+        "--new-password",
+        action="store_true",
+        help="first sign-in with a temporary password: choose a new one "
+        "(asked, or $LIVEHOST_NEW_PASSWORD)",
+    )
+    token = commands.add_parser("token", help="print the signed-in operator's ID token")
+    smoke = commands.add_parser("smoke", help="run one small room through a deployed stack")
+    smoke.add_argument("--live-timeout", type=float, default=900.0, help="seconds to reach LIVE")
+    for stack_parser in (login, token, smoke):
+        stack_parser.add_argument("--stack", default="livehost", help="the stack's name")
+        stack_parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
+
+    if args.command in ("login", "token", "smoke"):
+        from local.operator_commands import run_operator_command
+
+        return run_operator_command(args)
 
     if args.command == "cost":
         from local.cost_command import cost

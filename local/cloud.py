@@ -29,6 +29,7 @@ log = logging.getLogger("livehost.local")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
+EMULATOR_IMAGE = "ami-12c6146b"  # one of the emulator's own images: the stock image's stand-in
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 
 
@@ -45,7 +46,6 @@ class LocalCloudConfig:
     with_ingest: bool = True
     parameters: dict[str, str] = field(
         default_factory=lambda: {
-            "RenderHostAmiId": "ami-12c6146b",
             "SpeechEngine": "espeak",
             "AnswerEngine": "local",
             # the local gateway serves web/ as CloudFront does (local.website)
@@ -126,6 +126,7 @@ class LocalCloud:
         moto_gaps.install_service_lookup_cache()
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()
+        moto_gaps.install_layer_locations(self.endpoint)
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
@@ -151,6 +152,8 @@ class LocalCloud:
         self._configure_emulator()
         self.outputs = self.deploy()
         self.api = LocalApi.for_cloud(self).start()
+        self.outputs["ApiUrl"] = f"{self.api.url}/{self.api.stage}"
+        moto_gaps.set_stack_output(self.config.stack_name, "ApiUrl", self.outputs["ApiUrl"], REGION)
         quiet_collector()
 
     def stop(self) -> None:
@@ -227,6 +230,7 @@ class LocalCloud:
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
         )
+        self.notes += moto_gaps.put_public_parameters(cfn, EMULATOR_IMAGE, REGION)
         dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
         self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
         skipped = moto_gaps.take_skipped(cfn["Resources"])

@@ -31,11 +31,14 @@ class _NoManagedPolicies:
         return {}
 
 
-def _zip(folder: Path) -> bytes:
+def _zip(folder: Path, prefix: str = "") -> bytes:
+    """The folder's code (and requirements.txt) as ``sam build`` + ``sam package`` zip it:
+    under ``python/`` for a layer built with a Python build method."""
     buffer = io.BytesIO()
+    files = [*folder.rglob("*.py"), *folder.glob("requirements.txt")]
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.rglob("*.py")):
-            archive.write(path, path.relative_to(folder))
+        for path in sorted(p for p in files if "__pycache__" not in p.parts):
+            archive.write(path, prefix + str(path.relative_to(folder)))
     return buffer.getvalue()
 
 
@@ -65,7 +68,9 @@ def package(root: Path, s3: Any, registry: HandlerRegistry) -> dict[str, Any]:
         if not folder.is_dir():
             raise DeployError(f"{name}: {uri_key} {props[uri_key]!r} is not a folder")
         key = f"{name}/{folder.name}.zip"
-        s3.put_object(Bucket=CODE_BUCKET, Key=key, Body=_zip(folder))
+        built = str(resource.get("Metadata", {}).get("BuildMethod", "")).startswith("python")
+        prefix = "python/" if kind == "AWS::Serverless::LayerVersion" and built else ""
+        s3.put_object(Bucket=CODE_BUCKET, Key=key, Body=_zip(folder, prefix))
         registry.code_dirs[key] = folder
         props[uri_key] = f"s3://{CODE_BUCKET}/{key}"
     return template

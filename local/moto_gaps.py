@@ -68,6 +68,20 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 21. The server finds the service of every request by listing moto's package folder on disk
     and matching hundreds of URL patterns, under one lock for all requests: the answer per
     host is kept.
+22. Lambda's GetLayerVersion answers ``Content.Location`` with ``s3://`` (nothing to read the
+    layer from); AWS answers a presigned URL of the layer's zip: here a presigned URL of the
+    layer's object in the emulator's S3 (``install_layer_locations``), from which the render
+    host's bootstrap reads its code.
+    And CloudFormation's ``Ref`` of a layer version is the Python object (``Fn::Sub`` writes
+    its repr), where AWS gives the version's ARN: it is the ARN.
+23. AWS's public SSM parameters (``/aws/service/...``, e.g. the current Ubuntu image) do not
+    exist in the emulator, so a template parameter typed ``AWS::SSM::Parameter::Value<...>``
+    cannot resolve its default: the local cloud puts each such default in before deploying,
+    pointing at one of the emulator's images (``put_public_parameters``).
+24. The emulator serves no REST API (``local/api_gateway.py`` does, on its own port), so the
+    stack's ``ApiUrl`` output names an ``execute-api`` host that resolves nowhere: the output
+    names the local gateway once it is up (``set_stack_output``), so a client that reads the
+    stack's outputs (``livehost login``, ``livehost smoke``) reaches the API as it would in AWS.
 """
 
 from __future__ import annotations
@@ -75,6 +89,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import contextvars
+import datetime
 import importlib.util
 import json
 import logging
@@ -1299,3 +1314,90 @@ def list_parameter_defaults(cfn: dict[str, Any], parameters: dict[str, str]) -> 
         if spec.get("Type") == "CommaDelimitedList" and "Default" in spec and name not in parameters
     }
     return {**parameters, **defaults}
+
+
+# ---- 22. a layer version's location is a URL that serves its zip -----------------------------
+
+
+def install_layer_locations(endpoint: str) -> None:
+    """``Content.Location`` of GetLayerVersion: the layer's object in the emulator's S3."""
+    from moto.awslambda.models import LayerVersion
+
+    _current["layer_endpoint"] = endpoint
+    if not _install_once("layer_locations"):
+        return
+    original = LayerVersion.get_layer_version
+
+    def get_layer_version(self: Any) -> dict[str, Any]:
+        version: dict[str, Any] = original(self)
+        bucket, key = self.content.get("S3Bucket"), self.content.get("S3Key")
+        if bucket and key:
+            version["Content"]["Location"] = _presigner().generate_presigned_url(
+                "get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=600
+            )
+        return version
+
+    LayerVersion.get_layer_version = get_layer_version  # type: ignore[method-assign]
+    LayerVersion.physical_resource_id = property(lambda self: self.arn)  # type: ignore[attr-defined]
+
+
+def _presigner() -> Any:
+    import boto3
+
+    return boto3.client(
+        "s3",
+        endpoint_url=_current["layer_endpoint"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+# ---- 23. AWS's public parameters, as the template's defaults name them ----------------------------
+
+
+def put_public_parameters(cfn: dict[str, Any], image_id: str, region: str) -> list[str]:
+    """Put each ``/aws/service/...`` default of an SSM-typed image parameter into the emulator's
+    Parameter Store (its API refuses ``/aws/`` names, as AWS does: written to its backend),
+    naming ``image_id``; returns what it put in."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ssm.models import Parameter, ssm_backends
+
+    store = ssm_backends[DEFAULT_ACCOUNT_ID][region]._parameters
+    put = []
+    for name, parameter in cfn.get("Parameters", {}).items():
+        default = parameter.get("Default", "")
+        typed = parameter.get("Type", "").startswith("AWS::SSM::Parameter::Value<AWS::EC2::Image")
+        if typed and default.startswith("/aws/service/") and not store.get(default):
+            store[default].append(
+                Parameter(  # type: ignore[abstract]
+                    account_id=DEFAULT_ACCOUNT_ID,
+                    name=default,
+                    value=image_id,
+                    parameter_type="String",
+                    description=None,
+                    allowed_pattern=None,
+                    keyid=None,
+                    last_modified_date=datetime.datetime.now(datetime.UTC),
+                    version=1,
+                    data_type="aws:ec2:image",
+                )
+            )
+            put.append(f"{name}: public parameter {default} stands for {image_id}")
+    return put
+
+
+# ---- 24. the stack's API URL names the local gateway ------------------------------------------
+
+
+def set_stack_output(stack_name: str, key: str, value: str, region: str) -> None:
+    """Make DescribeStacks answer ``value`` for the stack's output ``key``."""
+    from moto.cloudformation.models import cloudformation_backends
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    stacks = cloudformation_backends[DEFAULT_ACCOUNT_ID][region].stacks.values()
+    [stack] = [s for s in stacks if s.name == stack_name and s.status != "DELETE_COMPLETE"]
+    output = stack.output_map[key]
+    if output is None:
+        raise KeyError(f"stack {stack_name} has no output {key}")
+    output.value = value

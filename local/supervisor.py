@@ -1,10 +1,16 @@
-"""The instance supervisor: an emulated RunInstances for a room starts a real render host
-process (the same agent an EC2 instance runs); TerminateInstances stops it."""
+"""The instance supervisor: an emulated RunInstances boots the instance from its user data
+(the launch template's real bootstrap, run in the instance's folder with the package managers
+configured as no-ops), then starts the service it enabled: a real render host process, the
+same agent an EC2 instance runs. TerminateInstances stops it. Not emulated: systemd's
+restart of a crashed agent (a killed agent stays dead here, as a lost instance does)."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import logging
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -16,6 +22,8 @@ from pathlib import Path
 from livehost.boot import boot_of
 
 log = logging.getLogger("livehost.local.supervisor")
+SYSTEMCTL = Path(__file__).resolve().parent / "systemctl"
+BOOTSTRAP_TIMEOUT_S = 120
 
 
 @dataclass
@@ -28,6 +36,12 @@ class RenderHostProcess:
     wall_s: float | None = None  # set when it has ended
     cpu_s: float | None = None  # user + system CPU seconds, the encoder's ffmpeg included
     stopping_s: float | None = None  # from TerminateInstances (or stop_all) to its exit
+    booting: bool = False  # ``process`` is still the bootstrap, not the agent
+    boot_s: float | None = None  # RunInstances to the end of the bootstrap
+
+
+class BootFailed(Exception):
+    """The instance's user data did not leave an agent to start."""
 
 
 @dataclass
@@ -48,11 +62,15 @@ class InstanceSupervisor:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
+        """Boot the instance as EC2 does, after RunInstances has answered: run its user data
+        (the launch template's bootstrap with the room's boot document before it) in the
+        instance's folder, then start the service it enabled. Only the package managers are
+        no-ops (configuration). A terminated instance stops booting."""
         if self.closed:
             log.info("instance %s not started: the local cloud is shutting down", instance_id)
             return
         try:
-            boot = boot_of(user_data)
+            boot = boot_of(_script(user_data))
         except ValueError:
             log.info("instance %s has no LiveHost boot document: nothing to start", instance_id)
             return
@@ -61,34 +79,79 @@ class InstanceSupervisor:
             return
         folder = self.workdir / "hosts" / instance_id
         folder.mkdir(parents=True, exist_ok=True)
-        boot_path = folder / "agent.json"
-        boot_path.write_text(boot.model_dump_json(by_alias=True))
-        log_path = folder / "agent.log"
+        script = folder / "user-data"
+        script.write_text(_script(user_data))
         env = {
             **os.environ,
             **self.agent_env,
             "LIVEHOST_INSTANCE_ID": instance_id,
             "LIVEHOST_INSTANCE_TYPE": instance_type,
-            "LIVEHOST_WORKDIR": str(folder),
-            "LIVEHOST_VISEME_TRACK": str(folder / "visemes.jsonl"),
         }
+        log_path = folder / "agent.log"
         with self._lock:
-            if self.closed:  # stop_all ran while this instance was being prepared
-                log.info("instance %s not started: the local cloud is shutting down", instance_id)
+            if self.closed:
                 return
             with open(log_path, "ab") as out:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "render_host", "--boot", str(boot_path)],
-                    env=env,
+                bootstrap = subprocess.Popen(
+                    ["bash", str(script)],
+                    env=env | _sandbox(folder),
+                    cwd=folder,
                     stdout=out,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
-            self.hosts[instance_id] = RenderHostProcess(
-                instance_id, boot.room_id, process, log_path
+            host = RenderHostProcess(instance_id, boot.room_id, bootstrap, log_path, booting=True)
+            self.hosts[instance_id] = host
+        threading.Thread(
+            target=self._boot, args=(host, folder, env), name=f"boot-{instance_id}", daemon=True
+        ).start()
+
+    def _boot(self, host: RenderHostProcess, folder: Path, env: dict[str, str]) -> None:
+        """Wait for the bootstrap, then start the agent from the unit file it enabled."""
+        try:
+            code = host.process.wait(BOOTSTRAP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(host.process.pid, signal.SIGKILL)
+            code = host.process.wait()
+        host.boot_s = time.monotonic() - host.started_at
+        try:
+            if code != 0:
+                raise BootFailed(f"exit {code}")
+            command, unit_env = _enabled_service(folder)
+        except (OSError, ValueError, BootFailed) as exc:
+            with open(host.log_path, "ab") as out:
+                out.write(f"bootstrap: failed ({exc})\n".encode())
+            log.warning(
+                "instance %s: its bootstrap failed (%s): see %s",
+                host.instance_id,
+                exc,
+                host.log_path,
             )
+            return
+        env |= unit_env | {
+            "LIVEHOST_WORKDIR": str(folder),
+            "LIVEHOST_VISEME_TRACK": str(folder / "visemes.jsonl"),
+        }
+        with self._lock:
+            if self.closed or self.hosts.get(host.instance_id) is not host:
+                log.info("instance %s ended while it booted: no agent", host.instance_id)
+                return
+            with open(host.log_path, "ab") as out:
+                host.process = subprocess.Popen(
+                    command,
+                    env=env,
+                    cwd=folder,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            host.booting, host.started_at = False, time.monotonic()
         log.info(
-            "render host %s for room %s started (pid %s)", instance_id, boot.room_id, process.pid
+            "render host %s for room %s booted from its user data in %.1f s (pid %s)",
+            host.instance_id,
+            host.room_id,
+            host.boot_s,
+            host.process.pid,
         )
 
     def on_terminate(self, instance_id: str) -> None:
@@ -124,6 +187,9 @@ class InstanceSupervisor:
         """SIGTERM, then SIGKILL after ``grace_s``; reaps it and keeps its CPU time."""
         process = host.process
         asked_at = time.monotonic()
+        if host.booting:  # an instance terminated while it boots: its bootstrap ends with it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + grace_s
@@ -135,6 +201,48 @@ class InstanceSupervisor:
                     time.sleep(0.05)
         host.wall_s = time.monotonic() - host.started_at
         host.stopping_s = time.monotonic() - asked_at
+
+
+def _script(user_data: str) -> str:
+    """User data as cloud-init gets it: plain, or base64 as RunInstances carries it."""
+    return user_data if user_data.startswith("#!") else base64.b64decode(user_data).decode()
+
+
+def _sandbox(folder: Path) -> dict[str, str]:
+    """The bootstrap's configuration here: the instance's folder is its root, the machine's
+    packages are installed by ./dev setup and its Python packages in this virtualenv (the
+    package managers are no-ops), and systemctl records what it is asked (local/systemctl)."""
+    return {
+        "LIVEHOST_ROOT": str(folder),
+        "LIVEHOST_APT_GET": "true",
+        "LIVEHOST_PIP": "true",
+        "LIVEHOST_VENV": sys.prefix,
+        "LIVEHOST_SYSTEMCTL": str(SYSTEMCTL),
+    }
+
+
+def _enabled_service(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """What systemd would start: the unit the bootstrap enabled with ``--now``, read from its
+    unit file (``ExecStart``, ``Environment``, ``EnvironmentFile``)."""
+    calls = (folder / "run" / "systemctl").read_text().splitlines()
+    [unit] = [c.split()[-1] for c in calls if c.startswith("enable --now ")]
+    command: list[str] = []
+    env: dict[str, str] = {}
+    for line in (folder / "etc" / "systemd" / "system" / unit).read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == "ExecStart":
+            command = shlex.split(value)
+        elif key == "Environment":
+            name, _, setting = value.partition("=")
+            env[name] = setting
+        elif key == "EnvironmentFile":
+            for assignment in Path(value).read_text().splitlines():
+                if "=" in assignment:
+                    name, _, setting = assignment.partition("=")
+                    env[name] = setting
+    if not command:
+        raise ValueError(f"{unit} has no ExecStart")
+    return command, env
 
 
 def _reap(host: RenderHostProcess) -> bool:

@@ -8,6 +8,7 @@ type                               what happens locally
 =================================  ===========================================================
 AWS::Cognito::UserPool             cognito-idp CreateUserPool; Ref = id, Arn/ProviderName/URL
 AWS::Cognito::UserPoolClient       cognito-idp CreateUserPoolClient; Ref = client id
+AWS::Cognito::UserPoolGroup        cognito-idp CreateGroup; Ref = the group's name
 AWS::ApiGateway::RestApi (Body)    apigateway CreateRestApi, then per path and method of the
                                    Body: resource, method (authorization type, API key flag),
                                    AWS_PROXY integration, and the Cognito authorizer. moto
@@ -40,6 +41,7 @@ ACCOUNT_ID = "123456789012"
 CREATED_BY_API = (  # in creation order
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
     "AWS::ApiGateway::RestApi",
     "AWS::ApiGateway::Deployment",
     "AWS::ApiGateway::Stage",
@@ -282,6 +284,20 @@ def _create_user_pool_client(
     )
 
 
+def _create_user_pool_group(
+    client: Any, name: str, resource: dict[str, Any], values: _Values
+) -> str:
+    props = values.resolve(resource.get("Properties", {}), name)
+    request = {
+        key: props[key]
+        for key in ("UserPoolId", "GroupName", "Description", "Precedence")
+        if key in props
+    }
+    created = client.create_group(**request)["Group"]
+    values.handled[name] = created["GroupName"]
+    return f"{name} (AWS::Cognito::UserPoolGroup): created through cognito-idp as {created['GroupName']}"
+
+
 def _create_rest_api(client: Any, name: str, resource: dict[str, Any], values: _Values) -> str:
     props = resource.get("Properties", {})
     body = props.get("Body") or {}
@@ -441,6 +457,7 @@ def _create_usage_plan_key(
 
 _CREATORS: dict[str, Callable[[Any, str, dict[str, Any], _Values], str]] = {
     "AWS::Cognito::UserPool": _create_user_pool,
+    "AWS::Cognito::UserPoolGroup": _create_user_pool_group,
     "AWS::Cognito::UserPoolClient": _create_user_pool_client,
     "AWS::ApiGateway::RestApi": _create_rest_api,
     "AWS::ApiGateway::Deployment": _create_deployment,

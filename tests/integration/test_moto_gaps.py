@@ -6,10 +6,16 @@ through the ``cloud`` fixture; the last tests check them directly."""
 from __future__ import annotations
 
 import ast
+import base64
+import io
 import json
+import re
 import subprocess
 import sys
 import textwrap
+import urllib.error
+import urllib.request
+import zipfile
 
 import pytest
 from boto3.dynamodb.conditions import Key
@@ -988,3 +994,100 @@ def test_a_hosts_service_is_looked_up_once() -> None:
     printed = json.loads(raw_moto(code + textwrap.dedent(SERVICE_LOOKUPS)))
     # When 20 requests for one service arrive / Then the first looks it up, and all reach one app
     assert printed == {"listed": 1, "apps": 1}
+    assert printed["cpu"] < 0.3 * printed["waited"]
+
+
+def test_gap_22_a_layer_versions_location_reads_nothing_and_its_ref_is_an_object() -> None:
+    printed = raw_moto("""
+        import io, zipfile
+        with mock_aws():
+            s3 = boto3.client("s3", region_name=region)
+            s3.create_bucket(Bucket="code")
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as archive:
+                archive.writestr("python/x.py", "")
+            s3.put_object(Bucket="code", Key="layer.zip", Body=buffer.getvalue())
+            cfn = boto3.client("cloudformation", region_name=region)
+            template = {
+                "Resources": {"Layer": {"Type": "AWS::Lambda::LayerVersion", "Properties": {
+                    "LayerName": "layer", "Content": {"S3Bucket": "code", "S3Key": "layer.zip"}}}},
+                "Outputs": {"Arn": {"Value": {"Fn::Sub": "${Layer}"}}},
+            }
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps(template))
+            [stack] = cfn.describe_stacks(StackName="s")["Stacks"]
+            awslambda = boto3.client("lambda", region_name=region)
+            awslambda.publish_layer_version(
+                LayerName="direct", Content={"S3Bucket": "code", "S3Key": "layer.zip"})
+            version = awslambda.get_layer_version(LayerName="direct", VersionNumber=1)
+            print(json.dumps([stack["Outputs"][0]["OutputValue"][:30], version["Content"]["Location"]]))
+    """)
+    assert json.loads(printed) == ["<moto.awslambda.models.LayerVe", "s3://"], (
+        "moto answers layer versions as AWS does now: gap 22 closed"
+    )
+
+
+def test_the_local_clouds_layers_are_read_from_their_location_by_their_arn(rooms: Rooms) -> None:
+    # Given the deployed layer of the render host's code, named by its ARN as the template's
+    # launch template names it
+    user_data = rooms.cloud.client("ec2").describe_launch_template_versions(
+        LaunchTemplateId=rooms.cloud.outputs["RenderHostLaunchTemplateId"], Versions=["$Default"]
+    )["LaunchTemplateVersions"][0]["LaunchTemplateData"]["UserData"]
+    arns = re.findall(
+        r"arn:aws:lambda:[^\" ]+:layer:[^\" ]+:\d+", base64.b64decode(user_data).decode()
+    )
+    assert len(arns) == 2
+    name, version = arns[1].rsplit(":", 1)
+    # When GetLayerVersion is asked for it
+    reply = rooms.cloud.client("lambda").get_layer_version(
+        LayerName=name, VersionNumber=int(version)
+    )
+    # Then its location serves the layer's zip: the render host's code
+    with urllib.request.urlopen(reply["Content"]["Location"], timeout=10) as response:
+        names = zipfile.ZipFile(io.BytesIO(response.read())).namelist()
+    assert {"agent.py", "__main__.py", "requirements.txt"} <= set(names)
+
+
+def test_gap_23_aws_public_parameters_are_missing_and_reserved() -> None:
+    printed = raw_moto("""
+        ssm = boto3.client("ssm", region_name=region)
+        name = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
+        with mock_aws():
+            found = ssm.get_parameters(Names=[name])["Parameters"]
+            try:
+                ssm.put_parameter(Name=name, Value="ami-12c6146b", Type="String")
+                put = "put"
+            except ssm.exceptions.ClientError as exc:
+                put = exc.response["Error"]["Code"]
+            print(json.dumps([found, put]))
+    """)
+    assert json.loads(printed) == [[], "AccessDeniedException"], (
+        "moto knows the public Ubuntu parameter now: gap 23 closed"
+    )
+
+
+def test_the_local_cloud_resolves_the_templates_stock_image_parameter(rooms: Rooms) -> None:
+    # Given the deployed stack, whose render host image is a public parameter's default
+    [stack] = rooms.cloud.client("cloudformation").describe_stacks(StackName="livehost")["Stacks"]
+    ssm = rooms.cloud.client("ssm")
+    name = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id"
+    # Then the parameter names the emulator's stand-in image, which the launch template boots
+    assert ssm.get_parameter(Name=name)["Parameter"]["Value"] == "ami-12c6146b"
+    data = rooms.cloud.client("ec2").describe_launch_template_versions(
+        LaunchTemplateId=rooms.cloud.outputs["RenderHostLaunchTemplateId"], Versions=["$Default"]
+    )["LaunchTemplateVersions"][0]["LaunchTemplateData"]
+    assert data["ImageId"] == "ami-12c6146b"
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+
+def test_work_around_24_the_stacks_api_url_names_the_local_gateway(rooms: Rooms) -> None:
+    # Given the deployed stack's outputs, as a client reads them
+    [stack] = rooms.cloud.client("cloudformation").describe_stacks(StackName="livehost")["Stacks"]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+    # Then ApiUrl names the local gateway's stage, not an execute-api host that resolves nowhere
+    assert rooms.cloud.api is not None
+    assert outputs["ApiUrl"] == f"{rooms.cloud.api.url}/v1" == rooms.cloud.outputs["ApiUrl"]
+    # And an operator route there answers as API Gateway's authorizer does without a token
+    request = urllib.request.Request(outputs["ApiUrl"] + "/rooms")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 401

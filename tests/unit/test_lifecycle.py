@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -64,6 +66,33 @@ def test_the_boot_document_survives_user_data() -> None:
     assert boot_of(encoded_user_data(boot)) == boot
     with pytest.raises(ValueError, match="no LiveHost boot document"):
         boot_of("#!/bin/bash\necho hi\n")
+
+
+def test_user_data_writes_the_boot_document_then_runs_the_launch_templates_bootstrap(
+    tmp_path: Path,
+) -> None:
+    # Given a room's boot document and a launch template's bootstrap
+    boot = AgentBoot(
+        room_id="r", run=2, command_queue_url="q", events_queue_url="e", region="us-east-1"
+    )
+    bootstrap = (
+        '#!/bin/bash\necho "bootstrap sees $(cat "$LIVEHOST_ROOT/etc/livehost/agent.json")"\n'
+    )
+    # When the joined user data runs (in a sandbox root, as the local supervisor runs it)
+    script = user_data(boot, bootstrap)
+    ran = subprocess.run(
+        ["bash", "-c", script],
+        env={"LIVEHOST_ROOT": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Then the document is in place before the bootstrap runs, and the script has one shebang
+    assert (
+        ran.stdout == f"bootstrap sees {boot.model_dump_json(by_alias=True, exclude_none=True)}\n"
+    )
+    assert script.count("#!") == 1
+    assert boot_of(script) == boot
 
 
 class Ec2:

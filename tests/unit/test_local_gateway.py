@@ -169,9 +169,11 @@ def test_skipped_resources_are_created_through_the_emulator(
         text = json.dumps(cfn)
         for name in ("OperatorUserPool", "Apiv1Stage", "ApiApiKey", "ApiUsagePlan"):
             assert f'"{name}"' not in text and "${" + name not in text
-        assert len(notes) == 8
+        assert len(notes) == 9
         [pool] = cognito.list_user_pools(MaxResults=5)["UserPools"]
         assert pool["Name"] == "livehost-operators"
+        [group] = cognito.list_groups(UserPoolId=pool["Id"])["Groups"]
+        assert group["GroupName"] == "operators"
         assert cfn["Outputs"]["UserPoolId"]["Value"] == pool["Id"]
         [plan] = apigateway.get_usage_plans()["items"]
         assert plan["throttle"] == {"rateLimit": 20.0, "burstLimit": 40}

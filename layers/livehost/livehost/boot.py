@@ -1,5 +1,6 @@
 """How a render host learns which room it serves: a boot document in the instance's user
-data. The provision function writes it; the agent (or the local instance supervisor) reads it."""
+data, written before the launch template's bootstrap. The provision function writes it; the
+agent reads it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from livehost.models import Model
 from livehost.renderers import DEFAULT_RENDERER
 
-BOOT_PATH = "/etc/livehost/agent.json"
+BOOT_DIR = "/etc/livehost"
+BOOT_PATH = f"{BOOT_DIR}/agent.json"
 _MARK = "LIVEHOST_BOOT_JSON"
 
 
@@ -25,18 +27,23 @@ class AgentBoot(Model):
     renderer: str = DEFAULT_RENDERER
 
 
-def user_data(boot: AgentBoot) -> str:
-    """A cloud-init shell script that writes the boot document and starts the agent service."""
+def user_data(boot: AgentBoot, bootstrap: str = "") -> str:
+    """The instance's user data: a shell script that writes the boot document, then runs the
+    launch template's ``bootstrap`` (which installs and starts the agent). RunInstances' user
+    data replaces the launch template's, so the two are joined here. The document goes under
+    ``$LIVEHOST_ROOT`` when that is set (the local instance supervisor's sandbox)."""
     document = boot.model_dump_json(by_alias=True, exclude_none=True)
-    return (
-        "#!/bin/bash\nset -euo pipefail\nmkdir -p /etc/livehost\n"
-        f"cat > {BOOT_PATH} <<'{_MARK}'\n{document}\n{_MARK}\n"
-        "systemctl enable --now livehost-agent.service\n"
+    head = (
+        "#!/bin/bash\nset -euo pipefail\n"
+        f'mkdir -p "${{LIVEHOST_ROOT:-}}{BOOT_DIR}"\n'
+        f"cat > \"${{LIVEHOST_ROOT:-}}{BOOT_PATH}\" <<'{_MARK}'\n{document}\n{_MARK}\n"
     )
+    body = bootstrap.split("\n", 1)[1] if bootstrap.startswith("#!") else bootstrap
+    return head + body
 
 
-def encoded_user_data(boot: AgentBoot) -> str:
-    return base64.b64encode(user_data(boot).encode()).decode()
+def encoded_user_data(boot: AgentBoot, bootstrap: str = "") -> str:
+    return base64.b64encode(user_data(boot, bootstrap).encode()).decode()
 
 
 def boot_of(script: str) -> AgentBoot:

@@ -16,6 +16,7 @@ from livehost.render_hosts import (
     HostLaunch,
     instance_types_for,
     launch_render_host,
+    launch_template_bootstrap,
     terminate_render_host,
 )
 from livehost.script_check import check_script
@@ -141,7 +142,9 @@ def _launch(
         launch_template_id=launch.launch_template_id,
         instance_types=instance_types_for(room.settings, launch),
         subnet_ids=launch.subnet_ids,
-        user_data_b64=encoded_user_data(boot),
+        user_data_b64=encoded_user_data(
+            boot, launch_template_bootstrap(ec2, launch.launch_template_id)
+        ),
     )
     store.update_room(room.room_id, instanceId=launched[0])
     return launched

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,16 @@ def instance_types_for(settings: RoomSettings, launch: HostLaunch) -> list[str]:
             "types (set RenderHostGpuInstanceTypes, or the room's instanceTypes)"
         )
     return launch.gpu_instance_types
+
+
+def launch_template_bootstrap(ec2: Any, launch_template_id: str) -> str:
+    """The user data of the launch template's default version: the script that installs and
+    starts the render host ("" if the template has none)."""
+    versions = ec2.describe_launch_template_versions(
+        LaunchTemplateId=launch_template_id, Versions=["$Default"]
+    )["LaunchTemplateVersions"]
+    encoded = versions[0]["LaunchTemplateData"].get("UserData") if versions else None
+    return base64.b64decode(encoded).decode() if encoded else ""
 
 
 def launch_render_host(
