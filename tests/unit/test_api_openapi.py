@@ -35,8 +35,8 @@ def test_every_route_has_an_api_event_with_its_authorization() -> None:
     # Then both list the same routes, and only the viewer routes take an API key
     assert gateway == operations
     assert sorted(route for route, auth in gateway.items() if auth == "api_key") == [
-        ("GET", "/rooms/{roomId}/questions/{questionId}"),
         ("GET", "/rooms/{roomId}/materials/{materialId}/image"),
+        ("GET", "/rooms/{roomId}/questions/{questionId}"),
         ("GET", "/rooms/{roomId}/watch"),
         ("POST", "/rooms/{roomId}/questions"),
     ]
