@@ -89,6 +89,7 @@ class LocalCloud:
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None
         self.ingest: Any = None
+        self.recorder: Any = None  # local.recorder.LocalRecorder: IVS's auto-record to S3
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
@@ -124,12 +125,18 @@ class LocalCloud:
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()
+        moto_gaps.install_events_to_lambda()
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
+            from local.recorder import LocalRecorder
 
+            self.recorder = LocalRecorder(self.ivs, self.client("s3"), self.client("events"))
             self.ingest = LocalIngest(
-                self.config.workdir / "ingest", stream_names=self.ivs.stream_name
+                self.config.workdir / "ingest",
+                stream_names=self.ivs.stream_name,
+                on_published=self.recorder.published,
+                on_recorded=self.recorder.recorded,
             )
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
@@ -227,6 +234,12 @@ class LocalCloud:
         )
         dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
         self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
+        pseudo = {
+            "AWS::StackName": self.config.stack_name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": "123456789012",
+        }
+        moto_gaps.stand_in_recording_configurations(cfn, pseudo)
         skipped = moto_gaps.take_skipped(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(
@@ -236,11 +249,6 @@ class LocalCloud:
         physical = {
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
-        }
-        pseudo = {
-            "AWS::StackName": self.config.stack_name,
-            "AWS::Region": REGION,
-            "AWS::AccountId": "123456789012",
         }
         self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
         return outputs

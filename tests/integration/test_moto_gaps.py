@@ -10,12 +10,14 @@ import json
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
-from roomdriver import Rooms
+from roomdriver import Rooms, short_script
 
+from livehost.models import Phase
 from local import moto_gaps
 
 pytestmark = pytest.mark.integration
@@ -897,3 +899,108 @@ def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
     assert printed["body"] == ["m1"]
     assert printed["waited"] < 1.0
     assert printed["cpu"] < 0.3 * printed["waited"]
+
+
+def test_gap_20_ivs_has_no_recording_configurations() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            ivs = boto3.client("ivs", region_name=region)
+            try:
+                ivs.create_recording_configuration(
+                    name="r", destinationConfiguration={"s3": {"bucketName": "b"}}
+                )
+                print("created")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed != "created", "moto now keeps recording configurations: drop work-around 20"
+
+
+def test_the_local_ivs_records_a_channel_in_ivss_layout(rooms: Rooms) -> None:
+    # Given the stack's recording configuration, made by the local deployment (gap 20)
+    ivs = rooms.cloud.client("ivs")
+    arn = moto_gaps.local_recording_configuration_arn("livehost-replays")
+    configuration = ivs.get_recording_configuration(arn=arn)["recordingConfiguration"]
+
+    # Then it writes to the stack's bucket, and a run's recording lands there in IVS's layout
+    bucket = rooms.cloud.outputs["AssetsBucketName"]
+    assert configuration["destinationConfiguration"] == {"s3": {"bucketName": bucket}}
+    assert configuration["recordingReconnectWindowSeconds"] == 60
+    rooms.create("gap-20-room", script=short_script(1))
+    assert rooms.wait(rooms.start("gap-20-room"))["status"] == "SUCCEEDED"
+    rooms.cloud.recorder.wait()
+    prefix = rooms.cloud.recorder.finished[-1]
+    channel = rooms.store.get_room("gap-20-room").channel
+    assert channel is not None
+    assert prefix.startswith(f"ivs/v1/123456789012/{channel.channel_arn.rsplit('/', 1)[-1]}/")
+    s3 = rooms.cloud.client("s3")
+    ended = json.loads(
+        s3.get_object(Bucket=bucket, Key=f"{prefix}/events/recording-ended.json")["Body"].read()
+    )
+    assert (ended["channel_arn"], ended["recording_status"]) == (
+        channel.channel_arn,
+        "RECORDING_ENDED",
+    )
+    assert ended["media"]["hls"]["renditions"][0]["path"] == "720p30"
+
+
+def test_gap_21_an_eventbridge_rule_cannot_deliver_to_lambda() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            events = boto3.client("events", region_name=region)
+            events.put_rule(Name="r", EventPattern=json.dumps({"source": ["aws.ivs"]}))
+            events.put_targets(Rule="r", Targets=[
+                {"Id": "1", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f"}])
+            try:
+                events.put_events(Entries=[{"Source": "aws.ivs", "DetailType": "d", "Detail": "{}"}])
+                print("delivered")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed != "delivered", "moto now invokes Lambda targets: drop work-around 21"
+
+
+def test_an_ivs_event_reaches_the_stacks_handler_through_its_rule(rooms: Rooms) -> None:
+    # Given a room on the air in run 1, with its channel
+    rooms.create("gap-21-room", script=short_script(1))
+    rooms.store.begin_run("gap-21-room")
+    rooms.store.record_run_started("gap-21-room", 1, "gap-21-room-1")
+    ivs = rooms.cloud.client("ivs")
+    channel = ivs.create_channel(name="livehost-gap-21-room")["channel"]
+    rooms.store.update_room(
+        "gap-21-room",
+        channel={
+            "channelArn": channel["arn"],
+            "ingestEndpoint": "x",
+            "playbackUrl": channel["playbackUrl"],
+        },
+    )
+
+    # When IVS's Recording Start event is put on the default bus
+    prefix = f"ivs/v1/123456789012/{channel['arn'].rsplit('/', 1)[-1]}/2026/1/1/0/0/gap21"
+    rooms.cloud.client("events").put_events(
+        Entries=[
+            {
+                "Source": "aws.ivs",
+                "DetailType": "IVS Recording State Change",
+                "Resources": [channel["arn"]],
+                "Detail": json.dumps(
+                    {
+                        "channel_name": "livehost-gap-21-room",
+                        "recording_status": "Recording Start",
+                        "recording_s3_bucket_name": "b",
+                        "recording_s3_key_prefix": prefix,
+                    }
+                ),
+            }
+        ]
+    )
+
+    # Then the stack's rule invokes RecordingEvents, which files it under run 1
+    deadline = time.monotonic() + 20
+    while not rooms.store.runs("gap-21-room")[0].recordings and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [recording] = rooms.store.runs("gap-21-room")[0].recordings
+    assert (recording.recording_id, recording.status) == ("gap21", "RECORDING")
+    ivs.delete_channel(arn=channel["arn"])
+    rooms.store.set_phase("gap-21-room", Phase.ENDED)

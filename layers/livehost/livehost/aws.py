@@ -34,6 +34,19 @@ def _client(service: str) -> Any:
     return _session().client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
 
 
+def presigner() -> Any:
+    """An S3 client that presigns with SigV4 (botocore's default for us-east-1 is the legacy
+    query signature), for URLs handed to players."""
+    with _lock:
+        return _presigner()
+
+
+@cache
+def _presigner() -> Any:
+    config = CLIENT_CONFIG.merge(Config(signature_version="s3v4"))
+    return _session().client("s3", config=config)  # type: ignore[call-overload]
+
+
 def table(name: str) -> Any:
     """A DynamoDB Table resource."""
     with _lock:

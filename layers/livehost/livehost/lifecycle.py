@@ -36,6 +36,7 @@ def begin_run(store: RoomStore, room_id: str, execution: str) -> RunState:
         raise InvalidScript(f"room {room_id!r} has no script: PUT /rooms/{room_id}/script")
     check_script(script)  # before anything is provisioned
     room = store.begin_run(room_id)
+    store.record_run_started(room_id, room.run, execution)
     _note(store, room, f"run {room.run} starting")
     settings = room.settings
     return RunState(
@@ -144,12 +145,20 @@ def _launch(
     return launched
 
 
-def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, stack: str) -> Channel:
-    """The room's channel (created at its first start, kept after) with this run's new key."""
+def open_room_channel(
+    store: RoomStore, ivs: Any, *, room_id: str, stack: str, recording_configuration_arn: str = ""
+) -> Channel:
+    """The room's channel (created at its first start, kept after) with this run's new key,
+    recording to S3 with ``recording_configuration_arn`` (livehost.replays) when given."""
     room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
     _refuse_if_stopping(room)
     channel = open_channel(
-        ivs, room_id=room_id, stack=stack, settings=room.settings, channel=room.channel
+        ivs,
+        room_id=room_id,
+        stack=stack,
+        settings=room.settings,
+        channel=room.channel,
+        recording_configuration_arn=recording_configuration_arn,
     )
     store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
     if room.channel and room.channel.playback_url != channel.playback_url:
@@ -196,6 +205,7 @@ def teardown(
     else:
         store.set_phase(room_id, Phase.ENDED, removed=removed)
         error = cause = None
+    store.record_run_ended(room_id, run, failed=error is not None, error=error, cause=cause)
     _note(store, room, f"run {run} failed: {error}: {cause}" if error else f"run {run} ended")
     return TeardownOutcome(removed=removed, error=error, cause=cause)
 

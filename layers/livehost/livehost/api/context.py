@@ -39,6 +39,11 @@ class Backend:
         return aws.client("ivs")
 
     @cached_property
+    def s3(self) -> Any:
+        """S3 for replays: reads and SigV4-presigned URLs."""
+        return aws.presigner()
+
+    @cached_property
     def sqs(self) -> Any:
         return aws.client("sqs")
 

@@ -40,11 +40,19 @@ class RoomNotRunning(LiveHostError):
     """A stop was asked for a room that is neither starting nor live."""
 
 
+class RunNotFound(LiveHostError):
+    """The room has had no run with that number."""
+
+
+class ReplayNotReady(LiveHostError):
+    """The run has no ended recording (yet: IVS reports one shortly after the broadcast)."""
+
+
 class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
 
 
-NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound]
+NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound, RunNotFound]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
     RoomNotLive,
@@ -52,6 +60,7 @@ CONFLICT: list[type[Exception]] = [
     RoomExists,
     EntryExists,
     ScriptMissing,
+    ReplayNotReady,
 ]
 
 
