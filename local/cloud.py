@@ -22,6 +22,7 @@ from local import moto_gaps
 from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.playback import LocalPlayback
+from local.scheduler import LocalScheduler
 from local.supervisor import InstanceSupervisor
 from local.unsupported import handle_unsupported
 
@@ -90,6 +91,7 @@ class LocalCloud:
         self.hooks: moto_gaps.InstanceHooks | None = None
         self.ingest: Any = None
         self.recorder: Any = None  # local.recorder.LocalRecorder: IVS's auto-record to S3
+        self.scheduler: Any = None  # local.scheduler.LocalScheduler: fires due schedules
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
@@ -155,6 +157,9 @@ class LocalCloud:
         self._server.start()
         self._configure_emulator()
         self.outputs = self.deploy()
+        self.scheduler = LocalScheduler(
+            self.client("scheduler"), self.client("stepfunctions")
+        ).start()
         self.api = LocalApi.for_cloud(self).start()
         quiet_collector()
 
@@ -162,6 +167,9 @@ class LocalCloud:
         if self.api:
             self.api.stop()
             self.api = None
+        if self.scheduler:
+            self.scheduler.stop()
+            self.scheduler = None
         if self.supervisor:
             self.supervisor.stop_all()
         if self.playback:
@@ -231,6 +239,7 @@ class LocalCloud:
             stack_name=self.config.stack_name,
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
+            scheduler=self.client("scheduler"),
         )
         dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
         self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]

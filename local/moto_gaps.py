@@ -68,6 +68,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 21. EventBridge rules deliver to CloudWatch Logs, SQS and other buses, and raise
     NotImplementedError for a Lambda target: a Lambda target is invoked (asynchronously, as
     EventBridge does) with the event as EventBridge sends it (``time`` in ISO 8601).
+22. EventBridge Scheduler stores schedules but never fires them, and CloudFormation skips
+    ``AWS::Scheduler::ScheduleGroup``: the group is made through the Scheduler API before the
+    stack (``local.unsupported``), and ``local.scheduler`` fires due schedules' targets.
 """
 
 from __future__ import annotations

@@ -18,5 +18,8 @@ logger = Logger()
 def lambda_handler(request: BeginRunInput, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     return begin_run(
-        RoomStore(aws.table(settings.table_name)), request.room_id, request.execution_name
+        RoomStore(aws.table(settings.table_name)),
+        request.room_id,
+        request.execution_name,
+        request.request.schedule,
     ).state()

@@ -266,6 +266,9 @@ class Room(Model):
     phase: Phase = Phase.CREATED
     run: int = 0
     stop_requested: StopMode | None = None
+    stop_at: float | None = Field(
+        default=None, description="unix seconds: a scheduled show stops gracefully from then"
+    )
     instance_id: str | None = None
     command_queue_url: str | None = None
     channel: Channel | None = None

@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from livehost.models import InsertMode
 from livehost.protocol import Cue, SpeechRef
+from livehost.schedules import ScheduledShow
 
 
 class TaskInput(BaseModel):
@@ -20,10 +21,18 @@ class RoomRef(TaskInput):
     room_id: str = Field(alias="roomId", min_length=1)
 
 
-class BeginRunInput(RoomRef):
-    """BeginRun's input: the room and the name of the RoomLifecycle execution claiming it."""
+class RunRequest(TaskInput):
+    """RoomLifecycle's own input: the room, and the schedule that started it (if one did)."""
 
-    execution_name: str = Field(alias="executionName", min_length=1, max_length=72)
+    schedule: ScheduledShow | None = None
+
+
+class BeginRunInput(RoomRef):
+    """BeginRun's input: the room, the name of the RoomLifecycle execution claiming it and
+    the execution's input."""
+
+    execution_name: str = Field(alias="executionName", min_length=1, max_length=80)
+    request: RunRequest = Field(default_factory=RunRequest)
 
 
 class RunRef(RoomRef):

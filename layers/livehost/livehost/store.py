@@ -57,6 +57,7 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "cause",
     "replacements",
     "paused",
+    "stopAt",
 )
 
 

@@ -17,6 +17,8 @@ class ApiSettings(FunctionSettings):
 
     room_lifecycle_arn: str
     answer_question_arn: str = ""
+    schedule_group: str = ""  # EventBridge Scheduler group of the rooms' schedules
+    scheduler_role_arn: str = ""  # the role schedules start RoomLifecycle with
     operators_group: str = "operators"  # the Cognito group operator routes require
 
 
@@ -42,6 +44,10 @@ class Backend:
     def s3(self) -> Any:
         """S3 for replays: reads and SigV4-presigned URLs."""
         return aws.presigner()
+
+    @cached_property
+    def scheduler(self) -> Any:
+        return aws.client("scheduler")
 
     @cached_property
     def sqs(self) -> Any:

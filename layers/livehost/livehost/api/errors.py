@@ -20,6 +20,8 @@ from livehost.errors import (
     RoomNotLive,
     VoiceNotAvailable,
 )
+from livehost.schedule_expressions import BadSchedule
+from livehost.schedules import ScheduleNotFound
 from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
@@ -52,7 +54,11 @@ class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
 
 
-NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound, RunNotFound]
+class SchedulesDisabled(LiveHostError):
+    """The stack has no schedule group (SCHEDULE_GROUP) to keep schedules in."""
+
+
+NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound, RunNotFound, ScheduleNotFound]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
     RoomNotLive,
@@ -103,8 +109,8 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def too_large(exc: Exception) -> Response:
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
 
-    @app.exception_handler(VoiceNotAvailable)
-    def voice_not_available(exc: VoiceNotAvailable) -> Response:
+    @app.exception_handler([VoiceNotAvailable, BadSchedule])
+    def bad_value(exc: Exception) -> Response:
         return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(NOT_FOUND)
@@ -115,6 +121,6 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def conflict(exc: Exception) -> Response:
         return problem(HTTPStatus.CONFLICT, str(exc))
 
-    @app.exception_handler(QuestionsDisabled)
-    def unavailable(exc: QuestionsDisabled) -> Response:
+    @app.exception_handler([QuestionsDisabled, SchedulesDisabled])
+    def unavailable(exc: Exception) -> Response:
         return problem(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from livehost.api import content, control, questions, replays, rooms, voices
+from livehost.api import content, control, questions, replays, rooms, scheduling, voices
 from livehost.api.access import operators_only
 from livehost.api.errors import install_error_handlers
 from livehost.api.reading import json_api, read_json
@@ -16,6 +16,7 @@ ROUTERS = (
     questions.router,
     voices.router,
     replays.router,
+    scheduling.router,
 )
 
 
