@@ -1004,3 +1004,63 @@ def test_an_ivs_event_reaches_the_stacks_handler_through_its_rule(rooms: Rooms) 
     assert (recording.recording_id, recording.status) == ("gap21", "RECORDING")
     ivs.delete_channel(arn=channel["arn"])
     rooms.store.set_phase("gap-21-room", Phase.ENDED)
+
+
+def test_gap_22_scheduler_stores_schedules_but_never_fires_them() -> None:
+    printed = raw_moto("""
+        from datetime import datetime, timedelta, timezone
+        with mock_aws():
+            sfn = boto3.client("stepfunctions", region_name=region)
+            machine = sfn.create_state_machine(
+                name="m", roleArn="arn:aws:iam::123456789012:role/r",
+                definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+            )["stateMachineArn"]
+            soon = datetime.now(timezone.utc) + timedelta(seconds=1)
+            boto3.client("scheduler", region_name=region).create_schedule(
+                Name="s", ScheduleExpression=f"at({soon:%Y-%m-%dT%H:%M:%S})",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target={"Arn": machine, "RoleArn": "arn:aws:iam::123456789012:role/r"},
+            )
+            time.sleep(3)
+            print(len(sfn.list_executions(stateMachineArn=machine)["executions"]))
+    """)
+    assert printed == "0", "moto now fires schedules: drop local.scheduler (gap 22)"
+
+
+def test_the_local_scheduler_fires_a_due_schedule_and_deletes_a_one_time_one(rooms: Rooms) -> None:
+    # Given a state machine and a one-time schedule due in 2 s that starts it
+    from datetime import UTC, datetime, timedelta
+
+    sfn, scheduler = rooms.cloud.client("stepfunctions"), rooms.cloud.client("scheduler")
+    machine = sfn.create_state_machine(
+        name="gap-22",
+        roleArn="arn:aws:iam::123456789012:role/r",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    scheduler.create_schedule(
+        Name="gap-22",
+        ScheduleExpression=f"at({soon:%Y-%m-%dT%H:%M:%S})",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        ActionAfterCompletion="DELETE",
+        Target={
+            "Arn": machine,
+            "RoleArn": "arn:aws:iam::123456789012:role/r",
+            "Input": '{"at": "<aws.scheduler.scheduled-time>"}',
+        },
+    )
+
+    # When it is due
+    deadline = time.monotonic() + 10
+    while not sfn.list_executions(stateMachineArn=machine)["executions"]:
+        assert time.monotonic() < deadline, "the schedule never fired"
+        time.sleep(0.2)
+
+    # Then its target was started once, named by the schedule and its time, with its input
+    [execution] = sfn.list_executions(stateMachineArn=machine)["executions"]
+    assert execution["name"] == f"default-gap-22-{soon:%Y%m%dT%H%M%S}"
+    described = sfn.describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(described["input"]) == {"at": f"{soon:%Y-%m-%dT%H:%M:%SZ}"}
+    # And the one-time schedule is gone
+    with pytest.raises(ClientError):
+        scheduler.get_schedule(Name="gap-22")

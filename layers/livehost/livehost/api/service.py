@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
@@ -10,6 +11,7 @@ from livehost.channels import delete_channel
 from livehost.errors import RoomAlreadyRunning
 from livehost.languages import check_voice, with_voices_checked
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
+from livehost.schedules import ScheduleNotFound, delete_schedule
 from livehost.script_check import check_script
 from livehost.store import EntriesExist, RoomStore
 
@@ -19,12 +21,22 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
     return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
 
 
-def delete_room(store: RoomStore, ivs: Any, room_id: str) -> None:
-    """Delete a room that is not running, and its channel (RoomAlreadyRunning while active).
-    The channel goes first: a failure leaves the room, so deleting it again finishes the job."""
+def delete_room(
+    store: RoomStore,
+    ivs: Any,
+    room_id: str,
+    scheduler: Any = None,
+    schedule_group: str = "",
+) -> None:
+    """Delete a room that is not running, its schedule and its channel (RoomAlreadyRunning
+    while active). They go first: a failure leaves the room, so deleting it again finishes
+    the job."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
+    if scheduler is not None and schedule_group:
+        with contextlib.suppress(ScheduleNotFound):
+            delete_schedule(scheduler, room_id=room_id, group=schedule_group)
     if room.channel is not None:
         delete_channel(ivs, room.channel)
     store.delete_room(room_id)
