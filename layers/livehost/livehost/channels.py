@@ -11,6 +11,17 @@ from botocore.exceptions import ClientError
 from livehost.errors import ChannelFailed, RoomAlreadyRunning
 from livehost.models import Channel, RoomSettings
 
+CHANNEL_PREFIX = "livehost-"  # a room's channel is named livehost-<room id>
+
+
+def channel_name(room_id: str) -> str:
+    return f"{CHANNEL_PREFIX}{room_id}"
+
+
+def room_of_channel(name: str) -> str | None:
+    """The room a channel named by ``channel_name`` belongs to (None: not a room's channel)."""
+    return name.removeprefix(CHANNEL_PREFIX) if name.startswith(CHANNEL_PREFIX) else None
+
 
 def open_channel(
     ivs: Any,
@@ -33,7 +44,7 @@ def open_channel(
             key = ivs.create_stream_key(channelArn=channel.channel_arn, tags=_tags(room_id, stack))
             return channel.model_copy(update={"stream_key_arn": key["streamKey"]["arn"]})
         reply = ivs.create_channel(
-            name=f"livehost-{room_id}",
+            name=channel_name(room_id),
             latencyMode=settings.latency_mode,
             type=settings.chosen_channel_type(),
             tags=_tags(room_id, stack),

@@ -14,12 +14,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from livehost.channels import room_of_channel
 from livehost.errors import RoomNotFound
 from livehost.models import Recording
 from livehost.store import RoomStore
 
-CHANNEL_NAME_PREFIX = "livehost-"  # livehost.channels names a room's channel so
-RECORDING_EVENT = "IVS Recording State Change"
 PLAYLIST_TTL_S = 3600  # a presigned segment plays for an hour after the playlist is fetched
 
 
@@ -78,10 +77,9 @@ def record_recording(store: RoomStore, event: RecordingEvent) -> tuple[str, int]
     """File the event's recording under the run that was on the air when it began. Returns
     (room, run); None for a channel that is not one of this stack's rooms' (another stack's
     channel in the same account, or a room deleted since)."""
-    name = event.detail.channel_name
-    if not name.startswith(CHANNEL_NAME_PREFIX):
+    room_id = room_of_channel(event.detail.channel_name)
+    if room_id is None:
         return None
-    room_id = name.removeprefix(CHANNEL_NAME_PREFIX)
     try:
         room = store.get_room(room_id)
     except RoomNotFound:
