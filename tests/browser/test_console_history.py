@@ -64,7 +64,7 @@ def test_a_runs_replay_plays_and_the_schedule_is_set_from_the_console(
     expect(page.get_by_role("status").filter(has_text="Replay of run 1 (")).to_be_visible()
 
     # When a bad schedule is saved
-    page.get_by_label("When").fill("cron(0 18 * * MON *)")
+    page.get_by_label("Schedule expression").fill("cron(0 18 * * MON *)")
     page.get_by_label("Time zone").fill("Europe/Paris")
     page.get_by_role("button", name="Save schedule").click()
 
@@ -74,7 +74,7 @@ def test_a_runs_replay_plays_and_the_schedule_is_set_from_the_console(
     )
 
     # When a good one is saved
-    page.get_by_label("When").fill("cron(0 18 ? * MON *)")
+    page.get_by_label("Schedule expression").fill("cron(0 18 ? * MON *)")
     page.get_by_label("Show length (s)").fill("900")
     page.get_by_role("button", name="Save schedule").click()
 

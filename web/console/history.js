@@ -66,7 +66,7 @@ export function renderHistory(roomId) {
   const formError = h("p", { class: "form-error", role: "alert" });
   const removeButton = h("button", { type: "button", class: "danger", onclick: remove }, "Delete schedule");
   const form = h("form", { "aria-label": "Schedule" },
-    h("div", { class: "row" }, field("When", expression, { path: "expression" }), field("Time zone", timezone, { path: "timezone" }),
+    h("div", { class: "row" }, field("Schedule expression", expression, { path: "expression" }), field("Time zone", timezone, { path: "timezone" }),
       field("Show length (s)", durationS, { path: "durationS" })),
     h("div", { class: "row" }, h("button", { type: "submit", class: "primary" }, "Save schedule"), removeButton), formError);
 
