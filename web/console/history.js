@@ -13,7 +13,8 @@ const duration = (s) => (s == null ? "—" : s >= 60 ? `${Math.floor(s / 60)} mi
 
 export function renderHistory(roomId) {
   const rows = h("tbody");
-  const video = h("video", { controls: true, playsinline: true, "aria-label": "Replay", hidden: true });
+  // the replay's player joins the page when a replay is played (the live player is the page's video)
+  const video = h("video", { controls: true, playsinline: true, "aria-label": "Replay" });
   const replayStatus = h("p", { class: "status", role: "status" });
   let hls = null;
 
@@ -21,7 +22,7 @@ export function renderHistory(roomId) {
     const apiBase = new URL((await config()).apiBase, location.href).href;
     const token = currentSession()?.token;
     if (hls) hls.destroy();
-    video.hidden = false;
+    if (!video.isConnected) replayStatus.before(video);
     replayStatus.textContent = `Replay of run ${run.run}…`;
     hls = new Hls({
       xhrSetup: (xhr, url) => {
@@ -113,7 +114,7 @@ export function renderHistory(roomId) {
     h("section", { class: "panel", "aria-labelledby": "runs-title" }, h("h2", { id: "runs-title" }, "Runs and replays"),
       h("table", { class: "runs" },
         h("thead", {}, h("tr", {}, ...["Run", "Started", "Length", "Outcome", "Replay"].map((t) => h("th", {}, t)))), rows),
-      video, replayStatus),
+      replayStatus),
     h("section", { class: "panel", "aria-labelledby": "schedule-title" }, h("h2", { id: "schedule-title" }, "Schedule"), current, form),
   );
   refreshRuns();
