@@ -9,7 +9,8 @@ and RecordingEvents handler file each recording as they do in AWS.
 
 The local ingest tells the recorder when a channel's stream is published (Recording Start)
 and when nginx closes its FLV recording (the stream ended): the FLV is cut into 2 s HLS
-pieces without re-encoding (``ffmpeg -c copy``), uploaded, and Recording End is put."""
+pieces without re-encoding (``ffmpeg -c copy``), uploaded, and Recording End is put. The
+ffmpeg work runs niced: it must not slow the render host that is shutting down meanwhile."""
 
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ class LocalRecorder:
         with tempfile.TemporaryDirectory(prefix="livehost-recording-") as tmp:
             out = Path(tmp)
             subprocess.run(
-                ["ffmpeg", "-v", "error", "-nostdin", "-i", str(flv), "-c", "copy",
+                ["nice", "ffmpeg", "-v", "error", "-nostdin", "-i", str(flv), "-c", "copy",
                  "-f", "hls", "-hls_time", str(SEGMENT_S), "-hls_playlist_type", "vod",
                  "-hls_segment_filename", str(out / "%d.ts"), str(out / "playlist.m3u8")],
                 check=True, capture_output=True, timeout=300,
@@ -143,6 +144,8 @@ class LocalRecorder:
                 for line in playlist.splitlines()
                 if line.startswith("#EXTINF:")
             )
+            _thumbnail(flv, out / "thumb.jpg")
+            self._put(session, "media/latest_thumbnail/thumb.jpg", (out / "thumb.jpg").read_bytes())
             for piece in sorted(out.glob("*.ts")):
                 self._put(session, f"media/hls/{rendition}/{piece.name}", piece.read_bytes())
             self._put(session, f"media/hls/{rendition}/playlist.m3u8", playlist.encode())
@@ -219,6 +222,15 @@ class LocalRecorder:
                 }
             ]
         )
+
+
+def _thumbnail(flv: Path, jpeg: Path) -> None:
+    """A frame of the recording's last seconds as a JPEG (IVS's LATEST thumbnail)."""
+    subprocess.run(
+        ["nice", "ffmpeg", "-v", "error", "-nostdin", "-sseof", "-2", "-i", str(flv),
+         "-frames:v", "1", "-q:v", "3", "-y", str(jpeg)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
 
 
 def _iso(at: float) -> str:

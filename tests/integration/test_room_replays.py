@@ -5,6 +5,7 @@ each run with a replay that plays."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.error
@@ -13,6 +14,7 @@ from typing import Any
 
 import av
 import pytest
+from PIL import Image
 from roomdriver import Rooms, short_script
 
 pytestmark = pytest.mark.integration
@@ -85,9 +87,17 @@ def test_two_runs_are_listed_each_with_a_replay_that_plays(rooms: Rooms) -> None
         "/rooms/replay-room/runs/2/replay",
     ]
     assert all(r["durationS"] == round(r["endedAt"] - r["startedAt"], 3) for r in runs)
-    # And one run reads the same on its own
+    # And one run reads the same on its own (its thumbnail presigned again)
     status, _, one = call(rooms, "/rooms/replay-room/runs/2")
-    assert (status, json.loads(one)) == (200, runs[1])
+    alone = json.loads(one)
+    assert (
+        alone["replay"].pop("thumbnailUrl").split("?")[0]
+        == runs[1]["replay"]["thumbnailUrl"].split("?")[0]
+    )
+    assert (status, alone) == (
+        200,
+        {**runs[1], "replay": {k: v for k, v in runs[1]["replay"].items() if k != "thumbnailUrl"}},
+    )
     # And each recording is in the bucket in IVS's layout
     room = rooms.store.get_room("replay-room")
     assert room.channel is not None
@@ -107,8 +117,15 @@ def test_two_runs_are_listed_each_with_a_replay_that_plays(rooms: Rooms) -> None
         assert f"{prefix}/events/recording-ended.json" in keys
         assert f"{prefix}/media/hls/master.m3u8" in keys
         assert f"{prefix}/media/hls/720p30/playlist.m3u8" in keys
+        assert f"{prefix}/media/latest_thumbnail/thumb.jpg" in keys
 
     for run in runs:
+        # When its thumbnail is fetched, presigned
+        with urllib.request.urlopen(run["replay"]["thumbnailUrl"], timeout=10) as response:
+            thumbnail = Image.open(io.BytesIO(response.read()))
+        # Then it is a 720p JPEG of the run
+        assert (thumbnail.format, thumbnail.size) == ("JPEG", (1280, 720))
+
         # When its replay is fetched through the API
         status, kind, playlist = call(rooms, run["replay"]["url"])
 

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from livehost import aws
 from livehost.models import Channel, Recording, Room
-from livehost.replays import replay_playlist
+from livehost.replays import replay_playlist, thumbnail_url
 from livehost.store import RoomStore
 from local.moto_gaps import LambdaContext
 
@@ -201,3 +201,7 @@ def test_a_replay_is_every_recordings_pieces_presigned_in_one_playlist(store: Ro
     ]
     signed = [line for line in text.splitlines() if line.startswith("https://")]
     assert len(signed) == 3 and all("X-Amz-Expires=600&" in line for line in signed)
+    # And a recording's thumbnail is its latest, presigned
+    assert thumbnail_url(s3, recordings[1]).split("?")[0] == (
+        f"{base}/rec2/media/latest_thumbnail/thumb.jpg"
+    )

@@ -43,7 +43,9 @@ export function renderHistory(roomId) {
   function row(run) {
     const outcome = run.outcome === "FAILED" ? `failed: ${run.error || ""}` : run.outcome.toLowerCase();
     const replay = run.replay.status === "READY"
-      ? h("button", { type: "button", onclick: () => playReplay(run) }, `Play run ${run.run} (${duration(run.replay.durationS)})`)
+      ? h("span", {},
+        run.replay.thumbnailUrl ? h("img", { src: run.replay.thumbnailUrl, alt: `run ${run.run}'s last moments`, width: 96, class: "thumb" }) : "",
+        h("button", { type: "button", onclick: () => playReplay(run) }, `Play run ${run.run} (${duration(run.replay.durationS)})`))
       : h("span", { class: "muted" }, run.replay.status.toLowerCase());
     return h("tr", { dataset: { run: String(run.run) } },
       h("td", {}, String(run.run)), h("td", {}, fmtTime(run.startedAt)), h("td", {}, duration(run.durationS)),

@@ -20,6 +20,8 @@ from livehost.models import Recording
 from livehost.store import RoomStore
 
 PLAYLIST_TTL_S = 3600  # a presigned segment plays for an hour after the playlist is fetched
+# where IVS keeps a recording's latest thumbnail (thumbnail storage LATEST)
+LATEST_THUMBNAIL = "media/latest_thumbnail/thumb.jpg"
 
 
 class RecordingDetail(BaseModel):
@@ -120,6 +122,11 @@ def replay_playlist(s3: Any, recordings: list[Recording], ttl_s: int = PLAYLIST_
             lines.append("#EXT-X-DISCONTINUITY")
         lines += segments
     return "\n".join([*lines, "#EXT-X-ENDLIST"]) + "\n"
+
+
+def thumbnail_url(s3: Any, recording: Recording, ttl_s: int = PLAYLIST_TTL_S) -> str:
+    """A presigned URL of the recording's latest thumbnail (a JPEG of its last moments)."""
+    return _presigned(s3, recording.bucket, f"{recording.prefix}/{LATEST_THUMBNAIL}", ttl_s)
 
 
 def _best_rendition(s3: Any, recording: Recording) -> tuple[str, str]:

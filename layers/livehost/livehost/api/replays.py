@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -12,7 +12,7 @@ from pydantic import Field
 from livehost.api.errors import ReplayNotReady, RunNotFound
 from livehost.api.params import Deps, RoomId, answers
 from livehost.models import Model, RunRecord
-from livehost.replays import replay_playlist
+from livehost.replays import replay_playlist, thumbnail_url
 
 router = Router()
 TAGS = ["runs"]
@@ -27,6 +27,9 @@ class ReplayView(Model):
     duration_s: float | None = Field(default=None, description="what was recorded, seconds")
     url: str | None = Field(
         default=None, description="the replay's HLS playlist (GET it with the operator's token)"
+    )
+    thumbnail_url: str | None = Field(
+        default=None, description="a JPEG of the run's last moments (presigned for an hour)"
     )
 
 
@@ -43,13 +46,15 @@ class RunView(Model):
     replay: ReplayView
 
     @classmethod
-    def of(cls, room_id: str, record: RunRecord) -> RunView:
+    def of(cls, room_id: str, record: RunRecord, s3: Any = None) -> RunView:
+        """The run as operators see it; with ``s3``, its thumbnail presigned."""
         ended = [r for r in record.recordings if r.status == "ENDED"]
         if ended:
             replay = ReplayView(
                 status="READY",
                 duration_s=round(sum(r.duration_s or 0 for r in ended), 3),
                 url=f"/rooms/{room_id}/runs/{record.run}/replay",
+                thumbnail_url=thumbnail_url(s3, ended[-1]) if s3 is not None else None,
             )
         elif any(r.status == "RECORDING" for r in record.recordings):
             replay = ReplayView(status="RECORDING")
@@ -82,7 +87,7 @@ class RunList(Model):
 def list_runs(room_id: RoomId, deps: Deps) -> RunList:
     deps.store.get_room(room_id)
     runs = deps.store.runs(room_id)
-    return RunList(room_id=room_id, runs=[RunView.of(room_id, r) for r in runs])
+    return RunList(room_id=room_id, runs=[RunView.of(room_id, r, deps.s3) for r in runs])
 
 
 @router.get(
@@ -93,7 +98,7 @@ def list_runs(room_id: RoomId, deps: Deps) -> RunList:
     responses=answers(200, "The run", 404),
 )
 def get_run(room_id: RoomId, run: RunNumber, deps: Deps) -> RunView:
-    return RunView.of(room_id, _run(deps, room_id, run))
+    return RunView.of(room_id, _run(deps, room_id, run), deps.s3)
 
 
 @router.get(
