@@ -22,6 +22,7 @@ from local import moto_gaps
 from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.playback import LocalPlayback
+from local.scheduler import LocalScheduler
 from local.supervisor import InstanceSupervisor
 from local.unsupported import handle_unsupported
 
@@ -89,6 +90,8 @@ class LocalCloud:
         self.supervisor: InstanceSupervisor | None = None
         self.hooks: moto_gaps.InstanceHooks | None = None
         self.ingest: Any = None
+        self.recorder: Any = None  # local.recorder.LocalRecorder: IVS's auto-record to S3
+        self.scheduler: Any = None  # local.scheduler.LocalScheduler: fires due schedules
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
@@ -127,12 +130,18 @@ class LocalCloud:
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()
         moto_gaps.install_layer_locations(self.endpoint)
+        moto_gaps.install_events_to_lambda()
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
+            from local.recorder import LocalRecorder
 
+            self.recorder = LocalRecorder(self.ivs, self.client("s3"), self.client("events"))
             self.ingest = LocalIngest(
-                self.config.workdir / "ingest", stream_names=self.ivs.stream_name
+                self.config.workdir / "ingest",
+                stream_names=self.ivs.stream_name,
+                on_published=self.recorder.published,
+                on_recorded=self.recorder.recorded,
             )
             self.ingest.start()
             self.ivs.ingest_endpoint = "localhost"
@@ -151,6 +160,9 @@ class LocalCloud:
         self._server.start()
         self._configure_emulator()
         self.outputs = self.deploy()
+        self.scheduler = LocalScheduler(
+            self.client("scheduler"), self.client("stepfunctions")
+        ).start()
         self.api = LocalApi.for_cloud(self).start()
         self.outputs["ApiUrl"] = f"{self.api.url}/{self.api.stage}"
         moto_gaps.set_stack_output(self.config.stack_name, "ApiUrl", self.outputs["ApiUrl"], REGION)
@@ -160,6 +172,9 @@ class LocalCloud:
         if self.api:
             self.api.stop()
             self.api = None
+        if self.scheduler:
+            self.scheduler.stop()
+            self.scheduler = None
         if self.supervisor:
             self.supervisor.stop_all()
         if self.playback:
@@ -229,10 +244,17 @@ class LocalCloud:
             stack_name=self.config.stack_name,
             cognito_idp=self.client("cognito-idp"),
             apigateway=self.client("apigateway"),
+            scheduler=self.client("scheduler"),
         )
         self.notes += moto_gaps.put_public_parameters(cfn, EMULATOR_IMAGE, REGION)
         dropped = moto_gaps.drop_false_conditions(cfn, self.config.parameters)
         self.notes += [f"{name}: left out (its Condition is false)" for name in dropped]
+        pseudo = {
+            "AWS::StackName": self.config.stack_name,
+            "AWS::Region": REGION,
+            "AWS::AccountId": "123456789012",
+        }
+        moto_gaps.stand_in_recording_configurations(cfn, pseudo)
         skipped = moto_gaps.take_skipped(cfn["Resources"])
         cloudformation = self.client("cloudformation")
         outputs = deploy_stack(
@@ -242,11 +264,6 @@ class LocalCloud:
         physical = {
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
-        }
-        pseudo = {
-            "AWS::StackName": self.config.stack_name,
-            "AWS::Region": REGION,
-            "AWS::AccountId": "123456789012",
         }
         self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
         return outputs

@@ -108,6 +108,9 @@ extendedKeyUsage=serverAuth
 
 
 StreamNames = Callable[[str], str | None]
+# what the ingest tells a recorder (local.recorder): a stream published, a recording closed
+Published = Callable[[str], None]
+Recorded = Callable[[str, Path], None]
 
 
 class IngestError(RuntimeError):
@@ -169,11 +172,15 @@ class LocalIngest:
         http_port: int = 0,
         *,
         stream_names: StreamNames | None = None,
+        on_published: Published | None = None,
+        on_recorded: Recorded | None = None,
     ) -> None:
         self.workdir = Path(workdir).resolve()
         self.ports = {"rtmp": rtmp_port, "rtmps": rtmps_port, "http": http_port}
         self._process: subprocess.Popen[bytes] | None = None
-        self._publish_check = _PublishCheck(stream_names) if stream_names else None
+        self._publish_check = (
+            _PublishCheck(stream_names, on_published, on_recorded) if stream_names else None
+        )
 
     # ---- addresses ------------------------------------------------------------------
 
@@ -300,9 +307,11 @@ class LocalIngest:
         # nginx workers drop to `nobody` when the master is root: keep root so they can write
         user = "user root;\n" if os.geteuid() == 0 else ""
         load_modules = "\n".join(f"load_module {MODULES_DIR / m};" for m in MODULES)
-        on_publish = (
-            f"            on_publish {self._publish_check.url};\n" if self._publish_check else ""
-        )
+        on_publish = ""
+        if self._publish_check:
+            on_publish = f"            on_publish {self._publish_check.url};\n"
+            if self._publish_check.on_recorded:
+                on_publish += f"            on_record_done {self._publish_check.done_url};\n"
         return CONFIG.format(
             on_publish=on_publish,
             user=user,
@@ -363,10 +372,18 @@ class LocalIngest:
 
 class _PublishCheck:
     """nginx-rtmp's ``on_publish`` callback on loopback: a 302 to the stream's name renames the
-    stream (recordings, HLS), a 403 refuses an unknown key."""
+    stream (recordings, HLS), a 403 refuses an unknown key. With a recorder it also tells it
+    of each accepted publish and (``on_record_done``) of each closed recording."""
 
-    def __init__(self, stream_names: StreamNames) -> None:
+    def __init__(
+        self,
+        stream_names: StreamNames,
+        on_published: Published | None = None,
+        on_recorded: Recorded | None = None,
+    ) -> None:
         self.stream_names = stream_names
+        self.on_published = on_published
+        self.on_recorded = on_recorded
         self._server: ThreadingHTTPServer | None = None
 
     @property
@@ -374,21 +391,36 @@ class _PublishCheck:
         assert self._server is not None
         return f"http://{HOST}:{self._server.server_address[1]}/publish"
 
+    @property
+    def done_url(self) -> str:
+        assert self._server is not None
+        return f"http://{HOST}:{self._server.server_address[1]}/record_done"
+
     def start(self) -> None:
         if self._server is not None:
             return
-        names = self.stream_names
+        names, published, recorded = self.stream_names, self.on_published, self.on_recorded
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 form = urllib.parse.parse_qs(self.rfile.read(length).decode())
+                if self.path == "/record_done":
+                    path = Path(form.get("path", [""])[0])
+                    if recorded and path.name:  # named <stream>-<unix time>.flv
+                        recorded(path.name.rsplit("-", 1)[0], path)
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 name = names(form.get("name", [""])[0])
                 self.send_response(302 if name else 403)
                 if name:
                     self.send_header("Location", name)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+                if name and published:
+                    published(name)
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the request carries the stream key."""

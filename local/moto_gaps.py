@@ -82,6 +82,19 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     stack's ``ApiUrl`` output names an ``execute-api`` host that resolves nowhere: the output
     names the local gateway once it is up (``set_stack_output``), so a client that reads the
     stack's outputs (``livehost login``, ``livehost smoke``) reaches the API as it would in AWS.
+25. IVS has no recording configurations (CreateRecordingConfiguration and its kin are
+    unknown actions), and CloudFormation skips ``AWS::IVS::RecordingConfiguration``: they are
+    kept here (an id derived from the name, so the template's references to one can be
+    resolved before the stack is deployed, and it is created once the bucket it names exists),
+    and a channel keeps the ARN it is given. Recording itself is ``local.recorder``'s: it
+    writes IVS's layout into the emulated bucket and puts IVS's EventBridge events. Unlike
+    IVS, each publish is one recording (no reconnect window).
+26. EventBridge rules deliver to CloudWatch Logs, SQS and other buses, and raise
+    NotImplementedError for a Lambda target: a Lambda target is invoked (asynchronously, as
+    EventBridge does) with the event as EventBridge sends it (``time`` in ISO 8601).
+27. EventBridge Scheduler stores schedules but never fires them, and CloudFormation skips
+    ``AWS::Scheduler::ScheduleGroup``: the group is made through the Scheduler API before the
+    stack (``local.unsupported``), and ``local.scheduler`` fires due schedules' targets.
 """
 
 from __future__ import annotations
@@ -90,6 +103,7 @@ import base64
 import contextlib
 import contextvars
 import datetime
+import hashlib
 import importlib.util
 import json
 import logging
@@ -482,6 +496,23 @@ class IvsFill:
     metadata: list[dict[str, Any]] = field(default_factory=list)
     fail_create_channel: str | None = None  # fault injection: the error message to refuse with
     playback: Any = None  # local.playback.LocalPlayback: playback URLs that play, timed metadata
+    recording_configurations: dict[str, dict[str, Any]] = field(default_factory=dict)  # gap 25
+
+    def recording_of(self, channel_arn: str) -> dict[str, Any] | None:
+        """The recording configuration a channel records with (gap 25), if any."""
+        from moto.ivs.models import ivs_backends
+
+        region, account = channel_arn.split(":")[3:5]
+        try:
+            channel = ivs_backends[account][region].get_channel(channel_arn)
+        except Exception:  # the channel is gone
+            return None
+        return self.recording_configurations.get(channel.get("recordingConfigurationArn") or "")
+
+    def channel_of(self, stream: str) -> str | None:
+        """The channel whose stream the ingest names ``stream`` (``<channel name>-r<n>``)."""
+        name = stream.rsplit("-r", 1)[0]
+        return next((arn for arn, n in self.channel_names.items() if n == name), None)
 
     def stream_name(self, key_value: str) -> str | None:
         """The stream a live key publishes (None for an unknown or revoked key): the channel's
@@ -605,9 +636,42 @@ def install_ivs_fill(fill: IvsFill) -> None:
             )
         return "{}"
 
+    def create_recording_configuration(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
+        request = body(self)
+        region, account = self.region, self.current_account
+        name = request.get("name", "")
+        arn = local_recording_configuration_arn(name, region, account)
+        fill.recording_configurations[arn] = {
+            "arn": arn,
+            "name": name,
+            "destinationConfiguration": request["destinationConfiguration"],
+            "recordingReconnectWindowSeconds": request.get("recordingReconnectWindowSeconds", 0),
+            "state": "ACTIVE",
+            "tags": request.get("tags") or {},
+        }
+        return json.dumps({"recordingConfiguration": fill.recording_configurations[arn]})
+
+    def configuration_or_404(arn: str) -> dict[str, Any]:
+        fill: IvsFill = _current["ivs"]
+        if arn not in fill.recording_configurations:
+            raise ResourceNotFoundException(f"Resource: {arn} not found")
+        return fill.recording_configurations[arn]
+
+    def get_recording_configuration(self: IVSResponse) -> str:
+        return json.dumps({"recordingConfiguration": configuration_or_404(body(self)["arn"])})
+
+    def delete_recording_configuration(self: IVSResponse) -> str:
+        fill: IvsFill = _current["ivs"]
+        fill.recording_configurations.pop(configuration_or_404(body(self)["arn"])["arn"])
+        return "{}"
+
     IVSBackend.create_channel = create_channel  # type: ignore[method-assign]
     IVSBackend.delete_channel = delete_channel  # type: ignore[method-assign]
     for name, fn in {
+        "create_recording_configuration": create_recording_configuration,
+        "get_recording_configuration": get_recording_configuration,
+        "delete_recording_configuration": delete_recording_configuration,
         "create_stream_key": create_stream_key,
         "get_stream_key": get_stream_key,
         "list_stream_keys": list_stream_keys,
@@ -618,6 +682,86 @@ def install_ivs_fill(fill: IvsFill) -> None:
         setattr(IVSResponse, name, fn)
         action = "".join(part.title() for part in name.split("_"))
         urls.url_paths[f"{{0}}/{action}"] = IVSResponse.dispatch
+
+
+def local_recording_configuration_arn(
+    name: str, region: str = "us-east-1", account: str = "123456789012"
+) -> str:
+    """The ARN the local IVS gives a recording configuration named ``name`` (gap 25)."""
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"arn:aws:ivs:{region}:{account}:recording-configuration/{digest}"
+
+
+def stand_in_recording_configurations(cfn: dict[str, Any], pseudo: dict[str, str]) -> list[str]:
+    """Replace every reference to the template's recording configurations with the ARN the
+    local IVS will give each (gap 25), so the stack deploys without them; they are created by
+    ``create_skipped`` once their bucket exists. Returns their names."""
+    names = {
+        name: r["Properties"]["Name"]
+        for name, r in cfn["Resources"].items()
+        if r["Type"] == "AWS::IVS::RecordingConfiguration"
+    }
+    arns = {}
+    for logical, spec in names.items():
+        text = spec["Fn::Sub"] if isinstance(spec, dict) else spec
+        for ref, value in pseudo.items():
+            text = text.replace("${" + ref + "}", value)
+        arns[logical] = local_recording_configuration_arn(text, pseudo["AWS::Region"])
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if value.get("Fn::GetAtt", [None])[0] in arns or value.get("Ref") in arns:
+                return arns[value.get("Ref") or value["Fn::GetAtt"][0]]
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    cfn["Resources"] = {
+        name: r if name in arns else walk(r) for name, r in cfn["Resources"].items()
+    }
+    return list(arns)
+
+
+# ---- 26. EventBridge rules with a Lambda target ---------------------------------------------
+
+
+def install_events_to_lambda() -> None:
+    from moto.awslambda.models import lambda_backends
+    from moto.core.utils import iso_8601_datetime_without_milliseconds, utcfromtimestamp
+    from moto.events.models import Rule
+    from moto.utilities.arns import parse_arn
+
+    if not _install_once("events-lambda"):
+        return
+    original = Rule.send_to_targets
+
+    def send_to_targets(self: Rule, original_event: Any, transform_input: bool = True) -> None:
+        lambdas = [t for t in self.targets if parse_arn(t["Arn"]).service == "lambda"]
+        if lambdas and self.event_pattern.matches_event(original_event):
+            event = dict(original_event)
+            if isinstance(event.get("time"), int | float | str) and "T" not in str(event["time"]):
+                event["time"] = iso_8601_datetime_without_milliseconds(
+                    utcfromtimestamp(float(event["time"]))  # type: ignore[arg-type]
+                )
+            for target in lambdas:
+                arn = parse_arn(target["Arn"])
+                backend = lambda_backends[arn.account][arn.region]
+                threading.Thread(
+                    target=backend.invoke,
+                    args=(target["Arn"], None, json.dumps(event), {}, {}),
+                    name=f"events-{self.name}",
+                    daemon=True,
+                ).start()
+        others = [t for t in self.targets if parse_arn(t["Arn"]).service != "lambda"]
+        if others:
+            kept, self.targets = self.targets, others
+            try:
+                original(self, original_event, transform_input)
+            finally:
+                self.targets = kept
+
+    Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
 
 
 # ---- 3. instances -----------------------------------------------------------------------
@@ -799,6 +943,7 @@ def install_start_execution_casing() -> None:
 
 
 SKIPPED_BY_CLOUDFORMATION = (
+    "AWS::IVS::RecordingConfiguration",  # gap 25: created once its bucket exists
     "AWS::CloudWatch::Alarm",
     "AWS::S3::BucketPolicy",
     "AWS::ApiGateway::Account",
@@ -877,6 +1022,15 @@ def create_skipped(
             notes.append(f"{name} ({kind}): created through the CloudWatch API")
         elif kind == "AWS::S3::BucketPolicy":
             notes.append(_put_bucket_policy(client("s3"), name, resolved))
+        elif kind == "AWS::IVS::RecordingConfiguration":
+            client("ivs").create_recording_configuration(
+                name=resolved["Name"],
+                destinationConfiguration={
+                    "s3": {"bucketName": resolved["DestinationConfiguration"]["S3"]["BucketName"]}
+                },
+                recordingReconnectWindowSeconds=resolved.get("RecordingReconnectWindowSeconds", 0),
+            )
+            notes.append(f"{name} ({kind}): created through the (local) IVS API (gap 25)")
         else:
             role = resolved["CloudWatchRoleArn"]
             operation = {"op": "replace", "path": "/cloudwatchRoleArn", "value": role}

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from livehost.models import InsertMode
 from livehost.protocol import SegmentStarted
 from livehost.qa import AnswerInput, RecordInput, Screening
+from livehost.replays import RecordingEvent
 from livehost.states import QuestionInput, RoomRef, RunRef, ShowFailure, TeardownInput
 
 FOLDER = Path(__file__).resolve().parent.parent / "events" / "functions"
@@ -122,6 +123,33 @@ def _agent_events() -> dict[str, Any]:
     }
 
 
+def _recording_event() -> dict[str, Any]:
+    """IVS's EventBridge event for a run's recording that ended (as the rule delivers it)."""
+    channel = "arn:aws:ivs:us-east-1:123456789012:channel/AsXego4U6tnj"
+    event = RecordingEvent.model_validate(
+        {
+            "version": "0",
+            "id": "7cf1cc5b-9d2a-4c1e-a1b3-3c7d1e0d5a10",
+            "detail-type": "IVS Recording State Change",
+            "source": "aws.ivs",
+            "account": "123456789012",
+            "time": "2026-01-01T00:10:00Z",
+            "region": "us-east-1",
+            "resources": [channel],
+            "detail": {
+                "channel_name": f"livehost-{ROOM}",
+                "stream_id": "st-1A2b3c4d5e6f",
+                "recording_status": "Recording End",
+                "recording_status_reason": "",
+                "recording_s3_bucket_name": "livehost-assetsbucket-1a2b3c",
+                "recording_s3_key_prefix": "ivs/v1/123456789012/AsXego4U6tnj/2026/1/1/0/1/j8Z9O91ndcVs",
+                "recording_duration_ms": 540000,
+            },
+        }
+    )
+    return event.model_dump(mode="json", by_alias=True)
+
+
 SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "BeginRunFunction": lambda: _wire(RoomRef(roomId=ROOM)),
     "ProvisionFunction": lambda: _wire(RunRef(roomId=ROOM, run=RUN)),
@@ -139,6 +167,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "TeardownFunction": lambda: _wire(TeardownInput(roomId=ROOM, run=RUN, failure=None)),
     "NextCueFunction": _show_loop_state,
     "RoomEventsFunction": _agent_events,
+    "RecordingEventsFunction": _recording_event,
     "ApiFunction": _api_request,
     "ScreenQuestionFunction": lambda: _wire(_question()),
     "AnswerFunction": lambda: _wire(

@@ -48,6 +48,7 @@ CREATED_BY_API = (  # in creation order
     "AWS::ApiGateway::ApiKey",
     "AWS::ApiGateway::UsagePlan",
     "AWS::ApiGateway::UsagePlanKey",
+    "AWS::Scheduler::ScheduleGroup",
 )
 
 
@@ -63,6 +64,7 @@ def handle_unsupported(
     region: str = "us-east-1",
     cognito_idp: Any = None,
     apigateway: Any = None,
+    scheduler: Any = None,
 ) -> list[str]:
     """Handle the resources of ``cfn`` (a transformed template, changed in place) that moto's
     CloudFormation skips. Clients default to the environment's endpoint, which must be the
@@ -84,6 +86,9 @@ def handle_unsupported(
             if kind.startswith("AWS::Cognito"):
                 cognito_idp = cognito_idp or _emulator_client("cognito-idp")
                 client = cognito_idp
+            elif kind.startswith("AWS::Scheduler"):
+                scheduler = scheduler or _emulator_client("scheduler")
+                client = scheduler
             else:
                 apigateway = apigateway or _emulator_client("apigateway")
                 client = apigateway
@@ -455,7 +460,19 @@ def _create_usage_plan_key(
     return f"{name} (AWS::ApiGateway::UsagePlanKey): key {props['KeyId']} added to the plan"
 
 
+def _create_schedule_group(
+    client: Any, name: str, resource: dict[str, Any], values: _Values
+) -> str:
+    props = values.resolve(resource.get("Properties", {}), name)
+    group = props.get("Name", f"{values.stack_name}-{name}")
+    arn = client.create_schedule_group(Name=group)["ScheduleGroupArn"]
+    values.handled[name] = group
+    values.attributes[(name, "Arn")] = arn
+    return f"{name} (AWS::Scheduler::ScheduleGroup): created through scheduler as {group}"
+
+
 _CREATORS: dict[str, Callable[[Any, str, dict[str, Any], _Values], str]] = {
+    "AWS::Scheduler::ScheduleGroup": _create_schedule_group,
     "AWS::Cognito::UserPool": _create_user_pool,
     "AWS::Cognito::UserPoolGroup": _create_user_pool_group,
     "AWS::Cognito::UserPoolClient": _create_user_pool_client,

@@ -22,4 +22,5 @@ def lambda_handler(request: BeginRunInput, context: LambdaContext) -> dict:
         request.room_id,
         request.execution_name,
         execution_arn=request.execution_arn,
+        schedule=request.request.schedule,
     ).state()

@@ -6,7 +6,7 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import FunctionSettings
+from livehost.settings import ChannelSettings
 from livehost.states import RunRef
 from livehost.store import RoomStore
 
@@ -16,10 +16,11 @@ logger = Logger()
 @logger.inject_lambda_context
 @event_parser(model=RunRef)
 def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
-    settings = FunctionSettings()
+    settings = ChannelSettings()
     return lifecycle.open_room_channel(
         RoomStore(aws.table(settings.table_name)),
         aws.client("ivs"),
         room_id=request.room_id,
         stack=settings.stack_name,
+        recording_configuration_arn=settings.recording_configuration_arn,
     ).wire()

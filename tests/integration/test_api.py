@@ -72,12 +72,17 @@ def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
     # When each is called without a token
     answers = {
         (r.method, r.resource): call(
-            api, r.method, r.resource.replace("{roomId}", "any-room").replace("{entryId}", "e1"), {}
+            api,
+            r.method,
+            r.resource.replace("{roomId}", "any-room")
+            .replace("{entryId}", "e1")
+            .replace("{run}", "1"),
+            {},
         )
         for r in operator_routes
     }
     # Then each is 401 Unauthorized, before the function runs
-    assert len(operator_routes) == 34  # every route in template.yaml but the viewers' four
+    assert len(operator_routes) == 40  # every route in template.yaml but the viewers' four
     assert {key: (status, body["message"]) for key, (status, body) in answers.items()} == {
         (r.method, r.resource): (401, "Unauthorized") for r in operator_routes
     }

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -20,8 +21,9 @@ import zipfile
 import pytest
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
-from roomdriver import Rooms
+from roomdriver import Rooms, short_script
 
+from livehost.models import Phase
 from local import moto_gaps
 
 pytestmark = pytest.mark.integration
@@ -1091,3 +1093,168 @@ def test_work_around_24_the_stacks_api_url_names_the_local_gateway(rooms: Rooms)
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 401
+
+
+def test_gap_25_ivs_has_no_recording_configurations() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            ivs = boto3.client("ivs", region_name=region)
+            try:
+                ivs.create_recording_configuration(
+                    name="r", destinationConfiguration={"s3": {"bucketName": "b"}}
+                )
+                print("created")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed != "created", "moto now keeps recording configurations: drop work-around 25"
+
+
+def test_the_local_ivs_records_a_channel_in_ivss_layout(rooms: Rooms) -> None:
+    # Given the stack's recording configuration, made by the local deployment (gap 25)
+    ivs = rooms.cloud.client("ivs")
+    arn = moto_gaps.local_recording_configuration_arn("livehost-replays")
+    configuration = ivs.get_recording_configuration(arn=arn)["recordingConfiguration"]
+
+    # Then it writes to the stack's bucket, and a run's recording lands there in IVS's layout
+    bucket = rooms.cloud.outputs["AssetsBucketName"]
+    assert configuration["destinationConfiguration"] == {"s3": {"bucketName": bucket}}
+    assert configuration["recordingReconnectWindowSeconds"] == 60
+    rooms.create("gap-20-room", script=short_script(1))
+    assert rooms.wait(rooms.start("gap-20-room"))["status"] == "SUCCEEDED"
+    rooms.cloud.recorder.wait()
+    prefix = rooms.cloud.recorder.finished[-1]
+    channel = rooms.store.get_room("gap-20-room").channel
+    assert channel is not None
+    assert prefix.startswith(f"ivs/v1/123456789012/{channel.channel_arn.rsplit('/', 1)[-1]}/")
+    s3 = rooms.cloud.client("s3")
+    ended = json.loads(
+        s3.get_object(Bucket=bucket, Key=f"{prefix}/events/recording-ended.json")["Body"].read()
+    )
+    assert (ended["channel_arn"], ended["recording_status"]) == (
+        channel.channel_arn,
+        "RECORDING_ENDED",
+    )
+    assert ended["media"]["hls"]["renditions"][0]["path"] == "720p30"
+
+
+def test_gap_26_an_eventbridge_rule_cannot_deliver_to_lambda() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            events = boto3.client("events", region_name=region)
+            events.put_rule(Name="r", EventPattern=json.dumps({"source": ["aws.ivs"]}))
+            events.put_targets(Rule="r", Targets=[
+                {"Id": "1", "Arn": "arn:aws:lambda:us-east-1:123456789012:function:f"}])
+            try:
+                events.put_events(Entries=[{"Source": "aws.ivs", "DetailType": "d", "Detail": "{}"}])
+                print("delivered")
+            except Exception as exc:
+                print(type(exc).__name__)
+    """)
+    assert printed != "delivered", "moto now invokes Lambda targets: drop work-around 26"
+
+
+def test_an_ivs_event_reaches_the_stacks_handler_through_its_rule(rooms: Rooms) -> None:
+    # Given a room on the air in run 1, with its channel
+    rooms.create("gap-21-room", script=short_script(1))
+    rooms.store.begin_run("gap-21-room")
+    rooms.store.record_run_started("gap-21-room", 1, "gap-21-room-1")
+    ivs = rooms.cloud.client("ivs")
+    channel = ivs.create_channel(name="livehost-gap-21-room")["channel"]
+    rooms.store.update_room(
+        "gap-21-room",
+        channel={
+            "channelArn": channel["arn"],
+            "ingestEndpoint": "x",
+            "playbackUrl": channel["playbackUrl"],
+        },
+    )
+
+    # When IVS's Recording Start event is put on the default bus
+    prefix = f"ivs/v1/123456789012/{channel['arn'].rsplit('/', 1)[-1]}/2026/1/1/0/0/gap21"
+    rooms.cloud.client("events").put_events(
+        Entries=[
+            {
+                "Source": "aws.ivs",
+                "DetailType": "IVS Recording State Change",
+                "Resources": [channel["arn"]],
+                "Detail": json.dumps(
+                    {
+                        "channel_name": "livehost-gap-21-room",
+                        "recording_status": "Recording Start",
+                        "recording_s3_bucket_name": "b",
+                        "recording_s3_key_prefix": prefix,
+                    }
+                ),
+            }
+        ]
+    )
+
+    # Then the stack's rule invokes RecordingEvents, which files it under run 1
+    deadline = time.monotonic() + 20
+    while not rooms.store.runs("gap-21-room")[0].recordings and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [recording] = rooms.store.runs("gap-21-room")[0].recordings
+    assert (recording.recording_id, recording.status) == ("gap21", "RECORDING")
+    ivs.delete_channel(arn=channel["arn"])
+    rooms.store.set_phase("gap-21-room", Phase.ENDED)
+
+
+def test_gap_27_scheduler_stores_schedules_but_never_fires_them() -> None:
+    printed = raw_moto("""
+        from datetime import datetime, timedelta, timezone
+        with mock_aws():
+            sfn = boto3.client("stepfunctions", region_name=region)
+            machine = sfn.create_state_machine(
+                name="m", roleArn="arn:aws:iam::123456789012:role/r",
+                definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+            )["stateMachineArn"]
+            soon = datetime.now(timezone.utc) + timedelta(seconds=1)
+            boto3.client("scheduler", region_name=region).create_schedule(
+                Name="s", ScheduleExpression=f"at({soon:%Y-%m-%dT%H:%M:%S})",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                Target={"Arn": machine, "RoleArn": "arn:aws:iam::123456789012:role/r"},
+            )
+            time.sleep(3)
+            print(len(sfn.list_executions(stateMachineArn=machine)["executions"]))
+    """)
+    assert printed == "0", "moto now fires schedules: drop local.scheduler (gap 27)"
+
+
+def test_the_local_scheduler_fires_a_due_schedule_and_deletes_a_one_time_one(rooms: Rooms) -> None:
+    # Given a state machine and a one-time schedule due in 2 s that starts it
+    from datetime import UTC, datetime, timedelta
+
+    sfn, scheduler = rooms.cloud.client("stepfunctions"), rooms.cloud.client("scheduler")
+    machine = sfn.create_state_machine(
+        name="gap-22",
+        roleArn="arn:aws:iam::123456789012:role/r",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    soon = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)
+    scheduler.create_schedule(
+        Name="gap-22",
+        ScheduleExpression=f"at({soon:%Y-%m-%dT%H:%M:%S})",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        ActionAfterCompletion="DELETE",
+        Target={
+            "Arn": machine,
+            "RoleArn": "arn:aws:iam::123456789012:role/r",
+            "Input": '{"at": "<aws.scheduler.scheduled-time>"}',
+        },
+    )
+
+    # When it is due
+    deadline = time.monotonic() + 10
+    while not sfn.list_executions(stateMachineArn=machine)["executions"]:
+        assert time.monotonic() < deadline, "the schedule never fired"
+        time.sleep(0.2)
+
+    # Then its target was started once, named by the schedule and its time, with its input
+    [execution] = sfn.list_executions(stateMachineArn=machine)["executions"]
+    assert execution["name"] == f"default-gap-22-{soon:%Y%m%dT%H%M%S}"
+    described = sfn.describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(described["input"]) == {"at": f"{soon:%Y-%m-%dT%H:%M:%SZ}"}
+    # And the one-time schedule is gone
+    with pytest.raises(ClientError):
+        scheduler.get_schedule(Name="gap-22")

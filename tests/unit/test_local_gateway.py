@@ -160,9 +160,14 @@ def test_skipped_resources_are_created_through_the_emulator(
         cfn = to_cloudformation(template, {"RenderHostAmiId": "ami-1"})
         cognito = boto3.client("cognito-idp", region_name="us-east-1")
         apigateway = boto3.client("apigateway", region_name="us-east-1")
+        scheduler = boto3.client("scheduler", region_name="us-east-1")
         # When the skipped resources are handled
         notes = handle_unsupported(
-            cfn, stack_name="livehost", cognito_idp=cognito, apigateway=apigateway
+            cfn,
+            stack_name="livehost",
+            cognito_idp=cognito,
+            apigateway=apigateway,
+            scheduler=scheduler,
         )
         # Then none is left, nothing refers to them, and each left a note
         assert not [r for r in cfn["Resources"].values() if r["Type"] in CREATED_BY_API]
@@ -170,6 +175,8 @@ def test_skipped_resources_are_created_through_the_emulator(
         for name in ("OperatorUserPool", "Apiv1Stage", "ApiApiKey", "ApiUsagePlan"):
             assert f'"{name}"' not in text and "${" + name not in text
         assert len(notes) == 9
+        groups = scheduler.list_schedule_groups()["ScheduleGroups"]
+        assert "livehost-rooms" in [g["Name"] for g in groups]
         [pool] = cognito.list_user_pools(MaxResults=5)["UserPools"]
         assert pool["Name"] == "livehost-operators"
         [group] = cognito.list_groups(UserPoolId=pool["Id"])["Groups"]
@@ -190,7 +197,7 @@ def test_skipped_resources_are_created_through_the_emulator(
         question = methods[("POST", "/rooms/{roomId}/questions")]
         assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
         assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
-        assert len(methods) == 38  # every route in template.yaml
+        assert len(methods) == 44  # every route in template.yaml
 
 
 class NoContentApi(LocalApi):

@@ -1,10 +1,12 @@
 // One room: run control (start, stop gracefully or now), phases, a failed run's cause, and,
 // while it runs, the player, stream health, the timeline (polled with ?since=), questions
-// with their outcomes, and take-over (say, pause, resume, stage).
+// with their outcomes, and take-over (say, pause, resume, stage); past runs with their
+// replays, and the room's schedule (history.js).
 import { clearErrors, field, fmtTime, h, select, showFieldErrors } from "../shared/dom.js";
 import { ApiError } from "../shared/api.js";
 import { config } from "../shared/config.js";
 import { LivePlayer } from "../shared/player.js";
+import { renderHistory } from "./history.js";
 import { call } from "./session.js";
 import { INSERT_MODES, stageOptions, voiceOptions } from "./options.js";
 
@@ -44,6 +46,7 @@ export async function renderLive(root, roomId) {
   const healthBox = h("div", { class: "health", "aria-label": "Stream health" });
   const timeline = h("ol", { class: "timeline", "aria-label": "Timeline", "aria-live": "off" });
   const questions = h("ul", { class: "questions", "aria-label": "Questions" });
+  const history = renderHistory(roomId);
   const viewerLink = h("a", { href: `/viewer/?room=${enc(roomId)}`, target: "_blank", rel: "noopener" }, "Open the viewer page");
 
   const button = (text, onclick, cls = "") => h("button", { type: "button", class: cls, onclick }, text);
@@ -127,6 +130,7 @@ export async function renderLive(root, roomId) {
     h("div", { class: "grid" },
       h("section", { class: "panel", "aria-labelledby": "timeline-title" }, h("h2", { id: "timeline-title" }, "Timeline"), timeline),
       h("section", { class: "panel", "aria-labelledby": "questions-title" }, h("h2", { id: "questions-title" }, "Questions"), questions)),
+    history.element,
   );
 
   // ---- polling ----
@@ -188,6 +192,7 @@ export async function renderLive(root, roomId) {
       title.textContent = room.name;
       if (room.phase !== lastPhase) {
         if (lastPhase !== null || RUNNING.includes(room.phase)) phases.append(h("li", {}, `${fmtTime(Date.now() / 1000)} ${room.phase}`));
+        if (lastPhase !== null) history.refresh();
         lastPhase = room.phase;
       }
       phase.textContent = room.phase;
@@ -238,6 +243,7 @@ export async function renderLive(root, roomId) {
     stopped = true;
     clearTimeout(timer);
     player.stop();
+    history.stop();
   };
 }
 

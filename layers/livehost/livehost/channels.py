@@ -11,22 +11,44 @@ from botocore.exceptions import ClientError
 from livehost.errors import ChannelFailed, RoomAlreadyRunning
 from livehost.models import Channel, RoomSettings
 
+CHANNEL_PREFIX = "livehost-"  # a room's channel is named livehost-<room id>
+
+
+def channel_name(room_id: str) -> str:
+    return f"{CHANNEL_PREFIX}{room_id}"
+
+
+def room_of_channel(name: str) -> str | None:
+    """The room a channel named by ``channel_name`` belongs to (None: not a room's channel)."""
+    return name.removeprefix(CHANNEL_PREFIX) if name.startswith(CHANNEL_PREFIX) else None
+
 
 def open_channel(
-    ivs: Any, *, room_id: str, stack: str, settings: RoomSettings, channel: Channel | None
+    ivs: Any,
+    *,
+    room_id: str,
+    stack: str,
+    settings: RoomSettings,
+    channel: Channel | None,
+    recording_configuration_arn: str = "",
 ) -> Channel:
     """The room's channel with a fresh stream key, referred to by ARN only: ``channel`` (the
-    room's own, kept from earlier runs) when IVS still has it, else a new one."""
+    room's own, kept from earlier runs) when IVS still has it, else a new one. With
+    ``recording_configuration_arn`` the channel records every broadcast to S3 (replays)."""
+    recording = {"recordingConfigurationArn": recording_configuration_arn}
     try:
-        if channel is not None and _with_settings(ivs, channel.channel_arn, settings):
+        if channel is not None and _with_settings(
+            ivs, channel.channel_arn, settings, recording_configuration_arn
+        ):
             revoke_stream_keys(ivs, channel.channel_arn)
             key = ivs.create_stream_key(channelArn=channel.channel_arn, tags=_tags(room_id, stack))
             return channel.model_copy(update={"stream_key_arn": key["streamKey"]["arn"]})
         reply = ivs.create_channel(
-            name=f"livehost-{room_id}",
+            name=channel_name(room_id),
             latencyMode=settings.latency_mode,
             type=settings.chosen_channel_type(),
             tags=_tags(room_id, stack),
+            **(recording if recording_configuration_arn else {}),
         )
     except ClientError as exc:
         raise ChannelFailed(f"IVS refused the channel: {exc.response['Error']['Message']}") from exc
@@ -86,18 +108,24 @@ def revoke_stream_keys(ivs: Any, channel_arn: str) -> list[str]:
     return removed
 
 
-def _with_settings(ivs: Any, channel_arn: str, settings: RoomSettings) -> bool:
+def _with_settings(
+    ivs: Any, channel_arn: str, settings: RoomSettings, recording_configuration_arn: str
+) -> bool:
     """Bring an existing channel to the room's current settings (they apply from the next
-    run); False when IVS no longer has the channel."""
+    run) and recording configuration; False when IVS no longer has the channel."""
     try:
         found = ivs.get_channel(arn=channel_arn)["channel"]
     except ClientError as exc:
         if _gone(exc):
             return False
         raise
-    channel_type = settings.chosen_channel_type()
-    if (found.get("latencyMode"), found.get("type")) != (settings.latency_mode, channel_type):
-        ivs.update_channel(arn=channel_arn, latencyMode=settings.latency_mode, type=channel_type)
+    wanted = {
+        "latencyMode": settings.latency_mode,
+        "type": settings.chosen_channel_type(),
+        "recordingConfigurationArn": recording_configuration_arn,
+    }
+    if any(found.get(name, "") != value for name, value in wanted.items()):
+        ivs.update_channel(arn=channel_arn, **wanted)
     return True
 
 

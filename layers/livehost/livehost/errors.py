@@ -14,6 +14,10 @@ class RoomAlreadyRunning(LiveHostError):
     """A start was asked for a room that is starting or live."""
 
 
+class RunSkipped(LiveHostError):
+    """A scheduled start found the room running: the run was skipped (in its timeline)."""
+
+
 class RoomNotLive(LiveHostError):
     """The request needs a live room."""
 

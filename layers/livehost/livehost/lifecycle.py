@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import end_broadcast, open_channel
-from livehost.errors import InvalidScript, RoomStopRequested, named
-from livehost.models import Channel, Phase, Room, TimelineEntry
+from livehost.errors import InvalidScript, RoomStopRequested, RunSkipped, named
+from livehost.models import ACTIVE_PHASES, Channel, Phase, Room, TimelineEntry
 from livehost.render_hosts import (
     HostLaunch,
     instance_types_for,
@@ -19,28 +19,48 @@ from livehost.render_hosts import (
     launch_template_bootstrap,
     terminate_render_host,
 )
+from livehost.schedules import ScheduledShow
 from livehost.script_check import check_script
 from livehost.states import HostPlaced, RunSettings, RunState, ShowProgress, TeardownOutcome
 from livehost.store import RoomStore, room_item_key
 
 # Errors that end a run without it being a failure of the room.
-NOT_FAILURES = frozenset({"RoomStopRequested"})
+NOT_FAILURES = frozenset({"RoomStopRequested", "RunSkipped"})
 
 
 def begin_run(
-    store: RoomStore, room_id: str, execution: str, execution_arn: str | None = None
+    store: RoomStore,
+    room_id: str,
+    execution: str,
+    execution_arn: str | None = None,
+    schedule: ScheduledShow | None = None,
 ) -> RunState:
     """Claim the next run and shape the workflow's state (RoomAlreadyRunning if active).
     ``execution`` (this RoomLifecycle execution's name, unique for the account's life) names
     the run's ShowLoop generations, so they are unique too; ``execution_arn`` is kept on the
-    room, so the console can link to the run's execution graph."""
-    store.get_room(room_id)  # RoomNotFound first
+    room, so the console can link to the run's execution graph. A ``schedule`` that finds the
+    room running skips the run (RunSkipped, noted in the room's timeline); one that starts it
+    sets when the show stops."""
+    current = store.get_room(room_id)  # RoomNotFound first
+    if schedule is not None and current.phase in ACTIVE_PHASES:
+        text = f"scheduled run skipped: the room is {current.phase.value} (run {current.run})"
+        _note(store, current, text)
+        raise RunSkipped(f"room {room_id!r}: {text}")
     script = store.get_script(room_id)
     if script is None:
         raise InvalidScript(f"room {room_id!r} has no script: PUT /rooms/{room_id}/script")
     check_script(script)  # before anything is provisioned
     room = store.begin_run(room_id, execution_arn=execution_arn)
+    store.record_run_started(room_id, room.run, execution)
     _note(store, room, f"run {room.run} starting")
+    if schedule is not None:
+        stop_at = schedule.stop_at
+        if stop_at is None and schedule.stop_after_s is not None:
+            stop_at = round(store.clock() + schedule.stop_after_s, 3)
+        if stop_at is not None:
+            store.update_room(room_id, stopAt=stop_at)
+        ends = f"; it stops at {stop_at:.0f} (unix s)" if stop_at is not None else ""
+        _note(store, room, f"run {room.run} started by its schedule{ends}")
     settings = room.settings
     return RunState(
         room_id=room.room_id,
@@ -150,12 +170,20 @@ def _launch(
     return launched
 
 
-def open_room_channel(store: RoomStore, ivs: Any, *, room_id: str, stack: str) -> Channel:
-    """The room's channel (created at its first start, kept after) with this run's new key."""
+def open_room_channel(
+    store: RoomStore, ivs: Any, *, room_id: str, stack: str, recording_configuration_arn: str = ""
+) -> Channel:
+    """The room's channel (created at its first start, kept after) with this run's new key,
+    recording to S3 with ``recording_configuration_arn`` (livehost.replays) when given."""
     room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
     _refuse_if_stopping(room)
     channel = open_channel(
-        ivs, room_id=room_id, stack=stack, settings=room.settings, channel=room.channel
+        ivs,
+        room_id=room_id,
+        stack=stack,
+        settings=room.settings,
+        channel=room.channel,
+        recording_configuration_arn=recording_configuration_arn,
     )
     store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
     if room.channel and room.channel.playback_url != channel.playback_url:
@@ -202,6 +230,7 @@ def teardown(
     else:
         store.set_phase(room_id, Phase.ENDED, removed=removed)
         error = cause = None
+    store.record_run_ended(room_id, run, failed=error is not None, error=error, cause=cause)
     _note(store, room, f"run {run} failed: {error}: {cause}" if error else f"run {run} ended")
     return TeardownOutcome(removed=removed, error=error, cause=cause)
 

@@ -322,6 +322,9 @@ class Room(Model):
     phase: Phase = Phase.CREATED
     run: int = 0
     stop_requested: StopMode | None = None
+    stop_at: float | None = Field(
+        default=None, description="unix seconds: a scheduled show stops gracefully from then"
+    )
     instance_id: str | None = None
     command_queue_url: str | None = None
     channel: Channel | None = None
@@ -369,3 +372,30 @@ class TimelineEntry(Model):
     ref: str | None = None
     stream_ms: int | None = None
     detail: dict | None = None
+
+
+class Recording(Model):
+    """One recording of a run's broadcast (a render host replaced outside the reconnect window
+    makes a second one)."""
+
+    recording_id: str
+    bucket: str
+    prefix: str
+    status: Literal["RECORDING", "ENDED", "FAILED"]
+    started_at: float = Field(description="unix seconds")
+    ended_at: float | None = None
+    duration_s: float | None = None
+    reason: str | None = None
+
+
+class RunRecord(Model):
+    """A run of a room: when, how it ended, and its recordings."""
+
+    run: int
+    execution: str | None = None
+    started_at: float = Field(description="unix seconds")
+    ended_at: float | None = None
+    outcome: Literal["RUNNING", "ENDED", "FAILED"] = "RUNNING"
+    error: str | None = None
+    cause: str | None = None
+    recordings: list[Recording] = Field(default_factory=list)

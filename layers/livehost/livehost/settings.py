@@ -21,6 +21,12 @@ class FunctionSettings(BaseSettings):
     aws_region: str = "us-east-1"
 
 
+class ChannelSettings(FunctionSettings):
+    """OpenChannel's variables: the stack's recording configuration (replays)."""
+
+    recording_configuration_arn: str = ""
+
+
 class ProvisionSettings(FunctionSettings):
     launch_template_id: str
     instance_types: str = ""

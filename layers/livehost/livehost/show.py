@@ -64,7 +64,8 @@ def next_cue(
     room = store.get_room(room_id)
     cursor = store.get_cursor(room_id, run)
     loops = script.loop.loops()
-    if room.stop_requested or (loops is not None and cursor.loop >= loops):
+    scheduled_end = room.stop_at is not None and store.clock() >= room.stop_at
+    if room.stop_requested or scheduled_end or (loops is not None and cursor.loop >= loops):
         return base.model_copy(
             update={"action": "done", "done": True, "next_generation": step.generation + 1}
         )

@@ -10,6 +10,7 @@ from pydantic.alias_generators import to_camel
 
 from livehost.models import InsertMode
 from livehost.protocol import Cue, SpeechRef
+from livehost.schedules import ScheduledShow
 
 
 class TaskInput(BaseModel):
@@ -20,13 +21,21 @@ class RoomRef(TaskInput):
     room_id: str = Field(alias="roomId", min_length=1)
 
 
+class RunRequest(TaskInput):
+    """RoomLifecycle's own input: the room, and the schedule that started it (if one did)."""
+
+    schedule: ScheduledShow | None = None
+
+
 class BeginRunInput(RoomRef):
-    """BeginRun's input: the room and the name of the RoomLifecycle execution claiming it."""
+    """BeginRun's input: the room, the name and ARN of the RoomLifecycle execution claiming
+    it, and the execution's input."""
 
     execution_name: str = Field(alias="executionName", min_length=1, max_length=72)
     execution_arn: str | None = Field(
         default=None, alias="executionArn", description="this execution's ARN, for its graph"
     )
+    request: RunRequest = Field(default_factory=RunRequest)
 
 
 class RunRef(RoomRef):

@@ -10,6 +10,8 @@ pk                     sk                      what
 ``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body; id: the event's)
 ``ROOM#<id>``          ``QUESTIONS#<run>``     the run's question ledger (versioned, TTL)
 ``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
+``ROOM#<id>``          ``HISTORY#<run>``       a run: start, end, outcome (JSON body)
+``ROOM#<id>``          ``HISTORY#<run>#REC#<recording>``  one of its recordings (JSON body)
 ``SPEECH#<hash>``      ``ASSET``               a synthesized speech asset (TTL)
 ``MATERIALS#<lib>``    ``MATERIAL#<id>``       a material (JSON body); lib: ``ROOM#<id>`` or
                                                ``SHARED`` (livehost.materials)
@@ -18,7 +20,8 @@ pk                     sk                      what
 What answering a question needs (knowledge ``KB#``, the room ``META``, its ``SCRIPT``) sorts
 together, so one Query reads it all (``room_content``); so does what admitting a question
 needs (``META``, the run's ``QUESTIONS#`` ledger, the ``SCREENING`` policy:
-``question_context``). A question's own record is its timeline entry.
+``question_context``). A question's own record is its timeline entry. Runs (``HISTORY#``) sort before ``KB#``, outside
+both of those reads, however many runs a room has had.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ from livehost.models import (
     Cursor,
     KnowledgeEntry,
     Phase,
+    Recording,
     Room,
+    RunRecord,
     Script,
     StopMode,
     TimelineEntry,
@@ -55,6 +60,7 @@ ROOM_FIELDS_CLEARED_ON_START = (
     "cause",
     "replacements",
     "paused",
+    "stopAt",
 )
 
 
@@ -456,6 +462,68 @@ class RoomStore:
         )
         return "Attributes" in old
 
+    # ---- runs and their recordings (livehost.replays) -----------------------------------
+
+    def record_run_started(self, room_id: str, run: int, execution: str) -> None:
+        """The run's record, as it begins."""
+        record = RunRecord(run=run, execution=execution, started_at=round(self.clock(), 3))
+        self._put_body(room_id, _history_sk(run), record.wire())
+
+    def record_run_ended(
+        self, room_id: str, run: int, *, failed: bool, error: str | None, cause: str | None
+    ) -> None:
+        """Close the run's record (a run begun before runs were recorded gets one now)."""
+        body = self._get_body(room_id, _history_sk(run))
+        record = RunRecord.model_validate(body) if body else RunRecord(run=run, started_at=0)
+        ended = record.model_copy(
+            update={
+                "ended_at": round(self.clock(), 3),
+                "outcome": "FAILED" if failed else "ENDED",
+                "error": error,
+                "cause": cause,
+            }
+        )
+        self._put_body(room_id, _history_sk(run), ended.wire())
+
+    def put_recording(self, room_id: str, run: int, recording: Recording) -> None:
+        """File a recording under its run. A recording that has ended replaces what was known;
+        one that has only started never replaces an ending that arrived first (EventBridge
+        does not promise order)."""
+        item = {
+            "pk": f"ROOM#{room_id}",
+            "sk": f"{_history_sk(run)}#REC#{recording.recording_id}",
+            "body": json.dumps(recording.wire()),
+        }
+        if recording.status != "RECORDING":
+            self.table.put_item(Item=item)
+            return
+        try:
+            self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except ClientError as exc:
+            if not _conditional_failed(exc):
+                raise
+
+    def runs(self, room_id: str) -> list[RunRecord]:
+        """The room's runs with their recordings, oldest first."""
+        runs: dict[int, RunRecord] = {}
+        recordings: dict[int, list[Recording]] = {}
+        for item in self._query(
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :h)",
+            ExpressionAttributeValues={":pk": f"ROOM#{room_id}", ":h": "HISTORY#"},
+            ConsistentRead=True,
+        ):
+            run = int(item["sk"].split("#")[1])
+            if "#REC#" in item["sk"]:
+                recordings.setdefault(run, []).append(Recording.model_validate_json(item["body"]))
+            else:
+                runs[run] = RunRecord.model_validate_json(item["body"])
+        return [
+            runs[n].model_copy(
+                update={"recordings": sorted(recordings.get(n, []), key=lambda r: r.started_at)}
+            )
+            for n in sorted(runs)
+        ]
+
     # ---- bodies -------------------------------------------------------------------------
 
     def _put_body(self, room_id: str, sk: str, body: dict[str, Any]) -> None:
@@ -504,6 +572,10 @@ class RoomStore:
 def _material_key(room_id: str | None, material_id: str) -> dict[str, str]:
     library = f"ROOM#{room_id}" if room_id else "SHARED"
     return {"pk": f"MATERIALS#{library}", "sk": f"MATERIAL#{material_id}"}
+
+
+def _history_sk(run: int) -> str:
+    return f"HISTORY#{run:05d}"
 
 
 def _ledger_sk(run: int) -> str:

@@ -66,6 +66,7 @@ class RoomView(Model):
     playback_url: str | None = None
     stream_health: StreamHealth | None = None
     stop_requested: StopMode | None = None
+    stop_at: float | None = Field(default=None, description="a scheduled show's end (unix s)")
     error: str | None = None
     cause: str | None = None
     created_at: float | None = None
@@ -86,6 +87,7 @@ class RoomView(Model):
             playback_url=room.playback_url,
             stream_health=room.stream_health,
             stop_requested=room.stop_requested,
+            stop_at=room.stop_at,
             error=room.error,
             cause=room.cause,
             created_at=room.created_at,

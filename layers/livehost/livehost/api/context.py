@@ -18,6 +18,8 @@ class ApiSettings(FunctionSettings):
 
     room_lifecycle_arn: str
     answer_question_arn: str = ""
+    schedule_group: str = ""  # EventBridge Scheduler group of the rooms' schedules
+    scheduler_role_arn: str = ""  # the role schedules start RoomLifecycle with
     operators_group: str = "operators"  # the Cognito group operator routes require
 
 
@@ -38,6 +40,15 @@ class Backend:
     @cached_property
     def ivs(self) -> Any:
         return aws.client("ivs")
+
+    @cached_property
+    def s3(self) -> Any:
+        """S3 for replays: reads and SigV4-presigned URLs."""
+        return aws.s3_signer()
+
+    @cached_property
+    def scheduler(self) -> Any:
+        return aws.client("scheduler")
 
     @cached_property
     def sqs(self) -> Any:

@@ -24,6 +24,8 @@ from livehost.errors import (
 from livehost.materials.library import MaterialNotFound, MaterialNotUploaded
 from livehost.materials.probe import MaterialRefused
 from livehost.materials.references import MaterialNotUsable
+from livehost.schedule_expressions import BadSchedule
+from livehost.schedules import ScheduleNotFound
 from livehost.script_check import ScriptRejected
 from livehost.store import ItemTooLarge, RoomExists
 
@@ -44,8 +46,20 @@ class RoomNotRunning(LiveHostError):
     """A stop was asked for a room that is neither starting nor live."""
 
 
+class RunNotFound(LiveHostError):
+    """The room has had no run with that number."""
+
+
+class ReplayNotReady(LiveHostError):
+    """The run has no ended recording (yet: IVS reports one shortly after the broadcast)."""
+
+
 class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
+
+
+class SchedulesDisabled(LiveHostError):
+    """The stack has no schedule group (SCHEDULE_GROUP) to keep schedules in."""
 
 
 NOT_FOUND: list[type[Exception]] = [
@@ -53,6 +67,8 @@ NOT_FOUND: list[type[Exception]] = [
     EntryNotFound,
     QuestionNotFound,
     MaterialNotFound,
+    RunNotFound,
+    ScheduleNotFound,
 ]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
@@ -62,6 +78,7 @@ CONFLICT: list[type[Exception]] = [
     EntryExists,
     ScriptMissing,
     MaterialNotUploaded,
+    ReplayNotReady,
 ]
 
 
@@ -104,12 +121,8 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def too_large(exc: Exception) -> Response:
         return problem(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, str(exc))
 
-    @app.exception_handler([MaterialRefused, MaterialNotUsable])
-    def refused(exc: Exception) -> Response:
-        return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
-
-    @app.exception_handler(VoiceNotAvailable)
-    def voice_not_available(exc: VoiceNotAvailable) -> Response:
+    @app.exception_handler([MaterialRefused, MaterialNotUsable, VoiceNotAvailable, BadSchedule])
+    def bad_value(exc: Exception) -> Response:
         return problem(HTTPStatus.BAD_REQUEST, str(exc), [str(exc)])
 
     @app.exception_handler(NOT_FOUND)
@@ -120,6 +133,6 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     def conflict(exc: Exception) -> Response:
         return problem(HTTPStatus.CONFLICT, str(exc))
 
-    @app.exception_handler(QuestionsDisabled)
-    def unavailable(exc: QuestionsDisabled) -> Response:
+    @app.exception_handler([QuestionsDisabled, SchedulesDisabled])
+    def unavailable(exc: Exception) -> Response:
         return problem(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))

@@ -72,14 +72,22 @@ def update_room(room_id: RoomId, body: RoomChanges, deps: Deps) -> RoomView:
 
 @router.delete(
     "/rooms/<roomId>",
-    summary="Delete a room that is not running, and its channel",
+    summary="Delete a room that is not running, its schedule and its channel",
     operation_id="deleteRoom",
     tags=TAGS,
     status_code=204,
     responses=answers(204, "Deleted", 404, 409),
 )
 def delete_room(room_id: RoomId, deps: Deps) -> None:
-    service.delete_room(deps.store, deps.ivs, room_id, deps.materials)
+    scheduler = deps.scheduler if deps.settings.schedule_group else None
+    service.delete_room(
+        deps.store,
+        deps.ivs,
+        room_id,
+        deps.materials,
+        scheduler=scheduler,
+        schedule_group=deps.settings.schedule_group,
+    )
 
 
 @router.get(

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from livehost.api import content, control, materials, preview, questions, rooms, voices
+from livehost.api import (
+    content,
+    control,
+    materials,
+    preview,
+    questions,
+    replays,
+    rooms,
+    scheduling,
+    voices,
+)
 from livehost.api.access import operators_only
 from livehost.api.errors import install_error_handlers
 from livehost.api.reading import json_api, read_json
@@ -17,6 +27,8 @@ ROUTERS = (
     voices.router,
     preview.router,
     materials.router,
+    replays.router,
+    scheduling.router,
 )
 
 

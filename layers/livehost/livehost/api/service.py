@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
@@ -12,6 +13,7 @@ from livehost.languages import check_voice, with_voices_checked
 from livehost.materials.library import MaterialLibrary
 from livehost.materials.references import material_problems
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
+from livehost.schedules import ScheduleNotFound, delete_schedule
 from livehost.script_check import ScriptRejected, check_script
 from livehost.store import EntriesExist, RoomStore
 
@@ -22,14 +24,22 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
 
 
 def delete_room(
-    store: RoomStore, ivs: Any, room_id: str, materials: MaterialLibrary | None = None
+    store: RoomStore,
+    ivs: Any,
+    room_id: str,
+    materials: MaterialLibrary | None = None,
+    scheduler: Any = None,
+    schedule_group: str = "",
 ) -> None:
-    """Delete a room that is not running, its channel and its materials (RoomAlreadyRunning
-    while active). The channel and the materials go first: a failure leaves the room, so
-    deleting it again finishes the job."""
+    """Delete a room that is not running, its schedule, its channel and its materials
+    (RoomAlreadyRunning while active). They go first: a failure leaves the room, so deleting
+    it again finishes the job."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
+    if scheduler is not None and schedule_group:
+        with contextlib.suppress(ScheduleNotFound):
+            delete_schedule(scheduler, room_id=room_id, group=schedule_group)
     if room.channel is not None:
         delete_channel(ivs, room.channel)
     if materials is not None:
