@@ -174,7 +174,7 @@ def test_skipped_resources_are_created_through_the_emulator(
         text = json.dumps(cfn)
         for name in ("OperatorUserPool", "Apiv1Stage", "ApiApiKey", "ApiUsagePlan"):
             assert f'"{name}"' not in text and "${" + name not in text
-        assert len(notes) == 9
+        assert len(notes) == 10
         groups = scheduler.list_schedule_groups()["ScheduleGroups"]
         assert "livehost-rooms" in [g["Name"] for g in groups]
         [pool] = cognito.list_user_pools(MaxResults=5)["UserPools"]

@@ -24,7 +24,7 @@ def test_the_render_host_pins_the_versions_the_layer_and_the_local_cloud_use() -
     layer = pins(ROOT / "layers" / "livehost" / "requirements.txt")
     # Then every package pinned in both has one version
     shared = host.keys() & layer.keys()
-    assert shared == {"pydantic", "pydantic-settings", "aws-lambda-powertools"}
+    assert shared == {"pydantic", "pydantic-settings", "aws-lambda-powertools", "av"}
     assert {name: host[name] for name in shared} == {name: layer[name] for name in shared}
     # And the local cloud installs the render host's requirements as they are
     assert (

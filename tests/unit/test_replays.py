@@ -148,7 +148,7 @@ def test_another_stacks_channel_is_left_alone(store: RoomStore) -> None:
 
 def test_a_replay_is_every_recordings_pieces_presigned_in_one_playlist(store: RoomStore) -> None:
     # Given two recordings of one run in a bucket, in IVS's layout (the emulator's)
-    s3 = aws.presigner()
+    s3 = aws.s3_signer()
     s3.create_bucket(Bucket="replays")
     recordings = []
     for name, pieces in (("rec1", ["2.000", "1.500"]), ("rec2", ["2.000"])):
