@@ -1,5 +1,5 @@
-"""OpenChannel: the room's IVS channel with this run's new stream key. Returns ARNs and URLs,
-never the stream key."""
+"""OpenChannel: the room's IVS channel with this run's new stream key, and its IVS Chat room.
+Returns ARNs and URLs, never the stream key."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
@@ -13,13 +13,19 @@ from livehost.store import RoomStore
 logger = Logger()
 
 
+class OpenChannelSettings(FunctionSettings):
+    chat_review_handler_arn: str = ""  # empty: the stack's rooms have no chat
+
+
 @logger.inject_lambda_context
 @event_parser(model=RunRef)
 def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
-    settings = FunctionSettings()
+    settings = OpenChannelSettings()  # type: ignore[call-arg]
     return lifecycle.open_room_channel(
         RoomStore(aws.table(settings.table_name)),
         aws.client("ivs"),
         room_id=request.room_id,
         stack=settings.stack_name,
+        ivschat=aws.client("ivschat") if settings.chat_review_handler_arn else None,
+        review_handler_arn=settings.chat_review_handler_arn,
     ).wire()

@@ -18,6 +18,7 @@ class ApiSettings(FunctionSettings):
     room_lifecycle_arn: str
     answer_question_arn: str = ""
     operators_group: str = "operators"  # the Cognito group operator routes require
+    chat_messaging_endpoint: str = ""  # where viewers' chat clients connect (wss://...)
 
 
 @dataclass
@@ -37,6 +38,10 @@ class Backend:
     @cached_property
     def ivs(self) -> Any:
         return aws.client("ivs")
+
+    @cached_property
+    def ivschat(self) -> Any:
+        return aws.client("ivschat")
 
     @cached_property
     def sqs(self) -> Any:

@@ -44,6 +44,10 @@ class QuestionsDisabled(LiveHostError):
     """The stack has no AnswerQuestion workflow to send questions to."""
 
 
+class ChatNotOpen(LiveHostError):
+    """The room has no chat room yet (it opens at the room's first start)."""
+
+
 NOT_FOUND: list[type[Exception]] = [RoomNotFound, EntryNotFound]
 CONFLICT: list[type[Exception]] = [
     RoomAlreadyRunning,
@@ -52,6 +56,7 @@ CONFLICT: list[type[Exception]] = [
     RoomExists,
     EntryExists,
     ScriptMissing,
+    ChatNotOpen,
 ]
 
 

@@ -79,7 +79,7 @@ def update_room(room_id: RoomId, body: RoomChanges, deps: Deps) -> RoomView:
     responses=answers(204, "Deleted", 404, 409),
 )
 def delete_room(room_id: RoomId, deps: Deps) -> None:
-    service.delete_room(deps.store, deps.ivs, room_id)
+    service.delete_room(deps.store, deps.ivs, room_id, deps.ivschat)
 
 
 @router.get(

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from livehost.api import content, control, questions, rooms, voices
+from livehost.api import chatting, content, control, questions, rooms, voices
 from livehost.api.access import operators_only
 from livehost.api.errors import install_error_handlers
 from livehost.api.reading import json_api, read_json
 
-ROUTERS = (rooms.router, content.router, control.router, questions.router, voices.router)
+ROUTERS = (
+    rooms.router,
+    content.router,
+    control.router,
+    questions.router,
+    chatting.router,
+    voices.router,
+)
 
 
 def include_routes(app: APIGatewayRestResolver) -> APIGatewayRestResolver:

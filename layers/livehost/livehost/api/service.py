@@ -7,6 +7,7 @@ from typing import Any
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.channels import delete_channel
+from livehost.chat import delete_chat_room
 from livehost.errors import RoomAlreadyRunning
 from livehost.languages import check_voice, with_voices_checked
 from livehost.models import ACTIVE_PHASES, KnowledgeEntry, Room, RoomSettings, Script
@@ -19,14 +20,17 @@ def create_room(store: RoomStore, new: NewRoom) -> Room:
     return store.create_room(Room(room_id=new.room_id, name=new.name, settings=new.settings))
 
 
-def delete_room(store: RoomStore, ivs: Any, room_id: str) -> None:
-    """Delete a room that is not running, and its channel (RoomAlreadyRunning while active).
-    The channel goes first: a failure leaves the room, so deleting it again finishes the job."""
+def delete_room(store: RoomStore, ivs: Any, room_id: str, ivschat: Any = None) -> None:
+    """Delete a room that is not running, its channel and its chat room (RoomAlreadyRunning
+    while active). They go first: a failure leaves the room, so deleting it again finishes
+    the job."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
     if room.channel is not None:
         delete_channel(ivs, room.channel)
+        if room.channel.chat_room_arn is not None:
+            delete_chat_room(ivschat, room.channel.chat_room_arn)
     store.delete_room(room_id)
 
 
