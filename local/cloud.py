@@ -20,6 +20,7 @@ import boto3
 
 from local import moto_gaps
 from local.api_gateway import LocalApi
+from local.chat import LocalChat
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.playback import LocalPlayback
 from local.supervisor import InstanceSupervisor
@@ -92,6 +93,7 @@ class LocalCloud:
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
+        self.chat: LocalChat | None = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
         self._server: Any = None
 
@@ -111,6 +113,9 @@ class LocalCloud:
     def _start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        # IVS Chat first: its endpoints are configuration of the stack and of every client
+        self.chat = LocalChat(lambda_endpoint=self.endpoint, region=REGION).start()
+        self.config.parameters["ChatMessagingEndpoint"] = self.chat.messaging_url
         env = self.client_env()
         os.environ.update(env)
         moto_gaps.install_lambda_dispatch(self.registry, {**env, "MOTO_PORT": str(self.port)})
@@ -166,6 +171,9 @@ class LocalCloud:
         if self._server:
             self._server.stop()
             self._server = None
+        if self.chat:
+            self.chat.stop()
+            self.chat = None
         (self.config.workdir / "cloud.json").unlink(missing_ok=True)
 
     def __enter__(self) -> LocalCloud:
@@ -177,8 +185,11 @@ class LocalCloud:
     # ---- what users and tests need -------------------------------------------------------------
 
     def client_env(self) -> dict[str, str]:
-        """The standard variables that point the AWS CLI and boto3 at this cloud."""
+        """The standard variables that point the AWS CLI and boto3 at this cloud (IVS Chat,
+        which the emulator lacks, at the local chat: boto3's per-service endpoint variable)."""
+        chat = {"AWS_ENDPOINT_URL_IVSCHAT": self.chat.control_url} if self.chat else {}
         return {
+            **chat,
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
@@ -189,7 +200,7 @@ class LocalCloud:
     def client(self, service: str) -> Any:
         return boto3.client(  # type: ignore[call-overload]
             service,
-            endpoint_url=self.endpoint,
+            endpoint_url=self.chat.control_url if service == "ivschat" and self.chat else self.endpoint,
             region_name=REGION,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
@@ -271,6 +282,9 @@ class LocalCloud:
             "pid": os.getpid(),
             "outputs": self.outputs,
             "ingest": self.ingest_urls(),
+            "chat": {"control": self.chat.control_url, "messaging": self.chat.messaging_url}
+            if self.chat
+            else None,
             "api": self._api_state() if self.api else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))
