@@ -19,6 +19,7 @@ ListRooms, tags APIs, signature checks, token refresh within a session."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
@@ -146,7 +147,7 @@ class LocalChat:
         chat = self
 
         class Control(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 status, headers, reply = chat.control(self.path.strip("/"), body)
@@ -218,7 +219,7 @@ class LocalChat:
                 return room
         raise ResourceNotFoundException(identifier)
 
-    def _op_CreateRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_CreateRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         handler = body.get("messageReviewHandler") or {}
         uri = handler.get("uri", "")
         if uri and not uri.startswith(f"arn:aws:lambda:{self.region}:"):
@@ -238,10 +239,10 @@ class LocalChat:
             self.rooms[arn] = room
         return 200, {}, room.wire()
 
-    def _op_GetRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_GetRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         return 200, {}, self._room(body.get("identifier")).wire()
 
-    def _op_DeleteRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_DeleteRoom(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         room = self._room(body.get("identifier"))
         with self._lock:
             del self.rooms[room.arn]
@@ -250,7 +251,7 @@ class LocalChat:
             viewer.connection.close(1000, "the room was deleted")
         return 204, {}, None
 
-    def _op_CreateChatToken(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_CreateChatToken(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         room = self._room(body.get("roomIdentifier"))
         user_id = body.get("userId")
         if not isinstance(user_id, str) or not 1 <= len(user_id) <= 128:
@@ -264,17 +265,23 @@ class LocalChat:
             raise ValidationException("sessionDurationInMinutes must be 1 to 180")
         token = "lhchat." + secrets.token_urlsafe(48)
         now = time.time()
-        grant = Grant(room.arn, user_id, capabilities, body.get("attributes") or {}, now + minutes * 60)
+        grant = Grant(
+            room.arn, user_id, capabilities, body.get("attributes") or {}, now + minutes * 60
+        )
         with self._lock:
             self.grants[token] = grant
         expires = datetime.fromtimestamp(grant.session_ends, UTC).isoformat()
-        return 200, {}, {
-            "token": token,
-            "tokenExpirationTime": expires,
-            "sessionExpirationTime": expires,
-        }
+        return (
+            200,
+            {},
+            {
+                "token": token,
+                "tokenExpirationTime": expires,
+                "sessionExpirationTime": expires,
+            },
+        )
 
-    def _op_SendEvent(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_SendEvent(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         room = self._room(body.get("roomIdentifier"))
         name = body.get("eventName")
         if not isinstance(name, str) or not name:
@@ -282,14 +289,14 @@ class LocalChat:
         event_id = self.send_event(room.arn, name, body.get("attributes") or {})
         return 200, {}, {"id": event_id}
 
-    def _op_DeleteMessage(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_DeleteMessage(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         room = self._room(body.get("roomIdentifier"))
         message_id = body.get("id")
         if not isinstance(message_id, str) or not message_id:
             raise ValidationException("id is required")
         return 200, {}, {"id": self._delete(room.arn, message_id, body.get("reason", ""), None)}
 
-    def _op_DisconnectUser(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:  # noqa: N802
+    def _op_DisconnectUser(self, body: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
         room = self._room(body.get("roomIdentifier"))
         user_id = body.get("userId")
         if not isinstance(user_id, str) or not user_id:
@@ -303,7 +310,9 @@ class LocalChat:
         offered = request.headers.get("Sec-WebSocket-Protocol", "").split(",")[0].strip()
         grant = self.grants.get(offered)
         if grant is None or grant.session_ends < time.time() or grant.room_arn not in self.rooms:
-            return connection.respond(HTTPStatus.UNAUTHORIZED, "the chat token is missing or expired\n")
+            return connection.respond(
+                HTTPStatus.UNAUTHORIZED, "the chat token is missing or expired\n"
+            )
         return None
 
     def _connected(self, connection: ServerConnection) -> None:
@@ -336,11 +345,23 @@ class LocalChat:
         elif action == "SEND_MESSAGE":
             self._send_message(viewer, request, request_id)
         elif action == "DELETE_MESSAGE":
-            self._delete(viewer.grant.room_arn, str(request.get("Id", "")), request.get("Reason", ""), request_id)
+            self._delete(
+                viewer.grant.room_arn,
+                str(request.get("Id", "")),
+                request.get("Reason", ""),
+                request_id,
+            )
         else:
-            self._disconnect(viewer.grant.room_arn, str(request.get("UserId", "")), request.get("Reason", ""), request_id)
+            self._disconnect(
+                viewer.grant.room_arn,
+                str(request.get("UserId", "")),
+                request.get("Reason", ""),
+                request_id,
+            )
 
-    def _send_message(self, viewer: Viewer, request: dict[str, Any], request_id: str | None) -> None:
+    def _send_message(
+        self, viewer: Viewer, request: dict[str, Any], request_id: str | None
+    ) -> None:
         room = self.rooms.get(viewer.grant.room_arn)
         content, attributes = request.get("Content"), request.get("Attributes") or {}
         if room is None:
@@ -350,12 +371,20 @@ class LocalChat:
             self._error(viewer, 400, "Content is required", request_id)
             return
         if len(content) > room.max_length:
-            self._error(viewer, 400, f"Messages must be at most {room.max_length} chars", request_id)
+            self._error(
+                viewer, 400, f"Messages must be at most {room.max_length} chars", request_id
+            )
             return
         message_id = _new_id()
         result, content, attributes = self._review(room, viewer, message_id, content, attributes)
         if result != "ALLOW":
-            self._error(viewer, 406, "The message was rejected during message review", request_id, message_id)
+            self._error(
+                viewer,
+                406,
+                "The message was rejected during message review",
+                request_id,
+                message_id,
+            )
             return
         message = {
             "Type": "MESSAGE",
@@ -369,7 +398,12 @@ class LocalChat:
         self._broadcast(room.arn, message)
 
     def _review(
-        self, room: ChatRoom, viewer: Viewer, message_id: str, content: str, attributes: dict[str, str]
+        self,
+        room: ChatRoom,
+        viewer: Viewer,
+        message_id: str,
+        content: str,
+        attributes: dict[str, str],
     ) -> tuple[str, str, dict[str, str]]:
         """The review handler's verdict within the budget, else the room's fallback."""
         if not room.review_uri:
@@ -396,7 +430,12 @@ class LocalChat:
             attributes = reply.get("Attributes") or {}
         except FutureTimeout:
             result = room.fallback
-            log.warning("review of %s took over %.0f ms: %s", message_id, self.review_timeout_s * 1000, result)
+            log.warning(
+                "review of %s took over %.0f ms: %s",
+                message_id,
+                self.review_timeout_s * 1000,
+                result,
+            )
         except Exception as exc:  # an invalid reply or a failed handler: the fallback too
             result = room.fallback
             log.warning("review of %s failed (%s): %s", message_id, exc, result)
@@ -410,7 +449,9 @@ class LocalChat:
             raise RuntimeError(f"the review handler failed: {payload.get('errorType')}")
         return dict(payload)
 
-    def send_event(self, room_arn: str, name: str, attributes: dict[str, str], request_id: str | None = None) -> str:
+    def send_event(
+        self, room_arn: str, name: str, attributes: dict[str, str], request_id: str | None = None
+    ) -> str:
         event_id = _new_id()
         self._broadcast(
             room_arn,
@@ -430,14 +471,25 @@ class LocalChat:
         return self.send_event(room_arn, "aws:DELETE_MESSAGE", attributes, request_id)
 
     def _disconnect(self, room_arn: str, user_id: str, reason: str, request_id: str | None) -> None:
-        self.send_event(room_arn, "aws:DISCONNECT_USER", {"UserId": user_id, "Reason": reason}, request_id)
+        self.send_event(
+            room_arn, "aws:DISCONNECT_USER", {"UserId": user_id, "Reason": reason}, request_id
+        )
         with self._lock:
-            leaving = [v for v in self.viewers if v.grant.room_arn == room_arn and v.grant.user_id == user_id]
+            leaving = [
+                v
+                for v in self.viewers
+                if v.grant.room_arn == room_arn and v.grant.user_id == user_id
+            ]
         for viewer in leaving:
             viewer.connection.close(1000, reason[:120] or "disconnected")
 
     def _error(
-        self, viewer: Viewer, code: int, message: str, request_id: str | None, error_id: str | None = None
+        self,
+        viewer: Viewer,
+        code: int,
+        message: str,
+        request_id: str | None,
+        error_id: str | None = None,
     ) -> None:
         error = {
             "Type": "ERROR",
@@ -457,7 +509,5 @@ class LocalChat:
     @staticmethod
     def _send(viewer: Viewer, entity: dict[str, Any]) -> None:
         wire = {key: value for key, value in entity.items() if value is not None}
-        try:
+        with contextlib.suppress(ConnectionClosed):
             viewer.connection.send(json.dumps(wire))
-        except ConnectionClosed:
-            pass

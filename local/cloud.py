@@ -55,6 +55,7 @@ class LocalCloudConfig:
     )
     agent_env: dict[str, str] = field(default_factory=dict)
     echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
+    chat_review_budget_s: float = 0.2  # IVS Chat's wait for the review handler (local.chat)
 
 
 def free_port() -> int:
@@ -114,7 +115,11 @@ class LocalCloud:
         from moto.server import ThreadedMotoServer
 
         # IVS Chat first: its endpoints are configuration of the stack and of every client
-        self.chat = LocalChat(lambda_endpoint=self.endpoint, region=REGION).start()
+        self.chat = LocalChat(
+            lambda_endpoint=self.endpoint,
+            region=REGION,
+            review_timeout_s=self.config.chat_review_budget_s,
+        ).start()
         self.config.parameters["ChatMessagingEndpoint"] = self.chat.messaging_url
         env = self.client_env()
         os.environ.update(env)
@@ -200,7 +205,9 @@ class LocalCloud:
     def client(self, service: str) -> Any:
         return boto3.client(  # type: ignore[call-overload]
             service,
-            endpoint_url=self.chat.control_url if service == "ivschat" and self.chat else self.endpoint,
+            endpoint_url=self.chat.control_url
+            if service == "ivschat" and self.chat
+            else self.endpoint,
             region_name=REGION,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",

@@ -22,8 +22,7 @@ from livehost.api.bodies import QuestionAsked, QuestionReceipt
 from livehost.chat import NOTICE_EVENT, announce
 from livehost.errors import RoomNotFound, RoomNotLive
 from livehost.models import ChatQuestions, Model
-from livehost.questions import QuestionBook
-from livehost.screening import screen_text
+from livehost.screening import ScreeningPolicy, screen_text
 from livehost.store import RoomStore
 
 log = logging.getLogger(__name__)
@@ -96,12 +95,12 @@ def review_message(
     (its answer, later, is announced in the chat naming it)."""
     room_id = review.sender.attributes.get("roomId", "")
     try:
-        room = store.get_room(room_id)
+        room, policy, _, _ = store.question_context(room_id)  # one read: room and policy
     except RoomNotFound:
         return _deny(review, "This chat belongs to no LiveHost room.", reason="unknown_room")
     if room.channel is None or room.channel.chat_room_arn != review.room_arn:
         return _deny(review, "This chat belongs to another room.", reason="unknown_room")
-    verdict = screen_text(review.content, QuestionBook(store).policy(room_id))
+    verdict = screen_text(review.content, ScreeningPolicy.model_validate(policy or {}))
     if not verdict.accepted:
         return _refused(ivschat, review, verdict.reason, verdict.message)
     if not is_question(review, room.settings.chat_questions):
@@ -145,7 +144,9 @@ def _deny(review: ChatMessageReview, message: str, *, reason: str) -> ChatReview
     )
 
 
-def _refused(ivschat: Any, review: ChatMessageReview, reason: str, message: str) -> ChatReviewResult:
+def _refused(
+    ivschat: Any, review: ChatMessageReview, reason: str, message: str
+) -> ChatReviewResult:
     """DENY, and tell the sender why: IVS Chat's error to them says only "denied", so a notice
     addressed to their user id (clients show only their own) carries the reason, never the
     message itself."""

@@ -38,9 +38,14 @@ class ViewerDisconnection(Model):
     reason: Annotated[str, Field(max_length=256)] = "disconnected by the room's operator"
 
 
-class ModerationDone(Model):
+class MessageDeleted(Model):
     chat_room_arn: str
-    id: str | None = Field(default=None, description="the deletion event's id")
+    id: str = Field(description="the deletion event's id (aws:DELETE_MESSAGE)")
+
+
+class ViewerDisconnected(Model):
+    chat_room_arn: str
+    user_id: str
 
 
 @router.post(
@@ -73,10 +78,10 @@ def token(room_id: RoomId, body: ChatTokenRequest, deps: Deps) -> ChatGrant:
     status_code=202,
     responses=answers(202, "Deleted: viewers' chats drop the message", 404, 409),
 )
-def delete(room_id: RoomId, body: MessageDeletion, deps: Deps) -> ModerationDone:
+def delete(room_id: RoomId, body: MessageDeletion, deps: Deps) -> MessageDeleted:
     arn = _chat_room(deps.store, room_id)
     event_id = chat.delete_message(deps.ivschat, arn, body.message_id, body.reason)
-    return ModerationDone(chat_room_arn=arn, id=event_id)
+    return MessageDeleted(chat_room_arn=arn, id=event_id)
 
 
 @router.post(
@@ -87,10 +92,10 @@ def delete(room_id: RoomId, body: MessageDeletion, deps: Deps) -> ModerationDone
     status_code=202,
     responses=answers(202, "Disconnected", 404, 409),
 )
-def disconnect(room_id: RoomId, body: ViewerDisconnection, deps: Deps) -> ModerationDone:
+def disconnect(room_id: RoomId, body: ViewerDisconnection, deps: Deps) -> ViewerDisconnected:
     arn = _chat_room(deps.store, room_id)
     chat.disconnect_viewer(deps.ivschat, arn, body.user_id, body.reason)
-    return ModerationDone(chat_room_arn=arn)
+    return ViewerDisconnected(chat_room_arn=arn, user_id=body.user_id)
 
 
 def _chat_room(store: RoomStore, room_id: str) -> str:
