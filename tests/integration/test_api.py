@@ -75,7 +75,7 @@ def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
         for r in operator_routes
     }
     # Then each is 401 Unauthorized, before the function runs
-    assert len(operator_routes) == 23  # every route in template.yaml but the viewers' one
+    assert len(operator_routes) == 25  # every route in template.yaml but the viewers' ones
     assert {key: (status, body["message"]) for key, (status, body) in answers.items()} == {
         (r.method, r.resource): (401, "Unauthorized") for r in operator_routes
     }

@@ -36,6 +36,7 @@ def test_every_route_has_an_api_event_with_its_authorization() -> None:
     assert gateway == operations
     assert sorted(route for route, auth in gateway.items() if auth == "api_key") == [
         ("GET", "/rooms/{roomId}/watch"),
+        ("POST", "/rooms/{roomId}/chat/token"),
         ("POST", "/rooms/{roomId}/questions"),
     ]
     assert document["security"] == [{"operator": []}]
