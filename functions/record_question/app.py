@@ -5,7 +5,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, metrics
-from livehost.chat_answers import announce_answer
+from livehost.announcements import announce_answer
 from livehost.qa import RecordInput, record_question
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore

@@ -20,7 +20,15 @@ from chatviewer import ChatViewer, chat_grant
 from roomdriver import Rooms, short_script
 
 from livehost.chat_review import question_id_of
-from livehost.models import InsertMode, KnowledgeEntry, LoopMode, StopMode, TimelineEntry
+from livehost.models import (
+    InsertMode,
+    KnowledgeEntry,
+    LoopMode,
+    Product,
+    Script,
+    StopMode,
+    TimelineEntry,
+)
 from livehost.questions import QuestionBook
 from livehost.screening import ScreeningPolicy
 from local.cloud import LocalCloud
@@ -29,6 +37,16 @@ pytestmark = pytest.mark.integration
 
 ROOM = "chat-room"
 WEB = Path(__file__).resolve().parents[2] / "web"
+BOTTLE = Product(productId="bottle", name="Trail Bottle", price="$29", tagline="Hot all day")
+
+
+def chat_script() -> Script:
+    """Four short segments, looping; the second shows the bottle's card."""
+    script = short_script(4, loop=LoopMode(mode="forever"))
+    script.segments[1].product_id = "bottle"
+    return Script.model_validate(script.model_dump() | {"products": [BOTTLE.model_dump()]})
+
+
 KNOWLEDGE = [
     KnowledgeEntry(
         entry_id="warranty",
@@ -103,11 +121,7 @@ class LiveChat:
 def live(cloud: LocalCloud) -> Iterator[LiveChat]:
     # Given a live room whose chat questions cut in at once (the room's chat insert mode)
     rooms = Rooms(cloud)
-    rooms.create(
-        ROOM,
-        short_script(4, loop=LoopMode(mode="forever")),
-        chat_insert_mode=InsertMode.NOW,
-    )
+    rooms.create(ROOM, chat_script(), chat_insert_mode=InsertMode.NOW)
     for entry in KNOWLEDGE:
         rooms.store.put_entry(ROOM, entry)
     QuestionBook(rooms.store).set_policy(ROOM, ScreeningPolicy(blocklist=["scam"], max_pending=10))
@@ -171,6 +185,28 @@ def test_a_viewer_asks_in_the_chat_and_the_answer_is_on_the_stream_and_in_the_ch
             "messageId": delivered["Id"],
             "answer": "Good question. Every bottle has a five year warranty.",
         }
+
+
+def test_the_product_on_screen_is_announced_in_the_chat(live):
+    # Given a viewer in the chat
+    viewer = live.viewer("kim")
+
+    # When the segment showing the bottle starts (the script loops)
+    card = viewer.wait_for(lambda e: e.get("EventName") == "livehost:product", timeout_s=60)
+
+    # Then its card is announced as the stream shows it
+    assert card["Attributes"] == {
+        "productId": "bottle",
+        "name": "Trail Bottle",
+        "price": "$29",
+        "tagline": "Hot all day",
+    }
+    shown = [
+        e
+        for e in live.timeline()
+        if e.kind == "segment_started" and e.ref == "s2" and e.at <= time.time()
+    ]
+    assert shown
 
 
 def test_a_plain_message_is_chat_and_never_a_question(live):
