@@ -36,7 +36,7 @@ class ChatViewer:
     def __init__(self, grant: Entity) -> None:
         self.user_id = grant["userId"]
         self.connection: ClientConnection = connect(
-            grant["endpoint"], subprotocols=[grant["token"]]
+            grant["endpoint"], subprotocols=[grant["token"]], legacy=True
         )
         self.received: list[Entity] = []
         self.closed = threading.Event()
