@@ -5,11 +5,12 @@
 import time
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from livehost import aws
 from livehost.chat_review import ChatMessageReview, review_message
+from livehost.settings import ChatReviewSettings
 from livehost.store import RoomStore
 
 logger = Logger()
@@ -17,17 +18,10 @@ for service in ("stepfunctions", "sqs", "ivschat"):  # made at init: the budget 
     aws.client(service)
 
 
-class ChatReviewSettings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
-
-    table_name: str
-    answer_question_arn: str
-
-
 @logger.inject_lambda_context
-def lambda_handler(event: dict, context: LambdaContext) -> dict:
+@event_parser(model=ChatMessageReview)
+def lambda_handler(review: ChatMessageReview, context: LambdaContext) -> dict:
     settings = ChatReviewSettings()  # type: ignore[call-arg]
-    review = ChatMessageReview.model_validate(event)
     result = review_message(
         RoomStore(aws.table(settings.table_name)),
         aws.client("stepfunctions"),

@@ -6,15 +6,11 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import FunctionSettings
+from livehost.settings import OpenChannelSettings
 from livehost.states import RunRef
 from livehost.store import RoomStore
 
 logger = Logger()
-
-
-class OpenChannelSettings(FunctionSettings):
-    chat_review_handler_arn: str = ""  # empty: the stack's rooms have no chat
 
 
 @logger.inject_lambda_context

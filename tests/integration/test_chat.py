@@ -387,3 +387,28 @@ def operator_call(live: LiveChat, token: str, what: str, body: dict[str, str]) -
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, json.loads(response.read())
+
+
+def test_a_viewer_over_the_rate_limit_is_refused_and_told_when_to_ask_again(live):
+    # Given a viewer who asked the three questions the room's policy allows a minute
+    asker, other = live.viewer("lee"), live.viewer("max")
+    for text in ("Does it float in water?", "Is the lid bamboo?", "Can I engrave my name?"):
+        delivered = asker.reply_to(asker.send(text))
+        assert delivered["Attributes"]["questionStatus"] == "accepted", delivered
+
+    # When they ask a fourth
+    request_id = asker.send("Does it come with a strap?")
+
+    # Then it is refused to them alone, with how long to wait
+    refused = asker.reply_to(request_id)
+    assert (refused["Type"], refused["ErrorCode"]) == ("ERROR", 406)
+    notice = asker.wait_for(
+        lambda e: (
+            e.get("EventName") == "livehost:notice"
+            and e["Attributes"]["messageId"] == refused["Id"]
+        )
+    )
+    assert notice["Attributes"]["reason"] == "rate_limited"
+    assert notice["Attributes"]["message"].startswith("You can ask 3 questions every 60 seconds")
+    time.sleep(1.0)
+    assert not [e for e in other.received if "strap" in json.dumps(e)]

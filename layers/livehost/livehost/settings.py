@@ -40,3 +40,11 @@ class ProvisionSettings(FunctionSettings):
             events_queue_url=self.events_queue_url,
             region=self.aws_region,
         )
+
+
+class OpenChannelSettings(FunctionSettings):
+    chat_review_handler_arn: str = ""  # empty: the stack's rooms have no chat
+
+
+class ChatReviewSettings(FunctionSettings):
+    answer_question_arn: str
