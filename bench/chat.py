@@ -4,8 +4,8 @@ answer audio on the stream (the agent's InsertStarted, stamped with wall time).
 Brings up the local cloud (its IVS Chat stand-in with IVS Chat's 200 ms review budget), makes
 a room live with qa_latency.py's looping script and knowledge, and has viewers ask in the chat
 (each question from its own viewer, one after another, each once the previous answer has
-played and the script has had its turn: viewers' answers take turns with the script, which
-speaks to the end of a sentence between two answers). The room's chat questions cut in at once (chat insert mode NOW); the presenter does
+played and a segment has started afresh: viewers' answers take turns with the script, which
+speaks to the end of a sentence between two answers, and the figure is the cut, not that wait). The room's chat questions cut in at once (chat insert mode NOW); the presenter does
 not read the question out (AnswerReadsQuestion=false): the figure is the time to the answer.
 Prints p50/p95 of each stage, for
 
@@ -51,7 +51,6 @@ from livehost.store import RoomStore
 from local.cloud import REPO_ROOT, LocalCloud, LocalCloudConfig
 
 STAGES = ("reviewed", "answer", "first_sent", "on_air", "in_chat")
-SCRIPT_TURN_S = 5.5  # qa_latency's sentences take 4-5 s
 MARKED = {"question": "true"}  # the viewer ticked "a question for the host"
 INJECTED = {"ANSWER_FIRST_SENTENCE_DELAY_S": "0.4", "SPEECH_DELAY_S": "0.2"}
 
@@ -107,9 +106,12 @@ def run_phase(label: str, questions: int, env: dict[str, str], root: Path) -> No
             if env:  # a cold cache for the first sentence: it must be synthesized
                 cloud.table().delete_item(Key={"pk": f"SPEECH#{lead_in}", "sk": "ASSET"})
             viewer = join(cloud.api, f"viewer-{n}")
-            # after the previous answer the script has its turn (the rest of the sentence the
-            # answer cut, about 5 s here): ask after it, at different points of the speech
-            time.sleep(SCRIPT_TURN_S + 0.05 * (n % 7))
+            # after the previous answer the script has its turn (to the end of the sentence
+            # the answer cut): ask once a segment has started afresh since, at different
+            # points of its speech
+            since = time.time()
+            wait(lambda s=since: fresh_start(store, room.run, s), timeout_s=90)
+            time.sleep(0.7 + 0.05 * (n % 7))
             invoked_before = len(cloud.registry.invocations)
             request_id = str(uuid.uuid4())
             text = QUESTIONS[n % len(QUESTIONS)] + f" ({n})"
@@ -152,6 +154,14 @@ def run_phase(label: str, questions: int, env: dict[str, str], root: Path) -> No
         f"  reviews that missed IVS Chat's 200 ms budget (fallback DENY): {fallbacks}/{questions}"
         f"; review handler p50 {percentile(reviews, 50) * 1000:.0f} ms, "
         f"p95 {percentile(reviews, 95) * 1000:.0f} ms"
+    )
+
+
+def fresh_start(store: RoomStore, run: int, since: float) -> bool:
+    """A segment started from its beginning after ``since`` (the script's turn is over)."""
+    return any(
+        e.kind == "segment_started" and (e.detail or {}).get("resumedAtChar") == 0
+        for e in store.timeline(ROOM, run, since=since)
     )
 
 
