@@ -49,7 +49,7 @@ export class RoomChat {
     } else if (entity.Type === "ERROR") {
       const text = this.pending.get(entity.RequestId);
       this.pending.delete(entity.RequestId);
-      const words = entity.ErrorCode === 406 ? "not sent (refused by the room's rules)" : entity.ErrorMessage;
+      const words = entity.ErrorCode === 406 ? "was not delivered to the chat" : entity.ErrorMessage;
       this.add("denied", { message: entity.Id }, `“${text ?? ""}” ${words}`);
     } else if (entity.Type === "EVENT") {
       this.event(entity.EventName, entity.Attributes || {});
