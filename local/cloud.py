@@ -20,6 +20,7 @@ import boto3
 
 from local import moto_gaps
 from local.api_gateway import LocalApi
+from local.chat import LocalChat
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.playback import LocalPlayback
 from local.scheduler import LocalScheduler
@@ -55,6 +56,7 @@ class LocalCloudConfig:
     )
     agent_env: dict[str, str] = field(default_factory=dict)
     echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
+    chat_review_budget_s: float = 0.2  # IVS Chat's wait for the review handler (local.chat)
 
 
 def free_port() -> int:
@@ -95,6 +97,7 @@ class LocalCloud:
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
+        self.chat: LocalChat | None = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
         self._server: Any = None
 
@@ -114,6 +117,13 @@ class LocalCloud:
     def _start(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        # IVS Chat first: its endpoints are configuration of the stack and of every client
+        self.chat = LocalChat(
+            lambda_endpoint=self.endpoint,
+            region=REGION,
+            review_timeout_s=self.config.chat_review_budget_s,
+        ).start()
+        self.config.parameters["ChatMessagingEndpoint"] = self.chat.messaging_url
         env = self.client_env()
         os.environ.update(env)
         moto_gaps.install_lambda_dispatch(self.registry, {**env, "MOTO_PORT": str(self.port)})
@@ -186,6 +196,9 @@ class LocalCloud:
         if self._server:
             self._server.stop()
             self._server = None
+        if self.chat:
+            self.chat.stop()
+            self.chat = None
         (self.config.workdir / "cloud.json").unlink(missing_ok=True)
 
     def __enter__(self) -> LocalCloud:
@@ -197,8 +210,11 @@ class LocalCloud:
     # ---- what users and tests need -------------------------------------------------------------
 
     def client_env(self) -> dict[str, str]:
-        """The standard variables that point the AWS CLI and boto3 at this cloud."""
+        """The standard variables that point the AWS CLI and boto3 at this cloud (IVS Chat,
+        which the emulator lacks, at the local chat: boto3's per-service endpoint variable)."""
+        chat = {"AWS_ENDPOINT_URL_IVSCHAT": self.chat.control_url} if self.chat else {}
         return {
+            **chat,
             "AWS_ENDPOINT_URL": self.endpoint,
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
@@ -209,7 +225,9 @@ class LocalCloud:
     def client(self, service: str) -> Any:
         return boto3.client(  # type: ignore[call-overload]
             service,
-            endpoint_url=self.endpoint,
+            endpoint_url=self.chat.control_url
+            if service == "ivschat" and self.chat
+            else self.endpoint,
             region_name=REGION,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
@@ -294,6 +312,9 @@ class LocalCloud:
             "pid": os.getpid(),
             "outputs": self.outputs,
             "ingest": self.ingest_urls(),
+            "chat": {"control": self.chat.control_url, "messaging": self.chat.messaging_url}
+            if self.chat
+            else None,
             "api": self._api_state() if self.api else None,
         }
         (self.config.workdir / "cloud.json").write_text(json.dumps(state, indent=2))

@@ -95,6 +95,12 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 27. EventBridge Scheduler stores schedules but never fires them, and CloudFormation skips
     ``AWS::Scheduler::ScheduleGroup``: the group is made through the Scheduler API before the
     stack (``local.unsupported``), and ``local.scheduler`` fires due schedules' targets.
+28. IVS Chat does not exist (every call: 404 "Not yet implemented"): ``local.chat`` stands in
+    on loopback, its control plane reached through boto3's per-service endpoint variable
+    (``AWS_ENDPOINT_URL_IVSCHAT``) and its messaging WebSocket through the stack's
+    ``ChatMessagingEndpoint`` parameter; each message is reviewed by the deployed review
+    handler through this emulator's Lambda (gap 1). What of the protocol it covers is in
+    ``local/chat.py``'s docstring.
 """
 
 from __future__ import annotations

@@ -150,6 +150,21 @@ def _recording_event() -> dict[str, Any]:
     return event.model_dump(mode="json", by_alias=True)
 
 
+def _chat_message() -> dict[str, Any]:
+    """What IVS Chat sends the review handler for a viewer's message (a question)."""
+    return {
+        "Content": "How long does the battery last on the buds?",
+        "MessageId": "Bxe5L3hPfjVQ",
+        "RoomArn": "arn:aws:ivschat:us-east-1:123456789012:room/g1H2I3j4k5L6",
+        "Attributes": {"question": "true"},
+        "Sender": {
+            "UserId": "viewer-17",
+            "Attributes": {"roomId": ROOM, "displayName": "Sam"},
+            "Ip": "192.0.2.10",
+        },
+    }
+
+
 SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "BeginRunFunction": lambda: _wire(RoomRef(roomId=ROOM)),
     "ProvisionFunction": lambda: _wire(RunRef(roomId=ROOM, run=RUN)),
@@ -170,6 +185,7 @@ SAMPLES: dict[str, Callable[[], dict[str, Any]]] = {
     "RecordingEventsFunction": _recording_event,
     "ApiFunction": _api_request,
     "ScreenQuestionFunction": lambda: _wire(_question()),
+    "ChatReviewFunction": _chat_message,
     "AnswerFunction": lambda: _wire(
         AnswerInput(
             roomId=ROOM,

@@ -1,12 +1,12 @@
-"""OpenChannel: the room's IVS channel with this run's new stream key. Returns ARNs and URLs,
-never the stream key."""
+"""OpenChannel: the room's IVS channel with this run's new stream key, and its IVS Chat room.
+Returns ARNs and URLs, never the stream key."""
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import ChannelSettings
+from livehost.settings import OpenChannelSettings
 from livehost.states import RunRef
 from livehost.store import RoomStore
 
@@ -16,11 +16,13 @@ logger = Logger()
 @logger.inject_lambda_context
 @event_parser(model=RunRef)
 def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
-    settings = ChannelSettings()
+    settings = OpenChannelSettings()  # type: ignore[call-arg]
     return lifecycle.open_room_channel(
         RoomStore(aws.table(settings.table_name)),
         aws.client("ivs"),
         room_id=request.room_id,
         stack=settings.stack_name,
         recording_configuration_arn=settings.recording_configuration_arn,
+        ivschat=aws.client("ivschat") if settings.chat_review_handler_arn else None,
+        review_handler_arn=settings.chat_review_handler_arn,
     ).wire()

@@ -1,10 +1,11 @@
 """RecordQuestion: the question and its outcome (answer, rejection or failure) in the
-room's timeline."""
+room's timeline, and the answer announced in the room's chat."""
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, metrics
+from livehost.announcements import announce_answer
 from livehost.qa import RecordInput, record_question
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore
@@ -20,5 +21,6 @@ def lambda_handler(event: dict, context: LambdaContext) -> dict:
     store = RoomStore(aws.table(FunctionSettings().table_name))
     recorded = record_question(store, record)
     metrics.for_question(record)
+    announce_answer(store, aws.client("ivschat"), record)
     # ``failed`` lets the workflow's Outcome decide without probing for an absent path
     return {"recorded": recorded, "failed": record.failure is not None}

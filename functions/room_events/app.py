@@ -1,5 +1,6 @@
-"""RoomEvents: the render hosts' events (SQS batch) -> timeline and room status. Each record's
-body is parsed into a protocol Event by the batch processor's model; a bad one fails alone."""
+"""RoomEvents: the render hosts' events (SQS batch) -> timeline and room status, and product
+cards announced in the room's chat. Each record's body is parsed into a protocol Event by the
+batch processor's model; a bad one fails alone."""
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
@@ -13,7 +14,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Json
 
 from livehost import aws, metrics
-from livehost.protocol import Event
+from livehost.announcements import announce_product_shown
+from livehost.protocol import Event, SegmentStarted
 from livehost.settings import FunctionSettings
 from livehost.store import RoomStore
 from livehost.timeline import record_event
@@ -37,6 +39,8 @@ def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureRes
     def handle(record: AgentEventRecord) -> None:  # Powertools passes it as ``record=``
         record_event(store, record.body.run, record.body)
         metrics.for_agent_event(record.body)
+        if isinstance(record.body, SegmentStarted):
+            announce_product_shown(store, aws.client("ivschat"), record.body)
 
     return process_partial_response(
         event=event, record_handler=handle, processor=processor, context=context

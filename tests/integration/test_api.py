@@ -82,7 +82,7 @@ def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
         for r in operator_routes
     }
     # Then each is 401 Unauthorized, before the function runs
-    assert len(operator_routes) == 40  # every route in template.yaml but the viewers' four
+    assert len(operator_routes) == 42  # every route in template.yaml but the viewers' five
     assert {key: (status, body["message"]) for key, (status, body) in answers.items()} == {
         (r.method, r.resource): (401, "Unauthorized") for r in operator_routes
     }

@@ -1258,3 +1258,42 @@ def test_the_local_scheduler_fires_a_due_schedule_and_deletes_a_one_time_one(roo
     # And the one-time schedule is gone
     with pytest.raises(ClientError):
         scheduler.get_schedule(Name="gap-22")
+
+
+def test_gap_28_ivs_chat_is_not_implemented() -> None:
+    printed = raw_moto("""
+        from botocore.exceptions import ClientError
+        with mock_aws():
+            chat = boto3.client("ivschat", region_name=region)
+            try:
+                chat.create_room(name="r")
+            except ClientError as exc:
+                print(exc.response["ResponseMetadata"]["HTTPStatusCode"], exc.response["Error"]["Message"])
+    """)
+    assert printed == "404 Not yet implemented"
+
+
+def test_the_local_chat_answers_boto3s_ivschat_calls_with_their_shapes(rooms: Rooms) -> None:
+    # Given boto3's ivschat client on the local cloud's standard configuration
+    chat = rooms.cloud.client("ivschat")
+    handler = {"uri": "arn:aws:lambda:us-east-1:123456789012:function:f", "fallbackResult": "DENY"}
+    # When a room is made, read, given a token and an event, and deleted
+    made = chat.create_room(name="gap-20", messageReviewHandler=handler, tags={"k": "v"})
+    read = chat.get_room(identifier=made["id"])
+    token = chat.create_chat_token(
+        roomIdentifier=made["arn"], userId="u1", capabilities=["SEND_MESSAGE"]
+    )
+    event = chat.send_event(roomIdentifier=made["arn"], eventName="hello", attributes={"a": "b"})
+    chat.delete_room(identifier=made["arn"])
+    # Then each answer parses with the service model's shapes, and a gone room is named
+    assert (read["arn"], read["name"], read["messageReviewHandler"]) == (
+        made["arn"],
+        "gap-20",
+        handler,
+    )
+    assert read["tags"] == {"k": "v"} and read["maximumMessageLength"] == 500
+    assert token["token"] and token["sessionExpirationTime"].tzinfo is not None
+    assert len(event["id"]) == 12
+    with pytest.raises(ClientError) as gone:
+        chat.get_room(identifier=made["arn"])
+    assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"

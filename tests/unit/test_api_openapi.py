@@ -38,6 +38,7 @@ def test_every_route_has_an_api_event_with_its_authorization() -> None:
         ("GET", "/rooms/{roomId}/materials/{materialId}/image"),
         ("GET", "/rooms/{roomId}/questions/{questionId}"),
         ("GET", "/rooms/{roomId}/watch"),
+        ("POST", "/rooms/{roomId}/chat/token"),
         ("POST", "/rooms/{roomId}/questions"),
     ]
     assert document["security"] == [{"operator": []}]

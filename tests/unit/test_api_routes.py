@@ -445,6 +445,7 @@ def test_an_accepted_question_starts_answer_question(api: Api) -> None:
         "viewerId": "v1",
         "text": "How long does the battery last?",
         "mode": "APPEND",
+        "chatMessageId": None,
         "screening": {
             "accepted": True,
             "reason": "ok",

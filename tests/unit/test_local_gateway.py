@@ -197,7 +197,7 @@ def test_skipped_resources_are_created_through_the_emulator(
         question = methods[("POST", "/rooms/{roomId}/questions")]
         assert (question["authorizationType"], question["apiKeyRequired"]) == ("NONE", True)
         assert methods[("GET", "/rooms")]["authorizationType"] == "COGNITO_USER_POOLS"
-        assert len(methods) == 44  # every route in template.yaml
+        assert len(methods) == 47  # every route in template.yaml
 
 
 class NoContentApi(LocalApi):

@@ -10,6 +10,7 @@ import pytest
 from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventModel, SqsModel
 from samtranslator.yaml_helper import yaml_parse
 
+from livehost.chat_review import ChatMessageReview
 from livehost.protocol import parse_event
 from livehost.qa import AnswerInput, RecordInput
 from livehost.states import QuestionInput, RoomRef, RunRef, ShowFailure, TeardownInput
@@ -54,3 +55,7 @@ def test_the_api_and_queue_samples_have_their_services_shapes() -> None:
     batch = SqsModel.model_validate(json.loads((FOLDER / "RoomEventsFunction.json").read_text()))
     [record] = batch.Records
     assert parse_event(record.body).type == "SegmentStarted"
+    chat = ChatMessageReview.model_validate(
+        json.loads((FOLDER / "ChatReviewFunction.json").read_text())
+    )
+    assert (chat.sender.attributes["roomId"], chat.message_id) == ("demo-showcase", "Bxe5L3hPfjVQ")

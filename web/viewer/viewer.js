@@ -6,6 +6,7 @@ import { config } from "../shared/config.js";
 import { h } from "../shared/dom.js";
 import { LivePlayer } from "../shared/player.js";
 import { followQuestion } from "./question-status.js";
+import { RoomChat, chatProblem } from "./chat.js";
 
 const roomId = new URLSearchParams(location.search).get("room") || "";
 const video = document.getElementById("video");
@@ -103,7 +104,37 @@ async function main() {
       questionStatus.textContent = (e instanceof ApiError && words[e.status]) || e.message;
     }
   });
+  joinChat(cfg);
   await watch(cfg, player);
+}
+
+// The chat beside the player: join with a display name, then send messages or questions.
+function joinChat(cfg) {
+  const join = document.getElementById("chat-join");
+  const send = document.getElementById("chat-send");
+  const text = document.getElementById("chat-text");
+  const chat = new RoomChat(roomId, cfg.viewerApiKey, {
+    list: document.getElementById("chat-log"),
+    status: document.getElementById("chat-status"),
+  });
+  window.livehostViewer.chat = chat;
+  join.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await chat.join(document.getElementById("chat-name").value.trim());
+      join.hidden = true;
+      send.hidden = false;
+      text.focus();
+    } catch (e) {
+      chat.say(chatProblem(e));
+    }
+  });
+  send.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!text.value.trim()) return;
+    chat.send(text.value.trim(), { question: document.getElementById("chat-question").checked });
+    text.value = "";
+  });
 }
 
 // The viewer route GET /rooms/{id}/watch says whether the room is live and where it plays.

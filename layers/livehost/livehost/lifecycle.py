@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from livehost.boot import AgentBoot, encoded_user_data
 from livehost.channels import end_broadcast, open_channel
+from livehost.chat import open_chat_room
 from livehost.errors import InvalidScript, RoomStopRequested, RunSkipped, named
 from livehost.models import ACTIVE_PHASES, Channel, Phase, Room, TimelineEntry
 from livehost.render_hosts import (
@@ -171,10 +172,18 @@ def _launch(
 
 
 def open_room_channel(
-    store: RoomStore, ivs: Any, *, room_id: str, stack: str, recording_configuration_arn: str = ""
+    store: RoomStore,
+    ivs: Any,
+    *,
+    room_id: str,
+    stack: str,
+    recording_configuration_arn: str = "",
+    ivschat: Any = None,
+    review_handler_arn: str = "",
 ) -> Channel:
     """The room's channel (created at its first start, kept after) with this run's new key,
-    recording to S3 with ``recording_configuration_arn`` (livehost.replays) when given."""
+    recording to S3 with ``recording_configuration_arn`` (livehost.replays) when given, and
+    its chat room (kept likewise) when the stack has a review handler for chats."""
     room = store.set_phase(room_id, Phase.OPENING_CHANNEL)
     _refuse_if_stopping(room)
     channel = open_channel(
@@ -185,6 +194,15 @@ def open_room_channel(
         channel=room.channel,
         recording_configuration_arn=recording_configuration_arn,
     )
+    if review_handler_arn:
+        chat_room_arn = open_chat_room(
+            ivschat,
+            room_id=room_id,
+            stack=stack,
+            review_handler_arn=review_handler_arn,
+            chat_room_arn=room.channel.chat_room_arn if room.channel else None,
+        )
+        channel = channel.model_copy(update={"chat_room_arn": chat_room_arn})
     store.set_phase(room_id, Phase.STARTING_STREAM, channel=channel.wire())
     if room.channel and room.channel.playback_url != channel.playback_url:
         _note(store, room, "the room's channel was gone: a new one has a new playback URL")

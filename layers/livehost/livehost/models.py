@@ -239,6 +239,9 @@ class KnowledgeEntry(Model):
     tags: list[str] = Field(default_factory=list)
 
 
+ChatQuestions = Literal["marked", "question_mark", "every"]
+
+
 class RoomSettings(Model):
     """Per-room choices; defaults suit a low-cost 720p room."""
 
@@ -262,6 +265,14 @@ class RoomSettings(Model):
     )
     resolution: Literal["720p", "1080p"] = "720p"
     insert_mode: InsertMode = InsertMode.SENTENCE_END
+    chat_questions: ChatQuestions = Field(
+        default="question_mark",
+        description="which chat messages are questions: marked (the viewer marked it: "
+        "attribute question=true), question_mark (marked, or ends with a question mark), every",
+    )
+    chat_insert_mode: InsertMode | None = Field(
+        default=None, description="insert mode of questions from the chat; empty: insertMode"
+    )
     event_budget: int = Field(
         default=9000, ge=60, le=24_000, description="history events per ShowLoop generation"
     )
@@ -297,6 +308,9 @@ class Channel(Model):
     ingest_endpoint: str
     playback_url: str
     stream_key_arn: str | None = Field(default=None, description="none between runs")
+    chat_room_arn: str | None = Field(
+        default=None, description="the room's IVS Chat room, kept for the room's life too"
+    )
 
 
 class Cursor(Model):

@@ -86,6 +86,15 @@ class Asked(Model):
         )
 
 
+class Admission(Model):
+    """A question's verdict, in its room; ``first`` when this admission accepted it (a
+    repeated delivery of an accepted question is accepted again, never first)."""
+
+    room: Room
+    verdict: Verdict
+    first: bool = False
+
+
 class QuestionBook:
     """A room's screening policy and question ledger, over the RoomStore's table."""
 
@@ -107,6 +116,13 @@ class QuestionBook:
         write; read again and decide again when another question got there first). Admitting
         an accepted question id again gives the same verdict. RoomNotLive unless the room is
         live (in ``run``, when given)."""
+        admission = self.admit_once(asked, now=now, run=run)
+        return admission.room, admission.verdict
+
+    def admit_once(self, asked: Asked, *, now: float, run: int | None = None) -> Admission:
+        """``admit``, telling also whether this call took the question's place in the ledger
+        (``first``): of any number of deliveries of one question id, exactly one is first,
+        so exactly one starts its answer."""
         for _ in range(MAX_ATTEMPTS):
             room, policy_body, body, version = self.store.question_context(asked.room_id)
             if room.phase is not Phase.LIVE:
@@ -118,7 +134,7 @@ class QuestionBook:
             policy = ScreeningPolicy.model_validate(policy_body or {})
             ledger = QuestionLedger.model_validate(body or {})
             if asked.question_id in ledger.entries:
-                return room, screen_text(asked.text, policy)
+                return Admission(room=room, verdict=screen_text(asked.text, policy), first=False)
             verdict = screen(
                 asked.question,
                 recent=ledger.recent(),
@@ -127,20 +143,21 @@ class QuestionBook:
                 pending=ledger.pending(now),
             )
             if not verdict.accepted:
-                return room, verdict
+                return Admission(room=room, verdict=verdict)
             entry = LedgerEntry(
                 viewer_id=asked.viewer_id, text=verdict.text[:300], asked_at=asked.asked_at
             )
             ledger = ledger.kept(now, policy)
             ledger.entries[asked.question_id] = entry
             if self._write(room.room_id, room.run, ledger, version):
-                return room, verdict
-        return room, Verdict(
+                return Admission(room=room, verdict=verdict, first=True)
+        busy = Verdict(
             accepted=False,
             reason="busy",
             message="The presenter has a queue of questions right now: please ask again in a minute.",
             text=verdict.text,
         )
+        return Admission(room=room, verdict=busy)
 
     def finish(self, room_id: str, run: int, question_id: str, *, now: float) -> bool:
         """Mark an accepted question answered (or given up): its place is free. False if the

@@ -21,12 +21,6 @@ class FunctionSettings(BaseSettings):
     aws_region: str = "us-east-1"
 
 
-class ChannelSettings(FunctionSettings):
-    """OpenChannel's variables: the stack's recording configuration (replays)."""
-
-    recording_configuration_arn: str = ""
-
-
 class ProvisionSettings(FunctionSettings):
     launch_template_id: str
     instance_types: str = ""
@@ -46,3 +40,15 @@ class ProvisionSettings(FunctionSettings):
             events_queue_url=self.events_queue_url,
             region=self.aws_region,
         )
+
+
+class OpenChannelSettings(FunctionSettings):
+    """OpenChannel's variables: the stack's recording configuration (replays) and chat
+    review handler."""
+
+    recording_configuration_arn: str = ""  # empty: the channel does not record
+    chat_review_handler_arn: str = ""  # empty: the stack's rooms have no chat
+
+
+class ChatReviewSettings(FunctionSettings):
+    answer_question_arn: str

@@ -153,3 +153,6 @@ class QuestionInput(RunRef):
     text: str = Field(max_length=20_000)
     mode: InsertMode | None = None
     asked_at: float = Field(alias="askedAt", description="unix time, seconds")
+    chat_message_id: str | None = Field(
+        default=None, alias="chatMessageId", description="asked in the room's chat: its message"
+    )

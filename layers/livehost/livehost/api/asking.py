@@ -42,10 +42,13 @@ def ask_question(
     state_machine_arn: str,
     now: float,
     question_id: str | None = None,
+    chat_message_id: str | None = None,
 ) -> QuestionReceipt:
     """Accept (start AnswerQuestion, open the answer's insert) or reject (the room's
     screening policy: empty, too long, blocked, rate limited, duplicate, busy) a question.
-    RoomNotFound for an unknown room, RoomNotLive unless it is LIVE."""
+    A question from the chat (``chat_message_id``) takes the room's chat insert mode. A
+    question id delivered again is answered once. RoomNotFound for an unknown room,
+    RoomNotLive unless it is LIVE."""
     if not state_machine_arn:
         raise QuestionsDisabled("this stack answers no questions: ANSWER_QUESTION_ARN is not set")
     asked = Asked(
@@ -55,9 +58,11 @@ def ask_question(
         text=asked_by.text,
         asked_at=now,
     )
-    room, verdict = QuestionBook(store).admit(asked, now=now)
+    admission = QuestionBook(store).admit_once(asked, now=now)
+    room, verdict = admission.room, admission.verdict
     metrics.for_admission(room_id, verdict.accepted)
-    mode = asked_by.mode or room.settings.insert_mode
+    chat_mode = room.settings.chat_insert_mode if chat_message_id else None
+    mode = asked_by.mode or chat_mode or room.settings.insert_mode
     question = QuestionInput(
         roomId=room_id,
         run=room.run,
@@ -66,6 +71,7 @@ def ask_question(
         text=asked.text,
         mode=mode,
         askedAt=now,
+        chatMessageId=chat_message_id,
     )
     screening = Screening(**verdict.model_dump(), mode=mode)
     if not screening.accepted:
@@ -83,6 +89,8 @@ def ask_question(
                 detail={"reason": screening.reason, "viewerId": asked.viewer_id},
             ),
         )
+        return _receipt(question.question_id, screening)
+    if not admission.first:  # delivered again (a retry): its answer started the first time
         return _receipt(question.question_id, screening)
     # At once and side by side: the playout is told the answer is coming (the presenter
     # stops while the answer is written) and the workflow starts.

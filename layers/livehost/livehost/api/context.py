@@ -21,6 +21,7 @@ class ApiSettings(FunctionSettings):
     schedule_group: str = ""  # EventBridge Scheduler group of the rooms' schedules
     scheduler_role_arn: str = ""  # the role schedules start RoomLifecycle with
     operators_group: str = "operators"  # the Cognito group operator routes require
+    chat_messaging_endpoint: str = ""  # where viewers' chat clients connect (wss://...)
 
 
 @dataclass
@@ -49,6 +50,10 @@ class Backend:
     @cached_property
     def scheduler(self) -> Any:
         return aws.client("scheduler")
+
+    @cached_property
+    def ivschat(self) -> Any:
+        return aws.client("ivschat")
 
     @cached_property
     def sqs(self) -> Any:

@@ -62,6 +62,10 @@ class SchedulesDisabled(LiveHostError):
     """The stack has no schedule group (SCHEDULE_GROUP) to keep schedules in."""
 
 
+class ChatNotOpen(LiveHostError):
+    """The room has no chat room yet (it opens at the room's first start)."""
+
+
 NOT_FOUND: list[type[Exception]] = [
     RoomNotFound,
     EntryNotFound,
@@ -79,6 +83,7 @@ CONFLICT: list[type[Exception]] = [
     ScriptMissing,
     MaterialNotUploaded,
     ReplayNotReady,
+    ChatNotOpen,
 ]
 
 

@@ -87,6 +87,7 @@ def delete_room(room_id: RoomId, deps: Deps) -> None:
         deps.materials,
         scheduler=scheduler,
         schedule_group=deps.settings.schedule_group,
+        ivschat=deps.ivschat,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from livehost.api import (
+    chatting,
     content,
     control,
     materials,
@@ -24,6 +25,7 @@ ROUTERS = (
     content.router,
     control.router,
     questions.router,
+    chatting.router,
     voices.router,
     preview.router,
     materials.router,

@@ -8,6 +8,7 @@ from typing import Any
 from livehost.api.bodies import EntryBody, NewRoom, RoomChanges
 from livehost.api.errors import EntryExists, EntryNotFound, ScriptMissing
 from livehost.channels import delete_channel
+from livehost.chat import delete_chat_room
 from livehost.errors import RoomAlreadyRunning
 from livehost.languages import check_voice, with_voices_checked
 from livehost.materials.library import MaterialLibrary
@@ -30,10 +31,11 @@ def delete_room(
     materials: MaterialLibrary | None = None,
     scheduler: Any = None,
     schedule_group: str = "",
+    ivschat: Any = None,
 ) -> None:
-    """Delete a room that is not running, its schedule, its channel and its materials
-    (RoomAlreadyRunning while active). They go first: a failure leaves the room, so deleting
-    it again finishes the job."""
+    """Delete a room that is not running, its schedule, its channel and chat room, and its
+    materials (RoomAlreadyRunning while active). They go first: a failure leaves the room,
+    so deleting it again finishes the job."""
     room = store.get_room(room_id)
     if room.phase in ACTIVE_PHASES:
         raise RoomAlreadyRunning(f"room {room_id!r} is {room.phase.value}; stop it first")
@@ -42,6 +44,8 @@ def delete_room(
             delete_schedule(scheduler, room_id=room_id, group=schedule_group)
     if room.channel is not None:
         delete_channel(ivs, room.channel)
+        if room.channel.chat_room_arn is not None and ivschat is not None:
+            delete_chat_room(ivschat, room.channel.chat_room_arn)
     if materials is not None:
         materials.delete_library(room_id)
     store.delete_room(room_id)
