@@ -18,7 +18,7 @@ from typing import Any
 
 import boto3
 
-from local import moto_gaps
+from local import faults, moto_gaps
 from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.playback import LocalPlayback
@@ -54,6 +54,9 @@ class LocalCloudConfig:
     )
     agent_env: dict[str, str] = field(default_factory=dict)
     echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
+    # latency added to each orchestration hop (Lambda, Step Functions state, SQS send), to
+    # measure under production-like timings (local.faults); 0: none
+    hop_delay_s: float = 0.0
 
 
 def free_port() -> int:
@@ -124,6 +127,7 @@ class LocalCloud:
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()
+        faults.install_hop_delay(self.config.hop_delay_s)
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest

@@ -56,8 +56,24 @@ class StartStream(CommandBase):
     resolution: Literal["720p", "1080p"] = "720p"
 
 
+class SegmentAhead(Model):
+    """The script segment after a PlaySegment's own, sent with it (no task token): the agent
+    queues it at once, so it starts on the frame the one before it ends, whatever the
+    orchestration's latency. Its own PlaySegment (with the token the workflow waits on) comes
+    later, with the segment after it: the look-ahead is one segment, never more."""
+
+    command_id: Annotated[str, Field(min_length=1, max_length=128)]
+    segment_id: str
+    loop: int
+    index: int
+    speech: SpeechRef
+    cue: Cue
+    pause_after_ms: int = 0
+
+
 class PlaySegment(CommandBase):
-    """Play one script segment; answered when it has fully played."""
+    """Play one script segment; answered when it has fully played. ``next_segment`` is the
+    segment that follows it in the script (None at the end of the show)."""
 
     type: Literal["PlaySegment"] = "PlaySegment"
     segment_id: str
@@ -66,6 +82,14 @@ class PlaySegment(CommandBase):
     speech: SpeechRef
     cue: Cue
     pause_after_ms: int = 0
+    next_segment: SegmentAhead | None = None
+
+    def ahead(self) -> PlaySegment | None:
+        """The segment to queue behind this one, as a PlaySegment without a token."""
+        following = self.next_segment
+        if following is None:
+            return None
+        return PlaySegment(room_id=self.room_id, **following.model_dump())
 
 
 InsertSource = Literal["viewer", "operator"]

@@ -2,7 +2,13 @@
 
 The cursor (next segment to play) lives in the table and moves only by a conditional write
 from the segment that was just played to the one after it, so a duplicate delivery, a retry,
-a redrive or a new generation never plays a segment twice or skips one."""
+a redrive or a new generation never plays a segment twice or skips one.
+
+Seamless segments: each PlaySegment carries the segment after its own (``ahead``), which
+the agent queues at once, so the next segment is on the render host a whole segment before
+it is due, and the orchestration's latency (this Lambda, Step Functions, SQS) is never heard
+between segments. The workflow still waits for each segment to be fully played before the
+cursor moves past it, so the look-ahead is one segment and exactly-once is unchanged."""
 
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep
     if script is None:
         raise InvalidScript(f"room {room_id!r} has no script: PUT one before starting")
 
-    if step.action == "play" and step.command is not None and step.play_result is not None:
+    if step.action == "play" and step.command is not None and _fully_played(step.play_result):
         done_cue = Cursor(loop=step.command.loop, index=step.command.index)
         store.advance_cursor(room_id, run, done_cue, following(script, done_cue))
         played += 1
@@ -63,27 +69,40 @@ def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep
             update={"action": "rollover", "done": False, "next_generation": step.generation + 1}
         )
 
-    segment = script.segments[cursor.index]
-    ref = _speech_of(speech, room_id, script, segment)
+    command = _play_command(speech, room_id, run, script, cursor)
     upcoming = following(script, cursor)
-    if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
-        _speech_of(speech, room_id, script, script.segments[upcoming.index])
-    command = PlayCommand(
-        command_id=f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
-        segment_id=segment.segment_id,
-        loop=cursor.loop,
-        index=cursor.index,
-        speech=ref,
-        cue=cue_of(script, segment),
-        pause_after_ms=segment.pause_after_ms,
-    )
+    ahead = None
+    if loops is None or upcoming.loop < loops:  # sent with this one: ready before it is due
+        ahead = _play_command(speech, room_id, run, script, upcoming)
     return base.model_copy(
         update={
             "action": "play",
             "command": command,
+            "ahead": ahead,
             "events_used": step.events_used + EVENTS_PER_SEGMENT,
         }
     )
+
+
+def _play_command(
+    speech: SpeechSource, room_id: str, run: int, script: Script, cursor: Cursor
+) -> PlayCommand:
+    """The command that plays the segment at ``cursor`` (its speech synthesized now, once)."""
+    segment = script.segments[cursor.index]
+    return PlayCommand(
+        command_id=f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
+        segment_id=segment.segment_id,
+        loop=cursor.loop,
+        index=cursor.index,
+        speech=_speech_of(speech, room_id, script, segment),
+        cue=cue_of(script, segment),
+        pause_after_ms=segment.pause_after_ms,
+    )
+
+
+def _fully_played(result: dict | None) -> bool:
+    """The agent's answer says the segment played to its end (not dropped by a stop)."""
+    return result is not None and not result.get("stopped")
 
 
 def _speech_of(speech: SpeechSource, room_id: str, script: Script, segment: Segment) -> SpeechRef:
