@@ -21,6 +21,7 @@ import boto3
 from local import faults, moto_gaps
 from local.api_gateway import LocalApi
 from local.deploy import deploy_stack, package, to_cloudformation
+from local.expiry import ExpirySweeper
 from local.playback import LocalPlayback
 from local.supervisor import InstanceSupervisor
 from local.unsupported import handle_unsupported
@@ -57,6 +58,7 @@ class LocalCloudConfig:
     # latency added to each orchestration hop (Lambda, Step Functions state, SQS send), to
     # measure under production-like timings (local.faults); 0: none
     hop_delay_s: float = 0.0
+    expiry_sweep_s: float = 30.0  # how often expired items and objects go (local.expiry)
 
 
 def free_port() -> int:
@@ -95,6 +97,7 @@ class LocalCloud:
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
         self.api: Any = None
+        self.expiry: ExpirySweeper | None = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
         self._server: Any = None
 
@@ -153,9 +156,13 @@ class LocalCloud:
         self._configure_emulator()
         self.outputs = self.deploy()
         self.api = LocalApi.for_cloud(self).start()
+        self.expiry = ExpirySweeper(self.client, self.config.expiry_sweep_s).start()
         quiet_collector()
 
     def stop(self) -> None:
+        if self.expiry:
+            self.expiry.stop()
+            self.expiry = None
         if self.api:
             self.api.stop()
             self.api = None

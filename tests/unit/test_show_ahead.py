@@ -40,7 +40,12 @@ def store() -> Iterator[RoomStore]:
 
 def first_step() -> ShowStep:
     return ShowStep(
-        room_id="shop", run=1, generation=0, command_queue_url="q", event_budget=9000, heartbeat_s=30
+        room_id="shop",
+        run=1,
+        generation=0,
+        command_queue_url="q",
+        event_budget=9000,
+        heartbeat_s=30,
     )
 
 
@@ -54,9 +59,7 @@ def test_each_segment_goes_out_with_the_one_after_it(store: RoomStore) -> None:
         sent.append((step.command, step.ahead))
 
     # Then s0 goes with s1, s1 with s2, s2 with nothing, and the show is done
-    pairs = [
-        (c.segment_id if c else None, a.segment_id if a else None) for c, a in sent
-    ]
+    pairs = [(c.segment_id if c else None, a.segment_id if a else None) for c, a in sent]
     assert pairs == [("s0", "s1"), ("s1", "s2"), ("s2", None), (None, None)]
     assert sent[0][1] is not None
     assert (sent[0][1].command_id, sent[0][1].speech.audio_key) == ("shop-r1-l0-i1", "Line 1.")
@@ -70,7 +73,9 @@ def test_a_segment_dropped_by_a_stop_does_not_move_the_cursor(store: RoomStore) 
     store.request_stop("shop", StopMode.GRACEFUL)
 
     # When the agent's answer says it was stopped
-    after = next_cue(store, TextEngine(), step.model_copy(update={"play_result": {"stopped": True}}))
+    after = next_cue(
+        store, TextEngine(), step.model_copy(update={"play_result": {"stopped": True}})
+    )
 
     # Then the show is done, nothing counts as played, and the cursor still points at s0
     assert (after.action, after.played) == ("done", 0)
