@@ -55,13 +55,14 @@ class ExpirySweeper:
 
     def sweep(self) -> dict[str, int]:
         """One pass over every table and bucket; what it deleted."""
-        items = sum(self._sweep_table(t) for t in self.dynamodb.list_tables()["TableNames"])
-        objects = sum(self._sweep_bucket(b["Name"]) for b in self.s3.list_buckets()["Buckets"])
+        items = sum(self.sweep_table(t) for t in self.dynamodb.list_tables()["TableNames"])
+        objects = sum(self.sweep_bucket(b["Name"]) for b in self.s3.list_buckets()["Buckets"])
         self.deleted["items"] += items
         self.deleted["objects"] += objects
         return {"items": items, "objects": objects}
 
-    def _sweep_table(self, table: str) -> int:
+    def sweep_table(self, table: str) -> int:
+        """Delete ``table``'s items whose TTL attribute is past; how many."""
         ttl = self.dynamodb.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
         if ttl.get("TimeToLiveStatus") != "ENABLED":
             return 0
@@ -86,7 +87,8 @@ class ExpirySweeper:
             if not start:
                 return deleted
 
-    def _sweep_bucket(self, bucket: str) -> int:
+    def sweep_bucket(self, bucket: str) -> int:
+        """Delete ``bucket``'s objects its lifecycle rules expire; how many."""
         try:
             rules = self.s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
         except ClientError:  # no lifecycle configuration: nothing expires

@@ -58,6 +58,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 19. A long poll on a FIFO queue spins (holding the interpreter lock) while the messages
     it sees belong to groups in flight, and a deletion wakes nobody: it waits, and wakes on
     a send or a deletion.
+20. DynamoDB TTL and S3 lifecycle expiration delete nothing: an item whose TTL attribute is
+    past and an object past its rule's days stay for ever, so a 24/7 room's table and bucket
+    only grow. ``local.expiry.ExpirySweeper`` (started by the local cloud) deletes them
+    through the public APIs, as the services do.
 """
 
 from __future__ import annotations
@@ -376,7 +380,8 @@ def function_env(function: Any, base_env: dict[str, str]) -> dict[str, str]:
     local cloud's own: the template's, then the ones the Lambda runtime sets."""
     return {
         **base_env,
-        **(function.environment_vars or {}),
+        # Lambda's variables are strings (a Number parameter's value included)
+        **{k: str(v) for k, v in (function.environment_vars or {}).items()},
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
         "AWS_REGION": function.region,

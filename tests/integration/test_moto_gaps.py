@@ -897,3 +897,68 @@ def test_a_long_poll_waits_and_wakes_when_its_group_is_freed() -> None:
     assert printed["body"] == ["m1"]
     assert printed["waited"] < 1.0
     assert printed["cpu"] < 0.3 * printed["waited"]
+
+
+def test_gap_20_ttl_and_lifecycle_expiration_delete_nothing() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            ddb, s3 = boto3.client("dynamodb", region_name=region), boto3.client("s3", region_name=region)
+            ddb.create_table(
+                TableName="t", KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+                BillingMode="PAY_PER_REQUEST",
+            )
+            ddb.update_time_to_live(
+                TableName="t", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"}
+            )
+            ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "expiresAt": {"N": str(int(time.time()) - 3600)}})
+            s3.create_bucket(Bucket="b")
+            s3.put_bucket_lifecycle_configuration(Bucket="b", LifecycleConfiguration={"Rules": [
+                {"ID": "x", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}
+            ]})
+            s3.put_object(Bucket="b", Key="k", Body=b"x")
+            time.sleep(2)
+            print(ddb.scan(TableName="t")["Count"], s3.list_objects_v2(Bucket="b")["KeyCount"])
+    """)
+    # an item expired an hour ago and an object under a rule: both still there
+    assert printed == "1 1", "moto expires items or objects now: drop work-around 20"
+
+
+def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -> None:
+    # Given a timeline entry written eight days ago (7-day retention) and one written now,
+    # and a bucket with the stack's lifecycle rules holding a speech object
+    import time
+
+    from livehost.models import Room, TimelineEntry
+    from livehost.store import RoomStore
+    from local.expiry import ExpirySweeper
+
+    now = time.time()
+    rooms.store.create_room(Room(room_id="old", name="Old"))
+    old = RoomStore(rooms.cloud.table(), clock=lambda: now - 8 * 86400)
+    old.append_timeline("old", 1, TimelineEntry(at=old.clock(), kind="phase", text="then"))
+    rooms.store.append_timeline("old", 1, TimelineEntry(at=now, kind="phase", text="now"))
+    s3 = rooms.cloud.client("s3")
+    rules = s3.get_bucket_lifecycle_configuration(Bucket=rooms.cloud.outputs["AssetsBucketName"])
+    s3.create_bucket(Bucket="expiry-probe")
+    s3.put_bucket_lifecycle_configuration(
+        Bucket="expiry-probe", LifecycleConfiguration={"Rules": rules["Rules"]}
+    )
+    s3.put_object(Bucket="expiry-probe", Key="speech/old.pcm", Body=b"x")
+    s3.put_object(Bucket="expiry-probe", Key="kept/old.json", Body=b"x")
+
+    # When the local cloud sweeps the table now, and the bucket now and 31 days on
+    items = ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_table(
+        rooms.cloud.outputs["TableName"]
+    )
+    today = ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_bucket("expiry-probe")
+    later = ExpirySweeper(rooms.cloud.client, clock=lambda: now + 31 * 86400).sweep_bucket(
+        "expiry-probe"
+    )
+
+    # Then the expired entry goes and today's stays; the speech goes after 30 days, the rest stays
+    assert items >= 1
+    assert [e.text for e in rooms.store.timeline("old", 1)] == ["now"]
+    assert (today, later) == (0, 1)
+    listed = s3.list_objects_v2(Bucket="expiry-probe")["Contents"]
+    assert [o["Key"] for o in listed] == ["kept/old.json"]
