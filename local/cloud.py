@@ -254,6 +254,8 @@ class LocalCloud:
             "AWS::AccountId": "123456789012",
         }
         self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
+        for name in moto_gaps.apply_expiry_settings(self.client, cfn["Resources"], physical):
+            self.notes.append(f"{name}: TTL or lifecycle rules put on after deployment")
         return outputs
 
     @staticmethod

@@ -61,7 +61,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 20. DynamoDB TTL and S3 lifecycle expiration delete nothing: an item whose TTL attribute is
     past and an object past its rule's days stay for ever, so a 24/7 room's table and bucket
     only grow. ``local.expiry.ExpirySweeper`` (started by the local cloud) deletes them
-    through the public APIs, as the services do.
+    through the public APIs, as the services do. CloudFormation also drops a table's
+    ``TimeToLiveSpecification`` and a bucket's ``LifecycleConfiguration``: both are put on
+    once the stack exists (``apply_expiry_settings``).
 """
 
 from __future__ import annotations
@@ -1206,3 +1208,51 @@ def list_parameter_defaults(cfn: dict[str, Any], parameters: dict[str, str]) -> 
         if spec.get("Type") == "CommaDelimitedList" and "Default" in spec and name not in parameters
     }
     return {**parameters, **defaults}
+
+
+# ---- 20. a bucket's lifecycle rules, dropped by CloudFormation ---------------------------------
+
+
+def apply_expiry_settings(
+    client: Callable[[str], Any], resources: dict[str, Any], physical: dict[str, str]
+) -> list[str]:
+    """Put each template table's ``TimeToLiveSpecification`` and each bucket's
+    ``LifecycleConfiguration`` on the deployed resource (the emulator's CloudFormation drops
+    both); the resources done."""
+    done = []
+    dynamodb, s3 = client("dynamodb"), client("s3")
+    for name, resource in resources.items():
+        ttl = (resource.get("Properties") or {}).get("TimeToLiveSpecification")
+        if resource.get("Type") == "AWS::DynamoDB::Table" and ttl and physical.get(name):
+            dynamodb.update_time_to_live(
+                TableName=physical[name],
+                TimeToLiveSpecification={
+                    "Enabled": bool(ttl.get("Enabled", True)),
+                    "AttributeName": ttl["AttributeName"],
+                },
+            )
+            done.append(name)
+        rules = (resource.get("Properties") or {}).get("LifecycleConfiguration", {}).get("Rules")
+        if resource.get("Type") != "AWS::S3::Bucket" or not rules or not physical.get(name):
+            continue
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=physical[name],
+            LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in rules]},
+        )
+        done.append(name)
+    return done
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule in the S3 API's shape."""
+    shaped: dict[str, Any] = {
+        "ID": rule.get("Id", "rule"),
+        "Status": rule.get("Status", "Enabled"),
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
+    if "ExpirationInDays" in rule:
+        shaped["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+        shaped["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(days)}
+    return shaped

@@ -912,13 +912,13 @@ def test_gap_20_ttl_and_lifecycle_expiration_delete_nothing() -> None:
                 TableName="t", TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"}
             )
             ddb.put_item(TableName="t", Item={"pk": {"S": "a"}, "expiresAt": {"N": str(int(time.time()) - 3600)}})
-            s3.create_bucket(Bucket="b")
-            s3.put_bucket_lifecycle_configuration(Bucket="b", LifecycleConfiguration={"Rules": [
+            s3.create_bucket(Bucket="expiry-bucket")
+            s3.put_bucket_lifecycle_configuration(Bucket="expiry-bucket", LifecycleConfiguration={"Rules": [
                 {"ID": "x", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": 1}}
             ]})
-            s3.put_object(Bucket="b", Key="k", Body=b"x")
+            s3.put_object(Bucket="expiry-bucket", Key="k", Body=b"x")
             time.sleep(2)
-            print(ddb.scan(TableName="t")["Count"], s3.list_objects_v2(Bucket="b")["KeyCount"])
+            print(ddb.scan(TableName="t")["Count"], s3.list_objects_v2(Bucket="expiry-bucket")["KeyCount"])
     """)
     # an item expired an hour ago and an object under a rule: both still there
     assert printed == "1 1", "moto expires items or objects now: drop work-around 20"
