@@ -55,6 +55,9 @@ def main() -> None:
     parser.add_argument("--replace-at", type=float, default=0.4, help="fraction of the run")
     parser.add_argument("--sample-every-s", type=float, default=15)
     parser.add_argument("--long-stream", action="store_true", help="no replacement, no questions")
+    parser.add_argument(
+        "--timeline-retention-s", type=int, default=300, help="the stack's TimelineRetentionSeconds"
+    )
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("moto").setLevel(logging.CRITICAL)
@@ -68,12 +71,14 @@ def main() -> None:
     )
     config = LocalCloudConfig(
         workdir=Path(tempfile.mkdtemp(prefix="soak-")),
+        expiry_sweep_s=30,
         hop_delay_s=args.hop_delay_ms / 1000,
         echo_function_logs=False,
     )
+    config.parameters["TimelineRetentionSeconds"] = str(args.timeline_retention_s)
     with LocalCloud(config) as cloud:
         store = RoomStore(cloud.table())
-        settings = RoomSettings(event_budget=budget, heartbeat_s=6, host_ready_timeout_s=90)
+        settings = RoomSettings(event_budget=budget, heartbeat_s=15, host_ready_timeout_s=90)
         store.create_room(Room(room_id=ROOM, name="Soak", settings=settings))
         store.put_script(ROOM, script)
         sfn = cloud.client("stepfunctions")
@@ -87,12 +92,16 @@ def main() -> None:
             if time.time() > deadline:
                 raise SystemExit("the room never went live")
             time.sleep(0.5)
-        samples, asked = soak(cloud, store, args)
+        samples, asked, timeline = soak(cloud, store, args)
         stop(cloud, store, sfn, execution)
-        report(cloud, store, sfn, samples, asked, args, budget)
+        collect_into = {json.dumps(e, sort_keys=True): e for e in timeline}
+        collect(store, collect_into)
+        report(cloud, sfn, samples, asked, list(collect_into.values()), args, budget)
 
 
-def soak(cloud: LocalCloud, store: RoomStore, args: Any) -> tuple[list[Sample], int]:
+def soak(
+    cloud: LocalCloud, store: RoomStore, args: Any
+) -> tuple[list[Sample], int, list[dict[str, Any]]]:
     """Run the room for ``args.minutes``: sample, ask, replace the host once."""
     assert cloud.supervisor is not None
     began = time.time()
@@ -101,6 +110,7 @@ def soak(cloud: LocalCloud, store: RoomStore, args: Any) -> tuple[list[Sample], 
     next_question = began + args.question_every_s
     samples: list[Sample] = []
     asked = 0
+    timeline: dict[str, dict[str, Any]] = {}  # read as it goes: entries expire (retention)
     s3, bucket = cloud.client("s3"), cloud.outputs.get("AssetsBucketName", "")
     while time.time() < end:
         now = time.time()
@@ -115,6 +125,7 @@ def soak(cloud: LocalCloud, store: RoomStore, args: Any) -> tuple[list[Sample], 
             asked += 1
             next_question = now + args.question_every_s
         samples.append(sample(cloud, store, s3, bucket, now - began))
+        collect(store, timeline)
         last = samples[-1]
         print(
             f"[{last.at_s:6.0f} s] segments {last.segments:5d}  items {last.items:6d}  "
@@ -126,7 +137,16 @@ def soak(cloud: LocalCloud, store: RoomStore, args: Any) -> tuple[list[Sample], 
             flush=True,
         )
         time.sleep(max(0.0, min(args.sample_every_s, end - time.time())))
-    return samples, asked
+    return samples, asked, list(timeline.values())
+
+
+def collect(store: RoomStore, timeline: dict[str, dict[str, Any]]) -> None:
+    """Add the run's timeline entries not seen yet (keyed by what they are and when)."""
+    since = max((e["at"] for e in timeline.values()), default=None)
+    since = since - 30 if since is not None else None  # events land a little late
+    for entry in store.timeline(ROOM, store.get_room(ROOM).run, since=since):
+        wire = entry.wire()
+        timeline[json.dumps(wire, sort_keys=True)] = wire
 
 
 def sample(cloud: LocalCloud, store: RoomStore, s3: Any, bucket: str, at_s: float) -> Sample:
@@ -189,14 +209,14 @@ def stop(cloud: LocalCloud, store: RoomStore, sfn: Any, execution: str) -> None:
 
 def report(
     cloud: LocalCloud,
-    store: RoomStore,
     sfn: Any,
     samples: list[Sample],
     asked: int,
+    entries: list[dict[str, Any]],
     args: Any,
     budget: int,
 ) -> None:
-    room = store.get_room(ROOM)
+    room = RoomStore(cloud.table()).get_room(ROOM)
     generations = sfn.list_executions(
         stateMachineArn=cloud.outputs["ShowLoopArn"], maxResults=1000
     )["executions"]
@@ -204,12 +224,12 @@ def report(
         len(sfn.get_execution_history(executionArn=g["executionArn"], maxResults=1000)["events"])
         for g in generations
     ]
-    entries = [e.wire() for e in store.timeline(ROOM, room.run)]
     gaps = gaps_between_segments(entries)
     answered = {e.get("ref") for e in entries if e["kind"] == "insert_started"}
     segments = samples[-1].segments if samples else 0
     print(
-        f"\nsoak: {args.minutes:.0f} min, hop delay {args.hop_delay_ms} ms, phase {room.phase.value}"
+        f"\nsoak: {args.minutes:.0f} min, hop delay {args.hop_delay_ms} ms, timeline retention "
+        f"{args.timeline_retention_s} s, phase {room.phase.value}"
     )
     print(
         f"segments {segments}, generations {len(generations)} (budget {budget} events; history "

@@ -204,9 +204,8 @@ class Agent:
                 if self._stopped:  # the show is over: it will never play
                     self.callbacks.succeed(command.command_id, {"stopped": True})
                     return
-                self._queue_segment(command)  # queued already if it came as the look-ahead
-                ahead = command.ahead()
-                if ahead is not None:  # the next one, now: it starts the frame this one ends
+                self._queue_segment(command)  # queued already if it came ahead
+                for ahead in command.ahead():  # now: each starts the frame the one before ends
                     self._queue_segment(ahead)
             case Insert():
                 if self._stopped:

@@ -1,4 +1,4 @@
-"""NextCue sends each segment with the one after it (the look-ahead), and the cursor still
+"""NextCue sends each segment with the ones after it (the look-ahead, two), and the cursor still
 moves only past a segment the agent says has fully played."""
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ def test_each_segment_goes_out_with_the_one_after_it(store: RoomStore) -> None:
         step = next_cue(store, TextEngine(), step.model_copy(update={"play_result": {"ok": 1}}))
         sent.append((step.command, step.ahead))
 
-    # Then s0 goes with s1, s1 with s2, s2 with nothing, and the show is done
-    pairs = [(c.segment_id if c else None, a.segment_id if a else None) for c, a in sent]
-    assert pairs == [("s0", "s1"), ("s1", "s2"), ("s2", None), (None, None)]
-    assert sent[0][1] is not None
-    assert (sent[0][1].command_id, sent[0][1].speech.audio_key) == ("shop-r1-l0-i1", "Line 1.")
+    # Then s0 goes with s1 and s2, s1 with s2, s2 with nothing, and the show is done
+    pairs = [(c.segment_id if c else None, [a.segment_id for a in ahead]) for c, ahead in sent]
+    assert pairs == [("s0", ["s1", "s2"]), ("s1", ["s2"]), ("s2", []), (None, [])]
+    first_ahead = sent[0][1][0]
+    assert (first_ahead.command_id, first_ahead.speech.audio_key) == ("shop-r1-l0-i1", "Line 1.")
     assert step.action == "done"
     assert store.get_cursor("shop", 1) == Cursor(loop=1, index=0)
 

@@ -4,11 +4,11 @@ The cursor (next segment to play) lives in the table and moves only by a conditi
 from the segment that was just played to the one after it, so a duplicate delivery, a retry,
 a redrive or a new generation never plays a segment twice or skips one.
 
-Seamless segments: each PlaySegment carries the segment after its own (``ahead``), which
-the agent queues at once, so the next segment is on the render host a whole segment before
-it is due, and the orchestration's latency (this Lambda, Step Functions, SQS) is never heard
-between segments. The workflow still waits for each segment to be fully played before the
-cursor moves past it, so the look-ahead is one segment and exactly-once is unchanged."""
+Seamless segments: each PlaySegment carries the segments after its own (``ahead``, at most
+``LOOK_AHEAD``), which the agent queues at once, so the next segment is on the render host
+well before it is due, and the orchestration's latency (this Lambda, Step Functions, SQS) is
+never heard between segments. The workflow still waits for each segment to be fully played
+before the cursor moves past it, so the look-ahead is bounded and exactly-once unchanged."""
 
 from __future__ import annotations
 
@@ -27,6 +27,12 @@ from livehost.store import RoomStore
 # execution histories by tests/integration/test_show_loop.py and bench/show_loop.py.
 EVENTS_PER_SEGMENT = 13
 EVENTS_TO_CLOSE = 12
+
+# Segments sent ahead of the one the workflow waits on: the orchestration has this many
+# segments' time to send the next PlaySegment (a rollover to a new generation included)
+# before the render host runs out of script. Two covers 2 s segments with 150 ms on every
+# hop (bench/soak.py); each segment ahead is synthesized once, as before.
+LOOK_AHEAD = 2
 
 
 class SpeechSource(Protocol):
@@ -70,10 +76,10 @@ def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep
         )
 
     command = _play_command(speech, room_id, run, script, cursor)
-    upcoming = following(script, cursor)
-    ahead = None
-    if loops is None or upcoming.loop < loops:  # sent with this one: ready before it is due
-        ahead = _play_command(speech, room_id, run, script, upcoming)
+    ahead, upcoming = [], following(script, cursor)
+    while len(ahead) < LOOK_AHEAD and (loops is None or upcoming.loop < loops):
+        ahead.append(_play_command(speech, room_id, run, script, upcoming))
+        upcoming = following(script, upcoming)
     return base.model_copy(
         update={
             "action": "play",
