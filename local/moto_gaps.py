@@ -64,6 +64,11 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     through the public APIs, as the services do. CloudFormation also drops a table's
     ``TimeToLiveSpecification`` and a bucket's ``LifecycleConfiguration``: both are put on
     once the stack exists (``apply_expiry_settings``).
+21. Step Functions keeps every closed execution (its history, state and interpreter) for the
+    life of the process; AWS keeps them 90 days, outside the account's memory. A 24/7 room
+    closes a ShowLoop generation every few hundred segments and an AnswerQuestion per
+    question, so the emulator grew without bound: each state machine keeps its newest
+    ``KEPT_CLOSED_EXECUTIONS`` closed executions (and every running one).
 """
 
 from __future__ import annotations
@@ -1256,3 +1261,38 @@ def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
         days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
         shaped["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(days)}
     return shaped
+
+
+# ---- 21. closed executions are forgotten past the newest few hundred ---------------------------
+
+KEPT_CLOSED_EXECUTIONS = 200
+
+
+def install_closed_execution_pruning() -> None:
+    """Each start of an execution forgets its state machine's oldest closed executions
+    beyond ``KEPT_CLOSED_EXECUTIONS`` (running ones are always kept)."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    if not _install_once("closed_executions"):
+        return
+    start = StepFunctionsParserBackend.start_execution
+
+    def start_execution(self: Any, state_machine_arn: str, *args: Any, **kwargs: Any) -> Any:
+        execution = start(self, state_machine_arn, *args, **kwargs)
+        for machine in self.state_machines:
+            if machine.arn == state_machine_arn:
+                machine.executions[:] = kept_executions(machine.executions)
+        return execution
+
+    StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
+
+
+def kept_executions(executions: list[Any], kept: int | None = None) -> list[Any]:
+    """``executions`` without the oldest closed ones beyond ``kept`` (default
+    ``KEPT_CLOSED_EXECUTIONS``), in their order."""
+    kept = KEPT_CLOSED_EXECUTIONS if kept is None else kept
+    closed = [e for e in executions if e.stop_date is not None]
+    if len(closed) <= kept:
+        return executions
+    gone = {id(e) for e in sorted(closed, key=lambda e: e.stop_date)[: len(closed) - kept]}
+    return [e for e in executions if id(e) not in gone]

@@ -962,3 +962,38 @@ def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -
     assert (today, later) == (0, 1)
     listed = s3.list_objects_v2(Bucket="expiry-probe")["Contents"]
     assert [o["Key"] for o in listed] == ["kept/old.json"]
+
+
+CLOSED_EXECUTIONS = """
+with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    sfn = boto3.client("stepfunctions", region_name=region)
+    arn = sfn.create_state_machine(
+        name="m", roleArn="arn:aws:iam::123456789012:role/r",
+        definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+    )["stateMachineArn"]
+    for i in range(8):
+        run = sfn.start_execution(stateMachineArn=arn, name=f"e{i}")["executionArn"]
+        while sfn.describe_execution(executionArn=run)["status"] == "RUNNING":
+            time.sleep(0.02)
+    listed = sfn.list_executions(stateMachineArn=arn)["executions"]
+    print(json.dumps(sorted(e["name"] for e in listed)))
+"""
+
+
+def test_gap_21_every_closed_execution_is_kept() -> None:
+    # Given raw moto / When eight executions run and close / Then all eight are kept
+    printed = json.loads(raw_moto(CLOSED_EXECUTIONS))
+    assert printed == [f"e{i}" for i in range(8)], "moto forgets closed executions: drop 21"
+
+
+def test_the_local_cloud_keeps_the_newest_closed_executions_only() -> None:
+    # Given the work-around keeping three closed executions per state machine
+    code = (
+        "from local import moto_gaps\n"
+        "moto_gaps.KEPT_CLOSED_EXECUTIONS = 3\n"
+        "moto_gaps.install_closed_execution_pruning()\n"
+    )
+    # When eight executions run and close, one after another
+    printed = json.loads(raw_moto(code + CLOSED_EXECUTIONS))
+    # Then the state machine lists the newest: three closed ones and the last one started
+    assert printed == ["e4", "e5", "e6", "e7"]
