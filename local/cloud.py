@@ -128,6 +128,7 @@ class LocalCloud:
         moto_gaps.install_plain_dynamodb_results()
         moto_gaps.install_thread_list_pruning()
         moto_gaps.install_closed_execution_pruning()
+        moto_gaps.install_early_callback_answers()
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_shared_interpreter_clients()
         moto_gaps.install_parsed_program_cache()

@@ -69,6 +69,11 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     closes a ShowLoop generation every few hundred segments and an AnswerQuestion per
     question, so the emulator grew without bound: each state machine keeps its newest
     ``KEPT_CLOSED_EXECUTIONS`` closed executions (and every running one).
+22. A callback task with ``HeartbeatSeconds`` sends its message before it sets up its
+    heartbeat, and its wait only looks at the answer after a heartbeat: an answer that comes
+    in between (an agent answering at once, as it does for a segment it already played) is
+    never seen, and the task fails with a heartbeat timeout. The wait looks at the answer
+    first, and after every wait.
 """
 
 from __future__ import annotations
@@ -1296,3 +1301,29 @@ def kept_executions(executions: list[Any], kept: int | None = None) -> list[Any]
         return executions
     gone = {id(e) for e in sorted(closed, key=lambda e: e.stop_date)[: len(closed) - kept]}
     return [e for e in executions if id(e) not in gone]
+
+
+# ---- 22. a callback answered before its heartbeat wait began is seen ---------------------------
+
+
+def install_early_callback_answers() -> None:
+    """The heartbeat wait of a callback task checks for the answer before each wait and
+    after it, so an answer that arrived before the wait began completes the task."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_callback as callback_task,
+    )
+    from moto.stepfunctions.parser.asl.eval.callback.callback import HeartbeatTimedOut
+
+    if not _install_once("early_callback_answers"):
+        return
+
+    def wait(self: Any, env: Any, callback_endpoint: Any, heartbeat_endpoint: Any) -> Any:
+        outcome = callback_endpoint.get_outcome()
+        while env.is_running() and outcome is None:
+            received = heartbeat_endpoint.clear_and_wait()
+            outcome = callback_endpoint.get_outcome()
+            if outcome is None and not received and env.is_running():
+                outcome = HeartbeatTimedOut()
+        return outcome
+
+    callback_task.StateTaskServiceCallback._wait_for_task_token_heartbeat = wait  # type: ignore[method-assign]

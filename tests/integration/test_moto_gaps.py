@@ -997,3 +997,51 @@ def test_the_local_cloud_keeps_the_newest_closed_executions_only() -> None:
     printed = json.loads(raw_moto(code + CLOSED_EXECUTIONS))
     # Then the state machine lists the newest: three closed ones and the last one started
     assert printed == ["e4", "e5", "e6", "e7"]
+
+
+# The answer comes while the message is being sent: before the task waits for a heartbeat.
+EARLY_ANSWER = """
+from moto.sqs.models import SQSBackend
+from moto.stepfunctions.parser.models import stepfunctions_parser_backends
+send = SQSBackend.send_message
+
+def answered_at_once(self, queue_name, message_body, *args, **kwargs):
+    sent = send(self, queue_name, message_body, *args, **kwargs)
+    backend = stepfunctions_parser_backends["123456789012"][region]
+    backend.send_task_success(json.loads(message_body)["token"], "{}")
+    return sent
+
+SQSBackend.send_message = answered_at_once
+with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+    url = boto3.client("sqs", region_name=region).create_queue(QueueName="q")["QueueUrl"]
+    sfn = boto3.client("stepfunctions", region_name=region)
+    task = {
+        "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
+        "HeartbeatSeconds": 1, "End": True,
+    }
+    arn = sfn.create_state_machine(
+        name="m", roleArn="arn:aws:iam::123456789012:role/r",
+        definition=json.dumps({"StartAt": "T", "States": {"T": task}}),
+    )["stateMachineArn"]
+    run = sfn.start_execution(stateMachineArn=arn, name="e")["executionArn"]
+    while sfn.describe_execution(executionArn=run)["status"] == "RUNNING":
+        time.sleep(0.05)
+    history = sfn.get_execution_history(executionArn=run)["events"]
+    failed = [e.get("taskTimedOutEventDetails", {}).get("error") for e in history]
+    print(json.dumps([sfn.describe_execution(executionArn=run)["status"], [f for f in failed if f]]))
+"""
+
+
+def test_gap_22_a_callback_answered_before_the_heartbeat_wait_times_out() -> None:
+    # Given raw moto / When the answer comes while the message is sent / Then a timeout
+    printed = json.loads(raw_moto(EARLY_ANSWER))
+    assert printed == ["FAILED", ["States.Timeout"]], "moto sees it now: drop 22"
+
+
+def test_a_callback_answered_before_the_heartbeat_wait_completes_the_task() -> None:
+    # Given the work-around / When the answer comes while the message is sent
+    code = "from local import moto_gaps\nmoto_gaps.install_early_callback_answers()\n"
+    printed = json.loads(raw_moto(code + EARLY_ANSWER))
+    # Then the task completes with it
+    assert printed == ["SUCCEEDED", []]
