@@ -34,6 +34,7 @@ from livehost.api.runs import stop_room
 from livehost.models import LoopMode, Room, RoomSettings, Script, Segment, StopMode
 from livehost.show import EVENTS_PER_SEGMENT, EVENTS_TO_CLOSE
 from livehost.store import RoomStore
+from local import moto_gaps
 from local.cloud import LocalCloud, LocalCloudConfig
 
 ROOM = "soak"
@@ -58,7 +59,14 @@ def main() -> None:
     parser.add_argument(
         "--timeline-retention-s", type=int, default=300, help="the stack's TimelineRetentionSeconds"
     )
+    parser.add_argument(
+        "--kept-executions",
+        type=int,
+        default=moto_gaps.KEPT_CLOSED_EXECUTIONS,
+        help="closed executions the emulator keeps per state machine (gap 21)",
+    )
     args = parser.parse_args()
+    moto_gaps.KEPT_CLOSED_EXECUTIONS = args.kept_executions
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("moto").setLevel(logging.CRITICAL)
 
@@ -229,7 +237,8 @@ def report(
     segments = samples[-1].segments if samples else 0
     print(
         f"\nsoak: {args.minutes:.0f} min, hop delay {args.hop_delay_ms} ms, timeline retention "
-        f"{args.timeline_retention_s} s, phase {room.phase.value}"
+        f"{args.timeline_retention_s} s, closed executions kept {args.kept_executions}, "
+        f"phase {room.phase.value}"
     )
     print(
         f"segments {segments}, generations {len(generations)} (budget {budget} events; history "
