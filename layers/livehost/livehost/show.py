@@ -76,7 +76,8 @@ def next_cue(store: RoomStore, speech: SpeechSource, step: ShowStep) -> ShowStep
         )
 
     command = _play_command(speech, room_id, run, script, cursor)
-    ahead, upcoming = [], following(script, cursor)
+    ahead: list[PlayCommand] = []
+    upcoming = following(script, cursor)
     while len(ahead) < LOOK_AHEAD and (loops is None or upcoming.loop < loops):
         ahead.append(_play_command(speech, room_id, run, script, upcoming))
         upcoming = following(script, upcoming)
