@@ -201,8 +201,9 @@ class Agent:
             case PlaySegment():
                 if self.callbacks.wait(command.command_id, command.task_token):
                     return  # played already: answered at once
-                if self._stopped:  # the show is over: it will never play
-                    self.callbacks.succeed(command.command_id, {"stopped": True})
+                if self._stopped:  # the show is over: it never plays, unless it came ahead
+                    if command.command_id not in self._segments:  # and the stop kept it
+                        self.callbacks.succeed(command.command_id, {"stopped": True})
                     return
                 self._queue_segment(command)  # queued already if it came ahead
                 for ahead in command.ahead():  # now: each starts the frame the one before ends
