@@ -18,10 +18,11 @@ from typing import Any
 
 import boto3
 
-from local import moto_gaps
+from local import faults, moto_gaps
 from local.api_gateway import LocalApi
 from local.chat import LocalChat
 from local.deploy import deploy_stack, package, to_cloudformation
+from local.expiry import ExpirySweeper
 from local.playback import LocalPlayback
 from local.scheduler import LocalScheduler
 from local.supervisor import InstanceSupervisor
@@ -57,6 +58,10 @@ class LocalCloudConfig:
     agent_env: dict[str, str] = field(default_factory=dict)
     echo_function_logs: bool = True  # False: the functions' log lines go to lambda.log only
     chat_review_budget_s: float = 0.2  # IVS Chat's wait for the review handler (local.chat)
+    # latency added to each orchestration hop (Lambda, Step Functions state, SQS send), to
+    # measure under production-like timings (local.faults); 0: none
+    hop_delay_s: float = 0.0
+    expiry_sweep_s: float = 30.0  # how often expired items and objects go (local.expiry)
 
 
 def free_port() -> int:
@@ -98,6 +103,7 @@ class LocalCloud:
         self.outputs: dict[str, str] = {}
         self.api: Any = None
         self.chat: LocalChat | None = None
+        self.expiry: ExpirySweeper | None = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
         self._server: Any = None
 
@@ -134,6 +140,8 @@ class LocalCloud:
         moto_gaps.install_atomic_writes()
         moto_gaps.install_plain_dynamodb_results()
         moto_gaps.install_thread_list_pruning()
+        moto_gaps.install_closed_execution_pruning()
+        moto_gaps.install_early_callback_answers()
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_uncounted_sends()
         moto_gaps.install_service_lookup_cache()
@@ -141,6 +149,7 @@ class LocalCloud:
         moto_gaps.install_parsed_program_cache()
         moto_gaps.install_layer_locations(self.endpoint)
         moto_gaps.install_events_to_lambda()
+        faults.install_hop_delay(self.config.hop_delay_s)
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
@@ -176,9 +185,13 @@ class LocalCloud:
         self.api = LocalApi.for_cloud(self).start()
         self.outputs["ApiUrl"] = f"{self.api.url}/{self.api.stage}"
         moto_gaps.set_stack_output(self.config.stack_name, "ApiUrl", self.outputs["ApiUrl"], REGION)
+        self.expiry = ExpirySweeper(self.client, self.config.expiry_sweep_s).start()
         quiet_collector()
 
     def stop(self) -> None:
+        if self.expiry:
+            self.expiry.stop()
+            self.expiry = None
         if self.api:
             self.api.stop()
             self.api = None
@@ -284,6 +297,8 @@ class LocalCloud:
             for r in deployed["StackResources"]
         }
         self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
+        for name in moto_gaps.apply_expiry_settings(self.client, cfn["Resources"], physical):
+            self.notes.append(f"{name}: TTL or lifecycle rules put on after deployment")
         return outputs
 
     @staticmethod

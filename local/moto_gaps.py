@@ -101,6 +101,22 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     ``ChatMessagingEndpoint`` parameter; each message is reviewed by the deployed review
     handler through this emulator's Lambda (gap 1). What of the protocol it covers is in
     ``local/chat.py``'s docstring.
+29. DynamoDB TTL and S3 lifecycle expiration delete nothing: an item whose TTL attribute is
+    past and an object past its rule's days stay for ever, so a 24/7 room's table and bucket
+    only grow. ``local.expiry.ExpirySweeper`` (started by the local cloud) deletes them
+    through the public APIs, as the services do. CloudFormation also drops a table's
+    ``TimeToLiveSpecification`` and a bucket's ``LifecycleConfiguration``: both are put on
+    once the stack exists (``apply_expiry_settings``).
+30. Step Functions keeps every closed execution (its history, state and interpreter) for the
+    life of the process; AWS keeps them 90 days, outside the account's memory. A 24/7 room
+    closes a ShowLoop generation every few hundred segments and an AnswerQuestion per
+    question, so the emulator grew without bound: each state machine keeps its newest
+    ``KEPT_CLOSED_EXECUTIONS`` closed executions (and every running one).
+31. A callback task with ``HeartbeatSeconds`` sends its message before it sets up its
+    heartbeat, and its wait only looks at the answer after a heartbeat: an answer that comes
+    in between (an agent answering at once, as it does for a segment it already played) is
+    never seen, and the task fails with a heartbeat timeout. The wait looks at the answer
+    first, and after every wait.
 """
 
 from __future__ import annotations
@@ -421,7 +437,8 @@ def function_env(function: Any, base_env: dict[str, str]) -> dict[str, str]:
     local cloud's own: the template's, then the ones the Lambda runtime sets."""
     return {
         **base_env,
-        **(function.environment_vars or {}),
+        # Lambda's variables are strings (a Number parameter's value included)
+        **{k: str(v) for k, v in (function.environment_vars or {}).items()},
         "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
         "AWS_REGION": function.region,
@@ -1561,3 +1578,112 @@ def set_stack_output(stack_name: str, key: str, value: str, region: str) -> None
     if output is None:
         raise KeyError(f"stack {stack_name} has no output {key}")
     output.value = value
+
+
+# ---- 29. a bucket's lifecycle rules, dropped by CloudFormation ---------------------------------
+
+
+def apply_expiry_settings(
+    client: Callable[[str], Any], resources: dict[str, Any], physical: dict[str, str]
+) -> list[str]:
+    """Put each template table's ``TimeToLiveSpecification`` and each bucket's
+    ``LifecycleConfiguration`` on the deployed resource (the emulator's CloudFormation drops
+    both); the resources done."""
+    done = []
+    dynamodb, s3 = client("dynamodb"), client("s3")
+    for name, resource in resources.items():
+        ttl = (resource.get("Properties") or {}).get("TimeToLiveSpecification")
+        if resource.get("Type") == "AWS::DynamoDB::Table" and ttl and physical.get(name):
+            dynamodb.update_time_to_live(
+                TableName=physical[name],
+                TimeToLiveSpecification={
+                    "Enabled": bool(ttl.get("Enabled", True)),
+                    "AttributeName": ttl["AttributeName"],
+                },
+            )
+            done.append(name)
+        rules = (resource.get("Properties") or {}).get("LifecycleConfiguration", {}).get("Rules")
+        if resource.get("Type") != "AWS::S3::Bucket" or not rules or not physical.get(name):
+            continue
+        s3.put_bucket_lifecycle_configuration(
+            Bucket=physical[name],
+            LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in rules]},
+        )
+        done.append(name)
+    return done
+
+
+def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+    """A CloudFormation lifecycle rule in the S3 API's shape."""
+    shaped: dict[str, Any] = {
+        "ID": rule.get("Id", "rule"),
+        "Status": rule.get("Status", "Enabled"),
+        "Filter": {"Prefix": rule.get("Prefix", "")},
+    }
+    if "ExpirationInDays" in rule:
+        shaped["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+    if "AbortIncompleteMultipartUpload" in rule:
+        days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+        shaped["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(days)}
+    return shaped
+
+
+# ---- 30. closed executions are forgotten past the newest few hundred ---------------------------
+
+KEPT_CLOSED_EXECUTIONS = 200
+
+
+def install_closed_execution_pruning() -> None:
+    """Each start of an execution forgets its state machine's oldest closed executions
+    beyond ``KEPT_CLOSED_EXECUTIONS`` (running ones are always kept)."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    if not _install_once("closed_executions"):
+        return
+    start = StepFunctionsParserBackend.start_execution
+
+    def start_execution(self: Any, state_machine_arn: str, *args: Any, **kwargs: Any) -> Any:
+        execution = start(self, state_machine_arn, *args, **kwargs)
+        for machine in self.state_machines:
+            if machine.arn == state_machine_arn:
+                machine.executions[:] = kept_executions(machine.executions)
+        return execution
+
+    StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
+
+
+def kept_executions(executions: list[Any], kept: int | None = None) -> list[Any]:
+    """``executions`` without the oldest closed ones beyond ``kept`` (default
+    ``KEPT_CLOSED_EXECUTIONS``), in their order."""
+    kept = KEPT_CLOSED_EXECUTIONS if kept is None else kept
+    closed = [e for e in executions if e.stop_date is not None]
+    if len(closed) <= kept:
+        return executions
+    gone = {id(e) for e in sorted(closed, key=lambda e: e.stop_date)[: len(closed) - kept]}
+    return [e for e in executions if id(e) not in gone]
+
+
+# ---- 31. a callback answered before its heartbeat wait began is seen ---------------------------
+
+
+def install_early_callback_answers() -> None:
+    """The heartbeat wait of a callback task checks for the answer before each wait and
+    after it, so an answer that arrived before the wait began completes the task."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+        state_task_service_callback as callback_task,
+    )
+    from moto.stepfunctions.parser.asl.eval.callback.callback import HeartbeatTimedOut
+
+    if not _install_once("early_callback_answers"):
+        return
+
+    def wait(self: Any, env: Any, callback_endpoint: Any, heartbeat_endpoint: Any) -> Any:
+        outcome = callback_endpoint.get_outcome()
+        while env.is_running() and outcome is None:
+            received = heartbeat_endpoint.clear_and_wait()
+            outcome = callback_endpoint.get_outcome()
+            if outcome is None and not received and env.is_running():
+                outcome = HeartbeatTimedOut()
+        return outcome
+
+    callback_task.StateTaskServiceCallback._wait_for_task_token_heartbeat = wait  # type: ignore[method-assign]

@@ -210,13 +210,13 @@ class Agent:
             case PlaySegment():
                 if self.callbacks.wait(command.command_id, command.task_token):
                     return  # played already: answered at once
-                if self._stopped:  # the show is over: it will never play
-                    self.callbacks.succeed(command.command_id, {"stopped": True})
+                if self._stopped:  # the show is over: it never plays, unless it came ahead
+                    if command.command_id not in self._segments:  # and the stop kept it
+                        self.callbacks.succeed(command.command_id, {"stopped": True})
                     return
-                clip = self.assets.clip(command.speech, command.cue.text)
-                self._load_materials(command)
-                self._segments[command.command_id] = command
-                self.playout.play_segment(command, clip)
+                self._queue_segment(command)  # queued already if it came ahead
+                for ahead in command.ahead():  # now: each starts the frame the one before ends
+                    self._queue_segment(ahead)
             case Insert():
                 if self._stopped:
                     return
@@ -251,6 +251,17 @@ class Agent:
                 )
                 self.callbacks.succeed(command.command_id, capabilities.wire())
                 self.reporter.report(HostReady(**self.reporter.stamp(), capabilities=capabilities))
+
+    def _queue_segment(self, command: PlaySegment) -> None:
+        """Queue a script segment once (it comes as a look-ahead, then with its own token)."""
+        command_id = command.command_id
+        if command_id in self._segments or self.callbacks.wait(command_id, None):
+            return  # queued or played already
+        clip = self.assets.clip(command.speech, command.cue.text)
+        self._load_materials(command)
+        self._segments[command_id] = command
+        if not self.playout.play_segment(command, clip):
+            self._segments.pop(command_id, None)  # it played meanwhile
 
     def reject(self, message: dict[str, Any], reason: str) -> None:
         """A command that cannot be understood: say why, keep it in the DLQ, carry on."""
@@ -330,6 +341,7 @@ class Agent:
             return
         self._stopped = True
         for dropped in self.playout.stop(command.mode):
+            self._segments.pop(dropped, None)
             self.callbacks.succeed(dropped, {"stopped": True})
         starting = self._start_command
         if starting and starting.command_id in self.callbacks.waiting():

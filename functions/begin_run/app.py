@@ -4,11 +4,9 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from livehost import aws
 from livehost.lifecycle import begin_run
-from livehost.settings import FunctionSettings
+from livehost.settings import FunctionSettings, room_store
 from livehost.states import BeginRunInput
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -18,7 +16,7 @@ logger = Logger()
 def lambda_handler(request: BeginRunInput, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     return begin_run(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         request.room_id,
         request.execution_name,
         execution_arn=request.execution_arn,

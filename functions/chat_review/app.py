@@ -10,8 +10,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws
 from livehost.chat_review import ChatMessageReview, review_message
-from livehost.settings import ChatReviewSettings
-from livehost.store import RoomStore
+from livehost.settings import ChatReviewSettings, room_store
 
 logger = Logger()
 for service in ("stepfunctions", "sqs", "ivschat"):  # made at init: the budget is 200 ms
@@ -23,7 +22,7 @@ for service in ("stepfunctions", "sqs", "ivschat"):  # made at init: the budget 
 def lambda_handler(review: ChatMessageReview, context: LambdaContext) -> dict:
     settings = ChatReviewSettings()  # type: ignore[call-arg]
     result = review_message(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         aws.client("stepfunctions"),
         aws.client("sqs"),
         aws.client("ivschat"),

@@ -6,9 +6,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import OpenChannelSettings
+from livehost.settings import OpenChannelSettings, room_store
 from livehost.states import RunRef
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -18,7 +17,7 @@ logger = Logger()
 def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
     settings = OpenChannelSettings()  # type: ignore[call-arg]
     return lifecycle.open_room_channel(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         aws.client("ivs"),
         room_id=request.room_id,
         stack=settings.stack_name,

@@ -5,9 +5,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import ProvisionSettings
+from livehost.settings import ProvisionSettings, room_store
 from livehost.states import RunRef
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -17,7 +16,7 @@ logger = Logger()
 def lambda_handler(request: RunRef, context: LambdaContext) -> dict:
     settings = ProvisionSettings()
     return lifecycle.provision(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         aws.client("ec2"),
         aws.client("sqs"),
         room_id=request.room_id,

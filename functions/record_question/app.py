@@ -7,8 +7,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from livehost import aws, metrics
 from livehost.announcements import announce_answer
 from livehost.qa import RecordInput, record_question
-from livehost.settings import FunctionSettings
-from livehost.store import RoomStore
+from livehost.settings import FunctionSettings, room_store
 
 logger = Logger()
 tracer = Tracer()
@@ -18,7 +17,7 @@ tracer = Tracer()
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     record = RecordInput.model_validate(event)
-    store = RoomStore(aws.table(FunctionSettings().table_name))
+    store = room_store(FunctionSettings())
     recorded = record_question(store, record)
     metrics.for_question(record)
     announce_answer(store, aws.client("ivschat"), record)

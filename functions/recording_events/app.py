@@ -5,10 +5,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from livehost import aws
 from livehost.replays import RecordingEvent, record_recording
-from livehost.settings import FunctionSettings
-from livehost.store import RoomStore
+from livehost.settings import FunctionSettings, room_store
 
 logger = Logger()
 
@@ -17,7 +15,7 @@ logger = Logger()
 @event_parser(model=RecordingEvent)
 def lambda_handler(event: RecordingEvent, context: LambdaContext) -> dict:
     settings = FunctionSettings()
-    filed = record_recording(RoomStore(aws.table(settings.table_name)), event)
+    filed = record_recording(room_store(settings), event)
     status = event.detail.recording_status
     if filed is None:
         logger.info("not a room of this stack", extra={"channel": event.resources[0]})

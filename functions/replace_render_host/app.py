@@ -6,9 +6,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import ProvisionSettings
+from livehost.settings import ProvisionSettings, room_store
 from livehost.states import ShowFailure
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -18,7 +17,7 @@ logger = Logger()
 def lambda_handler(request: ShowFailure, context: LambdaContext) -> dict:
     settings = ProvisionSettings()
     return lifecycle.replace_render_host(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         aws.client("ec2"),
         aws.client("sqs"),
         room_id=request.room_id,

@@ -16,8 +16,7 @@ from pydantic import Json
 from livehost import aws, metrics
 from livehost.announcements import announce_product_shown
 from livehost.protocol import Event, SegmentStarted
-from livehost.settings import FunctionSettings
-from livehost.store import RoomStore
+from livehost.settings import FunctionSettings, room_store
 from livehost.timeline import record_event
 
 logger = Logger()
@@ -34,7 +33,7 @@ processor = BatchProcessor(event_type=EventType.SQS, model=AgentEventRecord)
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureResponse:
-    store = RoomStore(aws.table(FunctionSettings().table_name))
+    store = room_store(FunctionSettings())
 
     def handle(record: AgentEventRecord) -> None:  # Powertools passes it as ``record=``
         record_event(store, record.body.run, record.body)

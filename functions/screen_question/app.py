@@ -4,11 +4,10 @@ admission the API applies)."""
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from livehost import aws, metrics
+from livehost import metrics
 from livehost.qa import screen_question
-from livehost.settings import FunctionSettings
+from livehost.settings import FunctionSettings, room_store
 from livehost.states import QuestionInput
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -16,7 +15,7 @@ logger = Logger()
 @logger.inject_lambda_context
 def lambda_handler(event: dict, context: LambdaContext) -> dict:
     question = QuestionInput.model_validate(event)
-    store = RoomStore(aws.table(FunctionSettings().table_name))
+    store = room_store(FunctionSettings())
     screening = screen_question(store, question)
     metrics.for_admission(question.room_id, screening.accepted)
     logger.info(

@@ -6,9 +6,8 @@ from aws_lambda_powertools.utilities.parser import event_parser
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from livehost import aws, lifecycle
-from livehost.settings import FunctionSettings
+from livehost.settings import FunctionSettings, room_store
 from livehost.states import TeardownInput
-from livehost.store import RoomStore
 
 logger = Logger()
 
@@ -19,7 +18,7 @@ def lambda_handler(request: TeardownInput, context: LambdaContext) -> dict:
     settings = FunctionSettings()
     failure = request.failure.model_dump(by_alias=True) if request.failure else None
     outcome = lifecycle.teardown(
-        RoomStore(aws.table(settings.table_name)),
+        room_store(settings),
         aws.client("ec2"),
         aws.client("ivs"),
         aws.client("sqs"),

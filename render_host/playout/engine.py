@@ -149,16 +149,20 @@ class Playout:
         self._pending_stages.append(stage)
 
     def stop(self, mode: StopMode) -> list[str]:
-        """Graceful: finish what plays now, drop the rest. Now: drop everything at once.
+        """Graceful: finish what plays now (and the script segment an insert interrupted),
+        drop the rest (the segment queued ahead included). Now: drop everything at once.
 
         Returns the command ids dropped (they will never complete)."""
-        keep = self._current if mode == StopMode.GRACEFUL else None
-        dropped = [e.command_id for e in [*self._script, *self._interaction] if e is not keep]
-        self._script = deque(e for e in self._script if e is keep)
-        self._interaction = [e for e in self._interaction if e is keep]
+        keep: list[Entry] = []
+        if mode == StopMode.GRACEFUL:
+            started = [e for e in self._script if e.started]
+            keep = [e for e in (self._current, *started) if e is not None]
+        dropped = [e.command_id for e in [*self._script, *self._interaction] if e not in keep]
+        self._script = deque(e for e in self._script if e in keep)
+        self._interaction = [e for e in self._interaction if e in keep]
         self._open_answer = self._parked_answer = None
         self._script_owed = False
-        if keep is None and self._current is not None:
+        if not keep and self._current is not None:
             self._current = None
             self._stage.cue_ended()
         return dropped

@@ -147,3 +147,38 @@ def test_a_render_host_killed_mid_show_is_replaced_and_the_sequence_stays_exact(
     # And every segment was fully played exactly once per loop, in order
     assert played(rooms, "phoenix", 1) == [f"c{i + 1}" for i in range(6)] * 2
     assert rooms.leaks() == {"instances": 0, "channels": 0, "queues": 0, "processes": 0}
+
+
+def test_a_graceful_stop_ends_after_the_segment_playing_and_drops_the_one_held_ahead(
+    rooms: Rooms,
+) -> None:
+    # Given a live room looping two-second segments, each sent with the one after it
+    from roomdriver import short_script
+
+    from livehost.api.runs import stop_room
+    from livehost.models import StopMode
+
+    rooms.create("graceful", script=short_script(4, loop=LoopMode(mode="forever")))
+    execution = rooms.start("graceful")
+    rooms.wait_phase("graceful", {"LIVE"})
+    while rooms.store.get_cursor("graceful", 1).index < 2:
+        time.sleep(0.2)
+
+    # When an operator stops it gracefully
+    stopped_at = time.time()
+    stop_room(rooms.store, rooms.cloud.client("sqs"), room_id="graceful", mode=StopMode.GRACEFUL)
+    result = rooms.wait(execution, timeout_s=60)
+
+    # Then the run ends, every segment that started played to its end, in script order,
+    # and none started after the one playing at the stop
+    assert result["status"] == "SUCCEEDED"
+    timeline = rooms.store.timeline("graceful", 1)
+    started = [e.ref for e in timeline if e.kind == "segment_started"]
+    finished = played(rooms, "graceful", 1)
+    assert finished == started
+    assert finished == [f"s{i % 4 + 1}" for i in range(len(finished))]
+    late = [e for e in timeline if e.kind == "segment_started" and e.at > stopped_at + 0.5]
+    assert late == []
+    # And the cursor points past the last segment played, exactly once
+    cursor = rooms.store.get_cursor("graceful", 1)
+    assert cursor.loop * 4 + cursor.index == len(finished)

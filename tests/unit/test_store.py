@@ -220,3 +220,13 @@ def test_deleting_a_room_leaves_nothing_of_it(store: RoomStore, table: Any) -> N
 
     # Then nothing of it is left, its questions included
     assert table.scan()["Items"] == []
+
+
+def test_a_timeline_entry_expires_its_retention_after_it_happened(table: Any) -> None:
+    # Given a store keeping timeline entries for an hour
+    store = RoomStore(table, clock=lambda: 1000.0, timeline_retention_s=3600)
+    # When an entry that happened at 1,234.5 s is added
+    store.append_timeline("r", 1, TimelineEntry(at=1234.5, kind="phase", text="live"))
+    # Then its item carries the table's TTL attribute an hour later
+    items = table.scan()["Items"]
+    assert [int(i["expiresAt"]) for i in items if i["sk"].startswith("TL#")] == [4834]

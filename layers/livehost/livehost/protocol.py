@@ -82,8 +82,27 @@ class StartStream(CommandBase):
     resolution: Literal["720p", "1080p"] = "720p"
 
 
+class SegmentAhead(Model):
+    """A script segment after a PlaySegment's own, sent with it (no task token): the agent
+    queues it at once, so it starts on the frame the one before it ends, whatever the
+    orchestration's latency. Its own PlaySegment (with the token the workflow waits on) comes
+    later, with the segments after it: the look-ahead is bounded (``MAX_AHEAD``)."""
+
+    command_id: Annotated[str, Field(min_length=1, max_length=128)]
+    segment_id: str
+    loop: int
+    index: int
+    speech: SpeechRef
+    cue: Cue
+    pause_after_ms: int = 0
+
+
+MAX_AHEAD = 3
+
+
 class PlaySegment(CommandBase):
-    """Play one script segment; answered when it has fully played."""
+    """Play one script segment; answered when it has fully played. ``next_segments`` are the
+    segments that follow it in the script, in order (fewer at the end of the show)."""
 
     type: Literal["PlaySegment"] = "PlaySegment"
     segment_id: str
@@ -92,6 +111,11 @@ class PlaySegment(CommandBase):
     speech: SpeechRef
     cue: Cue
     pause_after_ms: int = 0
+    next_segments: list[SegmentAhead] = Field(default_factory=list, max_length=MAX_AHEAD)
+
+    def ahead(self) -> list[PlaySegment]:
+        """The segments to queue behind this one, as PlaySegments without a token."""
+        return [PlaySegment(room_id=self.room_id, **s.model_dump()) for s in self.next_segments]
 
 
 InsertSource = Literal["viewer", "operator"]

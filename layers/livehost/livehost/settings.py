@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from livehost import aws
 from livehost.render_hosts import HostLaunch
+from livehost.store import TIMELINE_RETENTION_S, RoomStore
 
 
 class FunctionSettings(BaseSettings):
@@ -19,6 +21,14 @@ class FunctionSettings(BaseSettings):
     speech_engine: str = "polly"
     stack_name: str = "livehost"
     aws_region: str = "us-east-1"
+    timeline_retention_s: int = TIMELINE_RETENTION_S
+
+
+def room_store(settings: FunctionSettings) -> RoomStore:
+    """The data layer as the template configured this function (table, timeline retention)."""
+    return RoomStore(
+        aws.table(settings.table_name), timeline_retention_s=settings.timeline_retention_s
+    )
 
 
 class ProvisionSettings(FunctionSettings):

@@ -2,7 +2,13 @@
 
 The cursor (next segment to play) lives in the table and moves only by a conditional write
 from the segment that was just played to the one after it, so a duplicate delivery, a retry,
-a redrive or a new generation never plays a segment twice or skips one."""
+a redrive or a new generation never plays a segment twice or skips one.
+
+Seamless segments: each PlaySegment carries the segments after its own (``ahead``, at most
+``LOOK_AHEAD``), which the agent queues at once, so the next segment is on the render host
+well before it is due, and the orchestration's latency (this Lambda, Step Functions, SQS) is
+never heard between segments. The workflow still waits for each segment to be fully played
+before the cursor moves past it, so the look-ahead is bounded and exactly-once unchanged."""
 
 from __future__ import annotations
 
@@ -22,6 +28,12 @@ from livehost.store import RoomStore
 # execution histories by tests/integration/test_show_loop.py and bench/show_loop.py.
 EVENTS_PER_SEGMENT = 13
 EVENTS_TO_CLOSE = 12
+
+# Segments sent ahead of the one the workflow waits on: the orchestration has this many
+# segments' time to send the next PlaySegment (a rollover to a new generation included)
+# before the render host runs out of script. Two covers 2 s segments with 150 ms on every
+# hop (bench/soak.py); each segment ahead is synthesized once, as before.
+LOOK_AHEAD = 2
 
 
 class SpeechSource(Protocol):
@@ -46,7 +58,7 @@ def next_cue(
     if script is None:
         raise InvalidScript(f"room {room_id!r} has no script: PUT one before starting")
 
-    if step.action == "play" and step.command is not None and step.play_result is not None:
+    if step.action == "play" and step.command is not None and _fully_played(step.play_result):
         done_cue = Cursor(loop=step.command.loop, index=step.command.index)
         store.advance_cursor(room_id, run, done_cue, following(script, done_cue))
         played += 1
@@ -74,27 +86,47 @@ def next_cue(
             update={"action": "rollover", "done": False, "next_generation": step.generation + 1}
         )
 
-    segment = script.segments[cursor.index]
-    ref = _speech_of(speech, room_id, script, segment)
+    command = _play_command(speech, materials, room_id, run, script, cursor)
+    ahead: list[PlayCommand] = []
     upcoming = following(script, cursor)
-    if loops is None or upcoming.loop < loops:  # have the next one ready before it is due
-        _speech_of(speech, room_id, script, script.segments[upcoming.index])
-    command = PlayCommand(
-        command_id=f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
-        segment_id=segment.segment_id,
-        loop=cursor.loop,
-        index=cursor.index,
-        speech=ref,
-        cue=cue_of(script, segment, _refs(materials, room_id, script, segment)),
-        pause_after_ms=segment.pause_after_ms,
-    )
+    while len(ahead) < LOOK_AHEAD and (loops is None or upcoming.loop < loops):
+        ahead.append(_play_command(speech, materials, room_id, run, script, upcoming))
+        upcoming = following(script, upcoming)
     return base.model_copy(
         update={
             "action": "play",
             "command": command,
+            "ahead": ahead,
             "events_used": step.events_used + EVENTS_PER_SEGMENT,
         }
     )
+
+
+def _play_command(
+    speech: SpeechSource,
+    materials: MaterialSource | None,
+    room_id: str,
+    run: int,
+    script: Script,
+    cursor: Cursor,
+) -> PlayCommand:
+    """The command that plays the segment at ``cursor`` (its speech synthesized now, once;
+    the materials its cue shows found)."""
+    segment = script.segments[cursor.index]
+    return PlayCommand(
+        command_id=f"{room_id}-r{run}-l{cursor.loop}-i{cursor.index}",
+        segment_id=segment.segment_id,
+        loop=cursor.loop,
+        index=cursor.index,
+        speech=_speech_of(speech, room_id, script, segment),
+        cue=cue_of(script, segment, _refs(materials, room_id, script, segment)),
+        pause_after_ms=segment.pause_after_ms,
+    )
+
+
+def _fully_played(result: dict | None) -> bool:
+    """The agent's answer says the segment played to its end (not dropped by a stop)."""
+    return result is not None and not result.get("stopped")
 
 
 def _speech_of(speech: SpeechSource, room_id: str, script: Script, segment: Segment) -> SpeechRef:

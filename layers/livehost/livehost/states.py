@@ -123,6 +123,11 @@ class ShowStep(StateModel):
     events_used: int = 1
     action: Literal["play", "rollover", "done"] | None = None
     command: PlayCommand | None = None
+    ahead: list[PlayCommand] = Field(
+        default_factory=list,
+        description="the segments after ``command``, sent with it so the agent has them "
+        "before ``command`` ends (fewer at the end of the show)",
+    )
     play_result: dict[str, Any] | None = Field(default=None, description="the agent's answer")
     done: bool | None = None
     next_generation: int | None = None

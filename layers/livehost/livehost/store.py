@@ -7,7 +7,7 @@ pk                     sk                      what
 ``ROOM#<id>``          ``SCRIPT``              the room's script (JSON body)
 ``ROOM#<id>``          ``KB#<entryId>``        a knowledge entry (JSON body)
 ``ROOM#<id>``          ``CURSOR#<run>``        next segment to play in that run
-``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body; id: the event's)
+``ROOM#<id>``          ``TL#<run>#<ms>#<id>``  a timeline entry (JSON body; id: the event's; TTL)
 ``ROOM#<id>``          ``QUESTIONS#<run>``     the run's question ledger (versioned, TTL)
 ``ROOM#<id>``          ``SCREENING``           the room's screening policy (JSON body)
 ``ROOM#<id>``          ``HISTORY#<run>``       a run: start, end, outcome (JSON body)
@@ -120,14 +120,26 @@ def _conditional_failed(exc: ClientError) -> bool:
     return exc.response["Error"]["Code"] == "ConditionalCheckFailedException"
 
 
+# A run's timeline entries expire (the table's TTL on ``expiresAt``) this long after they
+# happened, so a room that runs for weeks holds at most this window of its timeline.
+TIMELINE_RETENTION_S = 7 * 24 * 3600
+
+
 class RoomStore:
     """Rooms, scripts, knowledge, cursors and timelines in the LiveHost table.
 
-    ``table`` is a boto3 DynamoDB Table resource; ``clock`` returns unix seconds."""
+    ``table`` is a boto3 DynamoDB Table resource; ``clock`` returns unix seconds;
+    ``timeline_retention_s``: how long a timeline entry is kept (TTL)."""
 
-    def __init__(self, table: Any, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        table: Any,
+        clock: Callable[[], float] = time.time,
+        timeline_retention_s: int = TIMELINE_RETENTION_S,
+    ) -> None:
         self.table = table
         self.clock = clock
+        self.timeline_retention_s = timeline_retention_s
 
     # ---- rooms -------------------------------------------------------------------------
 
@@ -361,7 +373,9 @@ class RoomStore:
         makes the write idempotent: a redelivered event overwrites its entry, never adds one."""
         unique = entry_id or uuid.uuid4().hex[:8]
         sk = f"TL#{run:05d}#{int(entry.at * 1000):013d}#{unique}"
-        self._put_body(room_id, sk, entry.wire())
+        self._put_body(
+            room_id, sk, entry.wire(), expires_at=int(entry.at) + self.timeline_retention_s
+        )
 
     def timeline(self, room_id: str, run: int, since: float | None = None) -> list[TimelineEntry]:
         """The run's entries, oldest first; with ``since`` (unix seconds) only those strictly
@@ -526,7 +540,9 @@ class RoomStore:
 
     # ---- bodies -------------------------------------------------------------------------
 
-    def _put_body(self, room_id: str, sk: str, body: dict[str, Any]) -> None:
+    def _put_body(
+        self, room_id: str, sk: str, body: dict[str, Any], expires_at: int | None = None
+    ) -> None:
         text = json.dumps(body)
         size = len(text.encode())
         if size > MAX_BODY_BYTES:
@@ -535,7 +551,10 @@ class RoomStore:
                 f"the {what} is {size // 1024} KB stored; at most {MAX_BODY_BYTES // 1024} KB "
                 "(DynamoDB's item limit): shorten its texts"
             )
-        self.table.put_item(Item={"pk": f"ROOM#{room_id}", "sk": sk, "body": text})
+        item: dict[str, Any] = {"pk": f"ROOM#{room_id}", "sk": sk, "body": text}
+        if expires_at is not None:
+            item["expiresAt"] = expires_at
+        self.table.put_item(Item=item)
 
     def _get_body(self, room_id: str, sk: str) -> dict[str, Any] | None:
         item = self.table.get_item(Key={"pk": f"ROOM#{room_id}", "sk": sk}).get("Item")

@@ -9,7 +9,7 @@ from typing import Any
 
 from livehost import aws
 from livehost.materials.library import MaterialLibrary
-from livehost.settings import FunctionSettings
+from livehost.settings import FunctionSettings, room_store
 from livehost.store import RoomStore
 
 
@@ -32,7 +32,7 @@ class Backend:
 
     @cached_property
     def store(self) -> RoomStore:
-        return RoomStore(aws.table(self.settings.table_name))
+        return room_store(self.settings)
 
     @cached_property
     def sfn(self) -> Any:

@@ -12,7 +12,7 @@ from livehost.api.bodies import Started, Stopping
 from livehost.api.errors import RoomNotRunning, ScriptMissing
 from livehost.commands import new_command_id, send_command
 from livehost.errors import RoomAlreadyRunning
-from livehost.models import ACTIVE_PHASES, Room, StopMode
+from livehost.models import ACTIVE_PHASES, Phase, Room, StopMode
 from livehost.protocol import StopStream
 from livehost.script_check import check_script
 from livehost.store import RoomStore
@@ -58,15 +58,15 @@ def start_room(store: RoomStore, sfn: Any, *, room_id: str, state_machine_arn: s
 
 def stop_room(store: RoomStore, sqs: Any, *, room_id: str, mode: StopMode) -> Stopping:
     """Ask a running room to stop: the flag ends the show (after the current segment when
-    graceful); ``now`` also tells the render host to stop at once. Never StopExecution: the
-    workflow tears down what it made."""
+    graceful). The render host is told too: ``now`` stops at once; a live room's graceful
+    stop drops the segment the host holds ahead, so nothing after the current segment plays.
+    Never StopExecution: the workflow tears down what it made."""
     room = store.get_room(room_id)
     if room.phase not in ACTIVE_PHASES:
         raise RoomNotRunning(f"room {room_id!r} is {room.phase.value}: there is nothing to stop")
     room = store.request_stop(room_id, mode)
-    if mode is StopMode.NOW and room.command_queue_url:
-        command = StopStream(
-            command_id=new_command_id(room_id, "stop"), room_id=room_id, mode=StopMode.NOW
-        )
+    tell_host = mode is StopMode.NOW or room.phase is Phase.LIVE
+    if tell_host and room.command_queue_url:
+        command = StopStream(command_id=new_command_id(room_id, "stop"), room_id=room_id, mode=mode)
         send_command(sqs, room.command_queue_url, command)
     return Stopping(room_id=room_id, run=room.run, mode=mode, phase=room.phase)
