@@ -996,7 +996,6 @@ def test_a_hosts_service_is_looked_up_once() -> None:
     printed = json.loads(raw_moto(code + textwrap.dedent(SERVICE_LOOKUPS)))
     # When 20 requests for one service arrive / Then the first looks it up, and all reach one app
     assert printed == {"listed": 1, "apps": 1}
-    assert printed["cpu"] < 0.3 * printed["waited"]
 
 
 def test_gap_22_a_layer_versions_location_reads_nothing_and_its_ref_is_an_object() -> None:
