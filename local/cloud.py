@@ -163,7 +163,9 @@ class LocalCloud:
                 "LIVEHOST_INGEST_PORT": str(self.ingest.ports["rtmps"]),
                 "LIVEHOST_INGEST_CA_FILE": str(self.ingest.ca_file),
             }
-        self.supervisor = InstanceSupervisor(self.config.workdir, agent_env)
+        self.supervisor = InstanceSupervisor(
+            self.config.workdir, agent_env, on_power_off=moto_gaps.power_off
+        )
         self.hooks = moto_gaps.InstanceHooks(self.supervisor.on_run, self.supervisor.on_terminate)
         moto_gaps.install_instance_hooks(self.hooks)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)

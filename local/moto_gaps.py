@@ -15,7 +15,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    channel (CreateStreamKey refuses a second), DeleteChannel deletes the channel's keys, and a
    new key keeps the channel's playback URL.
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
-   supervisor start and stop a real render host process.
+   supervisor start and stop a real render host process; an instance whose user data powers
+   it off is stopped or terminated, as its InstanceInitiatedShutdownBehavior says
+   (``power_off``: ``livehost bake`` waits for its instance to stop).
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
    template is fixed up before deployment (see ``resolve_definition_substitutions``).
 5. CloudFormation creates state machines in the plain Step Functions backend, while the API
@@ -814,6 +816,7 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
                 text = data.decode()
             else:
                 text = base64.b64decode(data).decode()
+            _current.setdefault("instance_backends", {})[instance.id] = self
             hooks.on_run(instance.id, instance.instance_type, text)
         return reservation
 
@@ -825,6 +828,19 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
 
     InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
     InstanceBackend.terminate_instances = terminate_instances  # type: ignore[method-assign]
+
+
+def power_off(instance_id: str) -> None:
+    """The instance's own ``poweroff``: stopped or terminated, as its
+    InstanceInitiatedShutdownBehavior says (EC2's behaviour; moto has no guest to power off)."""
+    backend = _current.get("instance_backends", {}).get(instance_id)
+    if backend is None:
+        return
+    [instance] = backend.get_multi_instances_by_id([instance_id])
+    if instance.instance_initiated_shutdown_behavior == "stop":
+        backend.stop_instances([instance_id])
+    else:
+        backend.terminate_instances([instance_id])
 
 
 # ---- 4. template fix-ups ------------------------------------------------------------------
