@@ -141,6 +141,7 @@ class LocalCloud:
         moto_gaps.install_parsed_program_cache()
         moto_gaps.install_layer_locations(self.endpoint)
         moto_gaps.install_events_to_lambda()
+        moto_gaps.install_list_parameters_as_text()
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest

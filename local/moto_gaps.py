@@ -103,6 +103,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     ``ChatMessagingEndpoint`` parameter; each message is reviewed by the deployed review
     handler through this emulator's Lambda (gap 1). What of the protocol it covers is in
     ``local/chat.py``'s docstring.
+29. DescribeStacks lists a ``CommaDelimitedList`` parameter as its Python list's repr
+    (``['c7g.large', 'c6g.large']``), where CloudFormation gives the comma-separated text a
+    client reads (``livehost bake`` reads the stack's first render host type): joined with
+    commas again (``install_list_parameters_as_text``).
 """
 
 from __future__ import annotations
@@ -841,6 +845,25 @@ def power_off(instance_id: str) -> None:
         backend.stop_instances([instance_id])
     else:
         backend.terminate_instances([instance_id])
+
+
+def install_list_parameters_as_text() -> None:
+    """Gap 29: DescribeStacks' parameters as CloudFormation writes them (lists comma-joined)."""
+    from moto.cloudformation.models import Stack
+
+    if not _install_once("list_parameters_as_text"):
+        return
+    listed = Stack.parameter_list.fget  # type: ignore[attr-defined]
+
+    def parameter_list(self: Any) -> list[dict[str, Any]]:
+        return [
+            {**p, "ParameterValue": ",".join(map(str, p["ParameterValue"]))}
+            if isinstance(p["ParameterValue"], list)
+            else p
+            for p in listed(self)
+        ]
+
+    Stack.parameter_list = property(parameter_list)  # type: ignore[assignment,method-assign]
 
 
 # ---- 4. template fix-ups ------------------------------------------------------------------

@@ -1297,3 +1297,24 @@ def test_the_local_chat_answers_boto3s_ivschat_calls_with_their_shapes(rooms: Ro
     with pytest.raises(ClientError) as gone:
         chat.get_room(identifier=made["arn"])
     assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_gap_29_describe_stacks_lists_a_list_parameter_as_its_python_repr() -> None:
+    printed = raw_moto("""
+        with mock_aws():
+            cfn = boto3.client("cloudformation", region_name=region)
+            cfn.create_stack(StackName="s", TemplateBody=json.dumps({
+                "Parameters": {"Types": {"Type": "CommaDelimitedList"}},
+                "Resources": {"Q": {"Type": "AWS::SQS::Queue"}},
+            }), Parameters=[{"ParameterKey": "Types", "ParameterValue": "a,b"}])
+            print(cfn.describe_stacks(StackName="s")["Stacks"][0]["Parameters"][0]["ParameterValue"])
+    """)
+    assert printed == "['a', 'b']", "moto now writes lists as text: drop gap 29's patch"
+
+
+def test_the_local_cloud_lists_the_stacks_list_parameters_as_text(rooms: Rooms) -> None:
+    described = rooms.cloud.client("cloudformation").describe_stacks(StackName="livehost")
+    parameters = {
+        p["ParameterKey"]: p["ParameterValue"] for p in described["Stacks"][0]["Parameters"]
+    }
+    assert parameters["RenderHostInstanceTypes"] == "c7g.large,c6g.large,m7g.large"
