@@ -2,8 +2,8 @@
 template. One instance boots with the template's bootstrap and the bake switch on
 (``livehost.boot.bake_user_data``): it installs everything, starts no agent and powers off
 (InstanceInitiatedShutdownBehavior=stop); the image is made from it, and the instance is
-terminated, on success, failure or Ctrl-C alike. Rooms booted from the image run the same
-bootstrap, which skips what is present."""
+terminated, on success, failure or Ctrl-C alike (a half-made image is deregistered). Rooms
+booted from the image run the same bootstrap, which skips what is present."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ class Bake:
     out: TextIO
     instance_type: str | None = None
     stamp: str = ""
+    sleep: Callable[[float], None] = time.sleep  # between polls (where Ctrl-C lands, mostly)
 
     def run(self) -> str:
         """Make the image; returns its id. The bake instance never outlives this call."""
@@ -60,6 +61,7 @@ class Bake:
             TagSpecifications=[{"ResourceType": "instance", "Tags": tags}],
         )["Instances"][0]["InstanceId"]
         self._say(f"bake instance {instance_id} ({instance_type}) from {template_id}")
+        image_id = ""
         try:
             self._wait(
                 f"instance {instance_id} to install and power off",
@@ -81,6 +83,11 @@ class Bake:
                 lambda: self._image_state(ec2, image_id) == "available",
                 IMAGE_TIMEOUT_S,
             )
+        except BaseException:  # a failure or Ctrl-C: no half-made image stays either
+            if image_id:
+                ec2.deregister_image(ImageId=image_id)
+                self._say(f"image {image_id} deregistered")
+            raise
         finally:
             ec2.terminate_instances(InstanceIds=[instance_id])
             self._say(f"bake instance {instance_id} terminated")
@@ -135,7 +142,7 @@ class Bake:
         while not done():
             if time.monotonic() - started > timeout_s:
                 raise BakeFailed(f"gave up waiting for {what} after {timeout_s:.0f} s. {hint}")
-            time.sleep(POLL_S)
+            self.sleep(POLL_S)
         self._say(f"  done in {time.monotonic() - started:.0f} s")
 
     def _say(self, line: str) -> None:

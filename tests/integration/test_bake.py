@@ -5,14 +5,17 @@ itself off, the image is made from it, and the instance is terminated."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pytest
 
 import local.bake
+from local.bake import Bake
 from local.cli import main
 from local.cloud import LocalCloud
+from local.stack import read_stack
 
 pytestmark = pytest.mark.integration
 
@@ -59,6 +62,28 @@ def test_livehost_bake_makes_an_image_from_the_stacks_own_bootstrap(
     assert not (folder / "etc/livehost/agent.json").exists()
     assert cloud.supervisor is not None
     assert instance["InstanceId"] not in {h.instance_id for h in cloud.supervisor.running()}
+
+
+def test_a_bake_interrupted_while_it_waits_leaves_no_instance_and_no_image(
+    cloud: LocalCloud,
+) -> None:
+    # Given a bake that the user interrupts (Ctrl-C) while it waits for the instance
+    def interrupted(seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    bake = Bake(read_stack("livehost"), io.StringIO(), stamp="interrupted", sleep=interrupted)
+    ec2 = cloud.client("ec2")
+    images_before = ec2.describe_images(Owners=["self"])["Images"]
+    # When it runs
+    with pytest.raises(KeyboardInterrupt):
+        bake.run()
+    # Then its instance is terminated, and no image was made
+    [reservation] = ec2.describe_instances(
+        Filters=[{"Name": "tag:livehost:bake", "Values": ["interrupted"]}]
+    )["Reservations"]
+    assert [i["State"]["Name"] for i in reservation["Instances"]] == ["terminated"]
+    assert ec2.describe_images(Owners=["self"])["Images"] == images_before
+    assert "bake instance i-" in bake.out.getvalue()
 
 
 def test_baking_a_stack_that_does_not_exist_says_so(
