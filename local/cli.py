@@ -14,6 +14,9 @@ livehost login --stack S [--username EMAIL]
                                   prompt or $LIVEHOST_PASSWORD); the session is kept
 livehost token --stack S          the signed-in operator's ID token (for curl)
 livehost smoke --stack S          one small room end to end through the stack, step by step
+livehost bake --stack S [--instance-type T]
+                                  an image with the render host installed, from the stack's
+                                  own bootstrap; prints the RenderHostAmiId to deploy with
 
 Works from any folder: the local cloud's state lives in the LiveHost checkout's
 .livehost/local (or in --dir DIR, or $LIVEHOST_LOCAL_DIR).
@@ -114,12 +117,16 @@ def _run(argv: list[str] | None) -> int:
     token = commands.add_parser("token", help="print the signed-in operator's ID token")
     smoke = commands.add_parser("smoke", help="run one small room through a deployed stack")
     smoke.add_argument("--live-timeout", type=float, default=900.0, help="seconds to reach LIVE")
-    for stack_parser in (login, token, smoke):
+    bake = commands.add_parser("bake", help="an image for faster render host starts")
+    bake.add_argument(
+        "--instance-type", help="the bake instance's type (default: the stack's first)"
+    )
+    for stack_parser in (login, token, smoke, bake):
         stack_parser.add_argument("--stack", default="livehost", help="the stack's name")
         stack_parser.add_argument("--region", default=None)
     args = parser.parse_args(argv)
 
-    if args.command in ("login", "token", "smoke"):
+    if args.command in ("login", "token", "smoke", "bake"):
         from local.operator_commands import run_operator_command
 
         return run_operator_command(args)

@@ -150,6 +150,7 @@ class LocalCloud:
         moto_gaps.install_layer_locations(self.endpoint)
         moto_gaps.install_events_to_lambda()
         faults.install_hop_delay(self.config.hop_delay_s)
+        moto_gaps.install_list_parameters_as_text()
         agent_env = {**env, **self.config.agent_env}
         if self.config.with_ingest:
             from local.ingest import LocalIngest
@@ -172,7 +173,9 @@ class LocalCloud:
                 "LIVEHOST_INGEST_PORT": str(self.ingest.ports["rtmps"]),
                 "LIVEHOST_INGEST_CA_FILE": str(self.ingest.ca_file),
             }
-        self.supervisor = InstanceSupervisor(self.config.workdir, agent_env)
+        self.supervisor = InstanceSupervisor(
+            self.config.workdir, agent_env, on_power_off=moto_gaps.power_off
+        )
         self.hooks = moto_gaps.InstanceHooks(self.supervisor.on_run, self.supervisor.on_terminate)
         moto_gaps.install_instance_hooks(self.hooks)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)

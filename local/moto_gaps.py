@@ -15,7 +15,9 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
    channel (CreateStreamKey refuses a second), DeleteChannel deletes the channel's keys, and a
    new key keeps the channel's playback URL.
 3. RunInstances/TerminateInstances start and stop nothing: hooks let the instance
-   supervisor start and stop a real render host process.
+   supervisor start and stop a real render host process; an instance whose user data powers
+   it off is stopped or terminated, as its InstanceInitiatedShutdownBehavior says
+   (``power_off``: ``livehost bake`` waits for its instance to stop).
 4. CloudFormation ignores DefinitionSubstitutions, and skips some resource types: the
    template is fixed up before deployment (see ``resolve_definition_substitutions``).
 5. CloudFormation creates state machines in the plain Step Functions backend, while the API
@@ -117,6 +119,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     in between (an agent answering at once, as it does for a segment it already played) is
     never seen, and the task fails with a heartbeat timeout. The wait looks at the answer
     first, and after every wait.
+32. DescribeStacks lists a ``CommaDelimitedList`` parameter as its Python list's repr
+    (``['c7g.large', 'c6g.large']``), where CloudFormation gives the comma-separated text a
+    client reads (``livehost bake`` reads the stack's first render host type): joined with
+    commas again (``install_list_parameters_as_text``).
 """
 
 from __future__ import annotations
@@ -831,6 +837,7 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
                 text = data.decode()
             else:
                 text = base64.b64decode(data).decode()
+            _current.setdefault("instance_backends", {})[instance.id] = self
             hooks.on_run(instance.id, instance.instance_type, text)
         return reservation
 
@@ -842,6 +849,38 @@ def install_instance_hooks(hooks: InstanceHooks) -> None:
 
     InstanceBackend.run_instances = run_instances  # type: ignore[method-assign]
     InstanceBackend.terminate_instances = terminate_instances  # type: ignore[method-assign]
+
+
+def power_off(instance_id: str) -> None:
+    """The instance's own ``poweroff``: stopped or terminated, as its
+    InstanceInitiatedShutdownBehavior says (EC2's behaviour; moto has no guest to power off)."""
+    backend = _current.get("instance_backends", {}).get(instance_id)
+    if backend is None:
+        return
+    [instance] = backend.get_multi_instances_by_id([instance_id])
+    if instance.instance_initiated_shutdown_behavior == "stop":
+        backend.stop_instances([instance_id])
+    else:
+        backend.terminate_instances([instance_id])
+
+
+def install_list_parameters_as_text() -> None:
+    """Gap 32: DescribeStacks' parameters as CloudFormation writes them (lists comma-joined)."""
+    from moto.cloudformation.models import Stack
+
+    if not _install_once("list_parameters_as_text"):
+        return
+    listed = Stack.parameter_list.fget  # type: ignore[attr-defined]
+
+    def parameter_list(self: Any) -> list[dict[str, Any]]:
+        return [
+            {**p, "ParameterValue": ",".join(map(str, p["ParameterValue"]))}
+            if isinstance(p["ParameterValue"], list)
+            else p
+            for p in listed(self)
+        ]
+
+    Stack.parameter_list = property(parameter_list)  # type: ignore[assignment,method-assign]
 
 
 # ---- 4. template fix-ups ------------------------------------------------------------------

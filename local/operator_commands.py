@@ -1,4 +1,4 @@
-"""``livehost login``, ``token`` and ``smoke``: the commands that talk to a deployed stack as
+"""``livehost login``, ``token``, ``smoke`` and ``bake``: the commands that talk to a deployed stack as
 its operator, reading the stack's outputs (``--stack``, ``--region``)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import os
 import sys
 import time
 
+from local.bake import Bake, BakeFailed
 from local.session import NotSignedIn, SignInFailed, current, login
 from local.smoke import SmokeFailed, SmokeRun
 from local.stack import Stack, StackNotReady, read_stack
@@ -22,11 +23,20 @@ def run_operator_command(args: argparse.Namespace) -> int:
         if args.command == "token":
             print(current(stack).id_token)
             return 0
+        if args.command == "bake":
+            Bake(stack, sys.stdout, instance_type=args.instance_type).run()
+            return 0
         SmokeRun(stack, sys.stdout, live_timeout_s=args.live_timeout).run()
         return 0
     except (StackNotReady, SignInFailed, NotSignedIn) as exc:
         print(f"livehost {args.command}: {exc}", file=sys.stderr)
         return 2
+    except BakeFailed as exc:
+        print(f"livehost bake: FAILED: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # the bake instance is terminated already (Bake.run)
+        print(f"livehost {args.command}: interrupted", file=sys.stderr)
+        return 130
     except SmokeFailed as exc:
         print(f"livehost smoke: FAILED: {exc}", file=sys.stderr)
         return 1

@@ -1,8 +1,10 @@
 """The instance supervisor: an emulated RunInstances boots the instance from its user data
 (the launch template's real bootstrap, run in the instance's folder with the package managers
 configured as no-ops), then starts the service it enabled: a real render host process, the
-same agent an EC2 instance runs. TerminateInstances stops it. Not emulated: systemd's
-restart of a crashed agent (a killed agent stays dead here, as a lost instance does)."""
+same agent an EC2 instance runs. TerminateInstances stops it. ``livehost bake``'s user data
+(the same bootstrap, with the bake switch) runs the same way and starts nothing: when it powers
+the instance off, ``on_power_off`` stops it as EC2 would. Not emulated: systemd's restart of a
+crashed agent (a killed agent stays dead here, as a lost instance does)."""
 
 from __future__ import annotations
 
@@ -16,10 +18,11 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from livehost.boot import boot_of
+from livehost.boot import boot_of, is_bake
 
 log = logging.getLogger("livehost.local.supervisor")
 SYSTEMCTL = Path(__file__).resolve().parent / "systemctl"
@@ -38,6 +41,7 @@ class RenderHostProcess:
     stopping_s: float | None = None  # from TerminateInstances (or stop_all) to its exit
     booting: bool = False  # ``process`` is still the bootstrap, not the agent
     boot_s: float | None = None  # RunInstances to the end of the bootstrap
+    bake: bool = False  # ``livehost bake``'s instance: its bootstrap starts no agent
 
 
 class BootFailed(Exception):
@@ -59,6 +63,7 @@ class InstanceSupervisor:
     hosts: dict[str, RenderHostProcess] = field(default_factory=dict)
     finished: list[RenderHostProcess] = field(default_factory=list)
     closed: bool = False  # the cloud is shutting down: no instance starts a process any more
+    on_power_off: Callable[[str], None] = lambda instance_id: None  # the instance powered off
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def on_run(self, instance_id: str, instance_type: str, user_data: str) -> None:
@@ -69,8 +74,9 @@ class InstanceSupervisor:
         if self.closed:
             log.info("instance %s not started: the local cloud is shutting down", instance_id)
             return
+        bake = is_bake(_script(user_data))
         try:
-            boot = boot_of(_script(user_data))
+            room_id = "" if bake else boot_of(_script(user_data)).room_id
         except ValueError:
             log.info("instance %s has no LiveHost boot document: nothing to start", instance_id)
             return
@@ -100,7 +106,9 @@ class InstanceSupervisor:
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
                 )
-            host = RenderHostProcess(instance_id, boot.room_id, bootstrap, log_path, booting=True)
+            host = RenderHostProcess(
+                instance_id, room_id, bootstrap, log_path, booting=True, bake=bake
+            )
             self.hosts[instance_id] = host
         threading.Thread(
             target=self._boot, args=(host, folder, env), name=f"boot-{instance_id}", daemon=True
@@ -117,6 +125,9 @@ class InstanceSupervisor:
         try:
             if code != 0:
                 raise BootFailed(f"exit {code}")
+            if host.bake:
+                self._baked(host, folder)
+                return
             command, unit_env = _enabled_service(folder)
         except (OSError, ValueError, BootFailed) as exc:
             with open(host.log_path, "ab") as out:
@@ -153,6 +164,18 @@ class InstanceSupervisor:
             host.boot_s,
             host.process.pid,
         )
+
+    def _baked(self, host: RenderHostProcess, folder: Path) -> None:
+        """A bake instance's bootstrap ended: it asked for a power-off, or it stays up idle."""
+        calls = (folder / "run" / "systemctl").read_text().splitlines()
+        if not any(c.split()[:1] == ["poweroff"] for c in calls):
+            raise BootFailed("the bake bootstrap ended without powering off")
+        with self._lock:
+            if self.hosts.get(host.instance_id) is host:
+                del self.hosts[host.instance_id]
+                self.finished.append(host)
+        log.info("instance %s baked in %.1f s: powering off", host.instance_id, host.boot_s)
+        self.on_power_off(host.instance_id)
 
     def on_terminate(self, instance_id: str) -> None:
         with self._lock:

@@ -13,6 +13,8 @@ from livehost.renderers import DEFAULT_RENDERER
 BOOT_DIR = "/etc/livehost"
 BOOT_PATH = f"{BOOT_DIR}/agent.json"
 _MARK = "LIVEHOST_BOOT_JSON"
+_SHEBANG = "#!/bin/bash\nset -euo pipefail\n"
+BAKE_SWITCH = "export LIVEHOST_BAKE=1"  # read by the bootstrap (template.yaml)
 
 
 class AgentBoot(Model):
@@ -34,12 +36,28 @@ def user_data(boot: AgentBoot, bootstrap: str = "") -> str:
     ``$LIVEHOST_ROOT`` when that is set (the local instance supervisor's sandbox)."""
     document = boot.model_dump_json(by_alias=True, exclude_none=True)
     head = (
-        "#!/bin/bash\nset -euo pipefail\n"
+        f"{_SHEBANG}"
         f'mkdir -p "${{LIVEHOST_ROOT:-}}{BOOT_DIR}"\n'
         f"cat > \"${{LIVEHOST_ROOT:-}}{BOOT_PATH}\" <<'{_MARK}'\n{document}\n{_MARK}\n"
     )
-    body = bootstrap.split("\n", 1)[1] if bootstrap.startswith("#!") else bootstrap
-    return head + body
+    return head + _body(bootstrap)
+
+
+def bake_user_data(bootstrap: str) -> str:
+    """The user data of ``livehost bake``'s instance: the launch template's ``bootstrap`` itself
+    with the bake switch on, so it installs everything, starts no agent and powers off (the
+    image is made from that instance, and the same bootstrap runs again on each room's host)."""
+    return _SHEBANG + BAKE_SWITCH + "\n" + _body(bootstrap)
+
+
+def is_bake(script: str) -> bool:
+    """Whether a user-data script (plain) is ``livehost bake``'s."""
+    return script.startswith(_SHEBANG + BAKE_SWITCH + "\n")
+
+
+def _body(bootstrap: str) -> str:
+    """The bootstrap without its shebang line (the joined script has one, first)."""
+    return bootstrap.split("\n", 1)[1] if bootstrap.startswith("#!") else bootstrap
 
 
 def encoded_user_data(boot: AgentBoot, bootstrap: str = "") -> str:
