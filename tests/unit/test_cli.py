@@ -110,4 +110,4 @@ def test_dev_help_lists_its_verbs_and_succeeds() -> None:
     )
     assert done.returncode == 0
     verbs = [line.split()[1] for line in done.stdout.splitlines() if line.startswith("  ./dev")]
-    assert verbs == ["demo", "check", "test", "setup", "help"]
+    assert verbs == ["demo", "check", "test", "slow", "setup", "help"]
