@@ -84,9 +84,10 @@ def test_a_product_image_is_on_the_card_and_reaches_viewers_as_a_reference(rooms
 
 
 def test_a_material_deleted_while_the_show_runs_shows_the_presenter(rooms: Rooms) -> None:
-    # Given a live room whose last segment shows a room image on its card
+    # Given a live room whose fifth and last segment shows a room image on its card (beyond
+    # the segments sent ahead with the first: livehost.show.LOOK_AHEAD)
     library, material_id = ready_image(rooms, "mug-gone")
-    rooms.create("mug-gone", script=script_showing(material_id, 3))
+    rooms.create("mug-gone", script=script_showing(material_id, 5))
     execution = rooms.start("mug-gone")
     # When the image is deleted while the first segment plays
     deadline = time.time() + 60
@@ -102,10 +103,10 @@ def test_a_material_deleted_while_the_show_runs_shows_the_presenter(rooms: Rooms
     rejected = [(e.text, e.ref) for e in timeline if e.kind == "rejected"]
     assert rejected == [
         (
-            f"cue of segment 's3': material {material_id!r} is gone (deleted?); the presenter "
+            f"cue of segment 's5': material {material_id!r} is gone (deleted?); the presenter "
             "is shown instead",
-            "mug-gone-r1-l0-i2",
+            "mug-gone-r1-l0-i4",
         )
     ]
     finished = [e.ref for e in timeline if e.kind == "segment_finished"]
-    assert finished == ["s1", "s2", "s3"]
+    assert finished == ["s1", "s2", "s3", "s4", "s5"]
