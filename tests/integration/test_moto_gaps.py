@@ -1347,7 +1347,7 @@ def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -
     s3.put_object(Bucket="expiry-probe", Key="kept/old.json", Body=b"x")
 
     # When the local cloud sweeps the table now, and the bucket now and 31 days on
-    items = ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_table(
+    ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_table(
         rooms.cloud.outputs["TableName"]
     )
     today = ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_bucket("expiry-probe")
@@ -1355,8 +1355,8 @@ def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -
         "expiry-probe"
     )
 
-    # Then the expired entry goes and today's stays; the speech goes after 30 days, the rest stays
-    assert items >= 1
+    # Then the expired entry goes and today's stays (the cloud's own sweeper, every 30 s, may
+    # have taken it first); the speech goes after 30 days, the rest stays
     assert [e.text for e in rooms.store.timeline("old", 1)] == ["now"]
     assert (today, later) == (0, 1)
     listed = s3.list_objects_v2(Bucket="expiry-probe")["Contents"]
@@ -1394,8 +1394,9 @@ def test_the_local_cloud_keeps_the_newest_closed_executions_only() -> None:
     )
     # When eight executions run and close, one after another
     printed = json.loads(raw_moto(code + CLOSED_EXECUTIONS))
-    # Then the state machine lists the newest: three closed ones and the last one started
-    assert printed == ["e4", "e5", "e6", "e7"]
+    # Then the state machine lists the newest: three closed ones, and the last one started
+    # unless it has closed already (then it is one of the three)
+    assert printed in (["e4", "e5", "e6", "e7"], ["e5", "e6", "e7"])
 
 
 # The answer comes while the message is being sent: before the task waits for a heartbeat.
