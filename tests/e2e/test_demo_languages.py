@@ -22,7 +22,8 @@ from render_host.media.avatar import AvatarRenderer
 from render_host.media.avatar.fonts import LATIN_DIR, font
 from render_host.media.avatar.overlays import Overlays
 
-pytestmark = pytest.mark.e2e
+# each is a whole room (a demo of about 80 s): kept out of the gate, run by ./dev slow
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 ROOMS = {
     "cmn-CN": (
@@ -36,17 +37,7 @@ ROOMS = {
 }
 
 
-# one language's demo in the gate; the other is marked slow (./dev slow): each is a whole room
-GATED = "cmn-CN"
-
-
-@pytest.fixture(
-    scope="module",
-    params=[
-        language if language == GATED else pytest.param(language, marks=pytest.mark.slow)
-        for language in sorted(ROOMS)
-    ],
-)
+@pytest.fixture(scope="module", params=sorted(ROOMS))
 def room(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple:
     language = request.param
     folder = ROOT / "events" / "rooms" / ROOMS[language][0]
