@@ -7,7 +7,8 @@ timeline), and A/V drift and dropped frames at the ingest (the recordings' times
 Prints growth per 1,000 segments and extrapolates to seven days of 30 s segments.
 
     nice .venv/bin/python -m bench.soak --minutes 20 [--hop-delay-ms 150]
-    nice .venv/bin/python -m bench.soak --long-stream --minutes 30   # no replacement, no questions"""
+    nice .venv/bin/python -m bench.soak --long-stream --minutes 30   # no replacement, no questions
+    nice .venv/bin/python -m bench.soak --minutes 8 --trace-memory   # where the cloud's growth is"""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import os
 import tempfile
 import threading
 import time
+import tracemalloc
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,11 @@ def main() -> None:
         type=int,
         default=moto_gaps.KEPT_CLOSED_EXECUTIONS,
         help="closed executions the emulator keeps per state machine (gap 30)",
+    )
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="trace the local cloud's allocations from a quarter of the run; print the growth",
     )
     args = parser.parse_args()
     moto_gaps.KEPT_CLOSED_EXECUTIONS = args.kept_executions
@@ -117,6 +124,7 @@ def soak(
     replace_at = None if args.long_stream else began + args.replace_at * args.minutes * 60
     next_question = began + args.question_every_s
     samples: list[Sample] = []
+    trace_from = began + args.minutes * 60 / 4 if args.trace_memory else None
     asked = 0
     timeline: dict[str, dict[str, Any]] = {}  # read as it goes: entries expire (retention)
     s3, bucket = cloud.client("s3"), cloud.outputs.get("AssetsBucketName", "")
@@ -132,6 +140,9 @@ def soak(
             threading.Thread(target=ask, args=(cloud, asked), daemon=True).start()
             asked += 1
             next_question = now + args.question_every_s
+        if trace_from is not None and now >= trace_from:
+            tracemalloc.start(8)
+            trace_from = None
         samples.append(sample(cloud, store, s3, bucket, now - began))
         collect(store, timeline)
         last = samples[-1]
@@ -145,7 +156,23 @@ def soak(
             flush=True,
         )
         time.sleep(max(0.0, min(args.sample_every_s, end - time.time())))
+    if tracemalloc.is_tracing():
+        print_growth(tracemalloc.take_snapshot())
+        tracemalloc.stop()
     return samples, asked, list(timeline.values())
+
+
+def print_growth(snapshot: tracemalloc.Snapshot, top: int = 12) -> None:
+    """The allocations still held that were made since tracing began, largest first, each
+    with the innermost frames of where it was made (the bench's own code left out)."""
+    held = snapshot.filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
+    stats = held.statistics("traceback")
+    total = sum(s.size for s in stats)
+    print(f"\nlocal cloud: {total / 2**20:.1f} MB allocated since tracing began and still held")
+    for stat in stats[:top]:
+        print(f"  {stat.size / 2**20:7.2f} MB in {stat.count:7d} blocks")
+        for frame in stat.traceback.format(limit=8, most_recent_first=True):
+            print(f"      {frame.strip()}")
 
 
 def collect(store: RoomStore, timeline: dict[str, dict[str, Any]]) -> None:
@@ -232,7 +259,8 @@ def report(
         len(sfn.get_execution_history(executionArn=g["executionArn"], maxResults=1000)["events"])
         for g in generations
     ]
-    gaps = gaps_between_segments(entries)
+    starts = gaps_between_segments(entries)
+    gaps = [gap for gap, _ in starts]
     answered = {e.get("ref") for e in entries if e["kind"] == "insert_started"}
     segments = samples[-1].segments if samples else 0
     print(
@@ -250,6 +278,13 @@ def report(
             f"gaps between segments (ms, stream time, beyond the scripted pause): n={len(gaps)} "
             f"p50 {percentile(gaps, 50):.0f} p95 {percentile(gaps, 95):.0f} max {max(gaps)}"
         )
+        began = min(e["at"] for e in entries)
+        for gap, entry in sorted(starts, key=lambda s: -s[0])[:5]:
+            if gap > 0:
+                print(
+                    f"  {gap:6d} ms before {entry.get('ref')} at {entry['at'] - began:.0f} s "
+                    f"(stream {entry['streamMs'] / 1000:.1f} s)"
+                )
     for name, per_1000 in growth_per_1000(samples).items():
         week = per_1000 * SEGMENTS_PER_WEEK / 1000
         print(

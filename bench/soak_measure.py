@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local.demo_report import silences
+from local.demo_report import segment_starts_after_silence
 
 FPS = 30
 
@@ -77,9 +77,10 @@ def growth_per_1000(samples: list[Sample], warm_up: float = 0.25) -> dict[str, f
     return growth
 
 
-def gaps_between_segments(entries: list[dict[str, Any]]) -> list[int]:
+def gaps_between_segments(entries: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
     """Stream ms from each segment's end (its scripted pause included) to the next one's
-    start, per render host (a replacement's stream clock starts again at 0)."""
+    start, with the late start's timeline entry, per render host (a replacement's stream
+    clock starts again at 0)."""
     ordered = sorted(entries, key=lambda e: e["at"])
     pieces: list[list[dict[str, Any]]] = [[]]
     last_ms = -1
@@ -90,7 +91,7 @@ def gaps_between_segments(entries: list[dict[str, Any]]) -> list[int]:
         if ms is not None:
             last_ms = ms
         pieces[-1].append(entry)
-    return [gap for piece in pieces for gap in silences(piece)]
+    return [start for piece in pieces for start in segment_starts_after_silence(piece)]
 
 
 @dataclass

@@ -99,16 +99,22 @@ def answer_latencies(entries: list[dict]) -> list[int]:
 
 def silences(entries: list[dict]) -> list[int]:
     """Stream time from a segment's end to the next segment's start (nothing else between)."""
-    gaps, last_end = [], None
+    return [gap for gap, _ in segment_starts_after_silence(entries)]
+
+
+def segment_starts_after_silence(entries: list[dict]) -> list[tuple[int, dict]]:
+    """Each segment start that follows a segment's end with nothing between, with the stream
+    time (ms) from that end to this start."""
+    starts, last_end = [], None
     for e in sorted(entries, key=lambda e: (e.get("streamMs") or 0, e["at"])):
         if e["kind"] == "segment_finished" and not (e.get("detail") or {}).get("interrupted"):
             last_end = e.get("streamMs")
         elif e["kind"] == "segment_started" and last_end is not None:
-            gaps.append(e["streamMs"] - last_end)
+            starts.append((e["streamMs"] - last_end, e))
             last_end = None
         elif e["kind"] in ("insert_started", "insert_finished"):
             last_end = None
-    return gaps
+    return starts
 
 
 def transitions_per_segment(children: list[Any]) -> float | None:

@@ -1188,13 +1188,12 @@ def install_partition_query() -> None:
         read = getattr(_query_partition, "read", None)
         if read is None or read[0] is not self or not self.range_key_attr:
             return original_all_items(self)  # type: ignore[no-any-return]
-        partition, test = self.items.get(read[1], {}), read[2]
+        # a copy first (taken whole, under the interpreter's lock): a write on another
+        # request's thread may change the partition while the condition is tested
+        items, test = list(self.items.get(read[1], {}).values()), read[2]
         if test is not None:  # the sort key condition, applied first (moto applies it again)
-            return sorted(
-                (item for item in partition.values() if test(item.range_key)),
-                key=lambda item: item.range_key,
-            )
-        return sorted(partition.values(), key=lambda item: item.range_key)
+            items = [item for item in items if test(item.range_key)]
+        return sorted(items, key=lambda item: item.range_key)
 
     Table.query = query  # type: ignore[method-assign]
     Table.all_items = all_items  # type: ignore[method-assign]

@@ -47,7 +47,7 @@ from livehost.protocol import (
 from render_host.callbacks import TaskCallbacks
 from render_host.config import AgentConfig
 from render_host.frame import RESOLUTIONS
-from render_host.live import LivePlayout
+from render_host.live import LivePlayout, VisemeTrack
 from render_host.logs import SecretFilter
 from render_host.materials import MaterialAssets
 from render_host.materials.mix import MaterialMix
@@ -84,7 +84,7 @@ class Agent:
                 now_cut_ready_within_ms=config.now_cut_ready_within_ms,
             ),
             on_tick=self._ticks_put,
-            track=config.viseme_track is not None,
+            track=VisemeTrack(config.viseme_track) if config.viseme_track else None,
             mix=self.mix,
         )
         self.secrets = SecretFilter()
@@ -175,7 +175,7 @@ class Agent:
             inbox.put(None)
         if self.streamer:
             self.streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
-            self._write_viseme_track()
+            self._close_viseme_track()
             self.streamer = None
         self.callbacks.fail_all("RenderHostLost", "the render host agent shut down")
         self._ticks.put(None)
@@ -361,7 +361,7 @@ class Agent:
         streamer, self.streamer = self.streamer, None
         if streamer:
             streamer.stop(self.config.shutdown_grace_s)  # it reports "stopped" (once)
-            self._write_viseme_track()
+            self._close_viseme_track()
         self.callbacks.succeed(command.command_id, {"stopped": True, "mode": command.mode.value})
         if command.task_token:
             # the workflow's own StopStream is the run's last command: once it is answered
@@ -370,10 +370,9 @@ class Agent:
             log.info("stream stopped and reported: the agent exits")
             self.should_exit.set()
 
-    def _write_viseme_track(self) -> None:
-        if self.config.viseme_track and self.playout.visemes is not None:
-            lines = (json.dumps([ms, viseme]) for ms, viseme in self.playout.visemes)
-            self.config.viseme_track.write_text("\n".join(lines) + "\n")
+    def _close_viseme_track(self) -> None:
+        if self.playout.track is not None:
+            self.playout.track.close()
 
     def _first_keyframe(self, ms: int) -> None:
         command = self._start_command

@@ -1,6 +1,7 @@
 """Open workflow callbacks: which task tokens wait on which command, heartbeats while they
 wait, and answers when the command is done. A command answered once is remembered, so a
-redelivered command (new token, same commandId) is answered at once."""
+redelivered command (new token, same commandId) is answered at once; the newest 2,000
+answers are remembered (hours of show: a redelivery comes within minutes)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ log = logging.getLogger("render_host.callbacks")
 
 
 class TaskCallbacks:
-    def __init__(self, sfn: Any, remembered: int = 10_000) -> None:
+    def __init__(self, sfn: Any, remembered: int = 2_000) -> None:
         self.sfn = sfn
         self._open: dict[str, list[str]] = {}
         self._answered: OrderedDict[str, str] = OrderedDict()  # command id -> output JSON

@@ -3,8 +3,11 @@ One lock guards the (single-threaded) playout; what a tick reports is handed to 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -13,6 +16,24 @@ from livehost.protocol import Insert, PlaySegment
 from render_host.frame import FrameState
 from render_host.materials.mix import MaterialMix
 from render_host.playout import Clip, Playout, PlayoutConfig, Tick
+
+
+class VisemeTrack:
+    """What the stream says, for lip-sync checks: (audio time ms, viseme) at each change,
+    appended to a file as it happens, so a show of any length holds none of it in memory."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] = path.open("w", encoding="utf-8")
+        self._last: str | None = None
+
+    def note(self, ms: int, viseme: str) -> None:
+        if viseme != self._last and not self._file.closed:
+            self._last = viseme
+            self._file.write(json.dumps([ms, viseme]) + "\n")
+
+    def close(self) -> None:
+        self._file.close()
 
 
 class LivePlayout:
@@ -24,7 +45,7 @@ class LivePlayout:
         config: PlayoutConfig,
         on_tick: Callable[[Tick], None],
         *,
-        track: bool = False,
+        track: VisemeTrack | None = None,
         mix: MaterialMix | None = None,
     ) -> None:
         self._playout = Playout(config)
@@ -32,18 +53,15 @@ class LivePlayout:
         self._lock = threading.Lock()
         self._on_tick = on_tick
         self._lead_ms = config.viseme_lead_ms
-        # (audio time ms, viseme) at each change: what the stream says, for lip-sync checks
-        self.visemes: list[tuple[int, str]] | None = [] if track else None
+        self.track = track
 
     def next_frame(self) -> tuple[FrameState, np.ndarray]:
         with self._lock:
             tick = self._playout.next_frame()
             if self.mix is not None:
                 self.mix.apply(tick)
-        if self.visemes is not None and (
-            not self.visemes or self.visemes[-1][1] != tick.state.viseme
-        ):
-            self.visemes.append((tick.state.stream_ms + self._lead_ms, tick.state.viseme))
+        if self.track is not None:
+            self.track.note(tick.state.stream_ms + self._lead_ms, tick.state.viseme)
         if tick.events or tick.played:
             self._on_tick(tick)
         return tick.state, tick.audio

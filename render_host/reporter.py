@@ -20,7 +20,6 @@ class EventReporter:
         self.sqs, self.queue_url, self.room_id, self.run = sqs, queue_url, room_id, run
         self._queue: queue.Queue[Event | None] = queue.Queue()
         self._thread = threading.Thread(target=self._send_all, name="event-reporter", daemon=True)
-        self.sent: list[Event] = []
 
     def start(self) -> None:
         self._thread.start()
@@ -49,6 +48,5 @@ class EventReporter:
                     MessageBody=event_body(event),
                     MessageAttributes={"type": {"DataType": "String", "StringValue": event.type}},
                 )
-                self.sent.append(event)
             except Exception:  # an event lost must not stop the show
                 log.exception("event %s not sent", event.type)

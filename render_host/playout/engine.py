@@ -34,7 +34,9 @@ class PlayoutConfig:
     # ... and within this once the insert's speech is here (it starts on the next frame)
     now_cut_ready_within_ms: int = 33
     gesture_frames: int = round(1.2 * FPS)
-    remembered_commands: int = 10_000  # command ids kept for idempotency
+    # command ids kept for idempotency: a redelivery comes within minutes; 2,000 commands is
+    # hours of show, and a bound a week-long show reaches early (then memory stays flat)
+    remembered_commands: int = 2_000
 
 
 @dataclass

@@ -13,13 +13,16 @@ import re
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.request
 import zipfile
 
+import boto3
 import pytest
 from boto3.dynamodb.conditions import Key
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from roomdriver import Rooms, short_script
 
@@ -320,6 +323,53 @@ def test_a_query_reads_its_partition_alone_with_the_same_results(rooms: Rooms) -
     assert [int(i["n"]) for i in backwards["Items"]] == list(range(6, -1, -1))
     assert [int(i["n"]) for i in first["Items"] + rest["Items"]] == list(range(7))
     assert walked == [7, 3, 2, 7, 7, 7]
+
+
+def test_a_query_over_a_partition_being_written_answers(rooms: Rooms) -> None:
+    # Given a large partition of the local cloud's table (the emulator serves each request on
+    # a thread of its own)
+    table = rooms.cloud.table()
+    once = boto3.resource(  # no retry: an emulator's error is seen, not retried away
+        "dynamodb",
+        endpoint_url=rooms.cloud.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}),
+    ).Table(table.name)
+    with table.batch_writer() as batch:
+        for i in range(3000):
+            batch.put_item(Item={"pk": "GAP9#busy", "sk": f"{i:05}"})
+    failures: list[str] = []
+
+    def write() -> None:
+        for i in range(3000, 3300):
+            table.put_item(Item={"pk": "GAP9#busy", "sk": f"{i:05}"})
+
+    def read() -> None:
+        for _ in range(15):
+            try:
+                once.query(
+                    KeyConditionExpression=Key("pk").eq("GAP9#busy")
+                    & Key("sk").between("00100", "00199")
+                )
+            except ClientError as exc:
+                failures.append(exc.response["Error"]["Message"])
+
+    # When it is queried with a sort key condition while items are written into it (threads
+    # switched as often as the interpreter can, as on a busy machine)
+    threads = [threading.Thread(target=f) for f in (write, write, read, read)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    # Then every Query answers (the condition is tested on a copy of the partition)
+    assert failures == []
 
 
 def test_gap_10_and_11_each_execution_parses_its_definition_and_each_task_makes_a_client() -> None:
