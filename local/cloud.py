@@ -142,6 +142,7 @@ class LocalCloud:
         moto_gaps.install_thread_list_pruning()
         moto_gaps.install_closed_execution_pruning()
         moto_gaps.install_early_callback_answers()
+        moto_gaps.install_objects_on_disk(self.config.workdir / "objects")
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_uncounted_sends()
         moto_gaps.install_service_lookup_cache()
@@ -291,16 +292,18 @@ class LocalCloud:
         moto_gaps.stand_in_recording_configurations(cfn, pseudo)
         skipped = moto_gaps.take_skipped(cfn["Resources"])
         cloudformation = self.client("cloudformation")
-        outputs = deploy_stack(
-            cloudformation, self.config.stack_name, cfn, self._declared(cfn, self.config.parameters)
-        )
+        declared = self._declared(cfn, self.config.parameters)
+        outputs = deploy_stack(cloudformation, self.config.stack_name, cfn, declared)
         deployed = cloudformation.describe_stack_resources(StackName=self.config.stack_name)
         physical = {
             r["LogicalResourceId"]: r.get("PhysicalResourceId", "")
             for r in deployed["StackResources"]
         }
         self.notes += moto_gaps.create_skipped(self.client, physical, skipped, pseudo=pseudo)
-        for name in moto_gaps.apply_expiry_settings(self.client, cfn["Resources"], physical):
+        defaults = {k: str(v.get("Default", "")) for k, v in cfn.get("Parameters", {}).items()}
+        for name in moto_gaps.apply_expiry_settings(
+            self.client, cfn["Resources"], physical, defaults | declared
+        ):
             self.notes.append(f"{name}: TTL or lifecycle rules put on after deployment")
         return outputs
 

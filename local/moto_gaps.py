@@ -123,6 +123,11 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     (``['c7g.large', 'c6g.large']``), where CloudFormation gives the comma-separated text a
     client reads (``livehost bake`` reads the stack's first render host type): joined with
     commas again (``install_list_parameters_as_text``).
+33. S3 keeps every object's bytes in the emulator's memory (up to 5 MB an object, then in an
+    open temporary file): a room's replays (gap 25) are its stream, so a 24/7 local cloud
+    grew by its bitrate, about 100 MB per 1,000 soak segments. Bytes past ``SPILL_BYTES``
+    go to a file of their own under the local cloud's folder, opened for each read or write
+    and deleted with the object (``install_objects_on_disk``).
 """
 
 from __future__ import annotations
@@ -1622,11 +1627,15 @@ def set_stack_output(stack_name: str, key: str, value: str, region: str) -> None
 
 
 def apply_expiry_settings(
-    client: Callable[[str], Any], resources: dict[str, Any], physical: dict[str, str]
+    client: Callable[[str], Any],
+    resources: dict[str, Any],
+    physical: dict[str, str],
+    parameters: dict[str, str],
 ) -> list[str]:
     """Put each template table's ``TimeToLiveSpecification`` and each bucket's
     ``LifecycleConfiguration`` on the deployed resource (the emulator's CloudFormation drops
-    both); the resources done."""
+    both), a rule's days given by a parameter (``Ref``) taken from ``parameters``; the
+    resources done."""
     done = []
     dynamodb, s3 = client("dynamodb"), client("s3")
     for name, resource in resources.items():
@@ -1645,24 +1654,28 @@ def apply_expiry_settings(
             continue
         s3.put_bucket_lifecycle_configuration(
             Bucket=physical[name],
-            LifecycleConfiguration={"Rules": [_lifecycle_rule(r) for r in rules]},
+            LifecycleConfiguration={"Rules": [_lifecycle_rule(r, parameters) for r in rules]},
         )
         done.append(name)
     return done
 
 
-def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+def _lifecycle_rule(rule: dict[str, Any], parameters: dict[str, str]) -> dict[str, Any]:
     """A CloudFormation lifecycle rule in the S3 API's shape."""
+
+    def days(value: Any) -> int:
+        return int(parameters[value["Ref"]] if isinstance(value, dict) else value)
+
     shaped: dict[str, Any] = {
         "ID": rule.get("Id", "rule"),
         "Status": rule.get("Status", "Enabled"),
         "Filter": {"Prefix": rule.get("Prefix", "")},
     }
     if "ExpirationInDays" in rule:
-        shaped["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+        shaped["Expiration"] = {"Days": days(rule["ExpirationInDays"])}
     if "AbortIncompleteMultipartUpload" in rule:
-        days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
-        shaped["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(days)}
+        after = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+        shaped["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days(after)}
     return shaped
 
 
@@ -1725,3 +1738,96 @@ def install_early_callback_answers() -> None:
         return outcome
 
     callback_task.StateTaskServiceCallback._wait_for_task_token_heartbeat = wait  # type: ignore[method-assign]
+
+
+# ---- 33. an object's bytes on disk -----------------------------------------------------------
+
+SPILL_BYTES = 256 * 1024  # objects larger than this keep their bytes in a file
+
+
+class ObjectBytes:
+    """The part of a file moto uses for an object's bytes (seek, read, write, truncate,
+    close): in memory while small, past ``SPILL_BYTES`` in a file of its own under
+    ``folder``, with no descriptor held between calls."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._memory = bytearray()
+        self._path: Path | None = None
+        self._position = 0
+        self.closed = False
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        end = self._size()
+        self._position = {0: position, 1: self._position + position, 2: end + position}[whence]
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def read(self, size: int = -1) -> bytes:
+        if self.closed:
+            raise ValueError("the object's bytes are gone (it was deleted)")
+        if self._path is None:
+            end = len(self._memory) if size < 0 else self._position + size
+            data = bytes(self._memory[self._position : end])
+        else:
+            with self._path.open("rb") as file:
+                file.seek(self._position)
+                data = file.read(size)
+        self._position += len(data)
+        return data
+
+    def write(self, data: bytes) -> int:
+        if self.closed:
+            raise ValueError("the object's bytes are gone (it was deleted)")
+        if self._path is None and self._position + len(data) > SPILL_BYTES:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            self._path = self._folder / uuid.uuid4().hex
+            self._path.write_bytes(bytes(self._memory))
+            self._memory = bytearray()
+        if self._path is None:
+            self._memory[self._position : self._position + len(data)] = data
+        else:
+            with self._path.open("r+b") as file:
+                file.seek(self._position)
+                file.write(data)
+        self._position += len(data)
+        return len(data)
+
+    def truncate(self, size: int | None = None) -> int:
+        size = self._position if size is None else size
+        if self._path is None:
+            del self._memory[size:]
+        else:
+            with self._path.open("r+b") as file:
+                file.truncate(size)
+        return size
+
+    def close(self) -> None:
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
+        self._memory = bytearray()
+        self.closed = True
+
+    def _size(self) -> int:
+        return len(self._memory) if self._path is None else self._path.stat().st_size
+
+
+def install_objects_on_disk(folder: Path) -> None:
+    """Every object made from now on keeps its bytes in an ``ObjectBytes`` under ``folder``."""
+    import tempfile as real_tempfile
+    from types import SimpleNamespace
+
+    import moto.s3.models as s3_models
+
+    _current["object_folder"] = folder
+    if not _install_once("objects_on_disk"):
+        return
+
+    def spooled(*args: Any, **kwargs: Any) -> ObjectBytes:
+        return ObjectBytes(_current["object_folder"])
+
+    s3_models.tempfile = SimpleNamespace(  # type: ignore[assignment]
+        **{**vars(real_tempfile), "SpooledTemporaryFile": spooled}
+    )

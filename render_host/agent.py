@@ -226,7 +226,7 @@ class Agent:
                 if command.opens:  # make room, the sentences are coming
                     self.playout.open_insert(command)
                     return
-                clip = self.assets.clip(command.speech, command.cue.text)
+                clip = self.assets.clip(command.speech, command.cue.text, kept=False)
                 self.playout.insert(command, clip)
             case StartStream():
                 self.start_stream(command)

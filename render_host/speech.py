@@ -14,14 +14,16 @@ from render_host.playout.resample import to_stream_audio
 
 
 class SpeechAssets:
-    """Loads a SpeechRef's PCM and marks; keeps recent clips (a looping script reuses them)."""
+    """Loads a SpeechRef's PCM and marks; keeps the script's recent clips (a looping script
+    reuses them), not the answers' (each is said once, and a clip is 192 KB a second)."""
 
     def __init__(self, s3: Any, keep: int = 64) -> None:
         self.s3 = s3
         self._clips: OrderedDict[str, Clip] = OrderedDict()
         self._keep = keep
 
-    def clip(self, ref: SpeechRef, text: str) -> Clip:
+    def clip(self, ref: SpeechRef, text: str, *, kept: bool = True) -> Clip:
+        """The clip of ``ref``; ``kept``: remembered for the next time it is asked for."""
         cached = self._clips.get(ref.audio_key)
         if cached is not None:
             self._clips.move_to_end(ref.audio_key)
@@ -38,6 +40,8 @@ class SpeechAssets:
         clip = Clip.from_marks(
             text, normalised(to_stream_audio(pcm, ref.sample_rate)), speech.marks
         )
+        if not kept:
+            return clip
         self._clips[ref.audio_key] = clip
         while len(self._clips) > self._keep:
             self._clips.popitem(last=False)

@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+from pathlib import Path
 
 import boto3
 import pytest
@@ -1373,7 +1374,7 @@ def test_gap_29_ttl_and_lifecycle_expiration_delete_nothing() -> None:
     assert printed == "1 1", "moto expires items or objects now: drop work-around 29"
 
 
-def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -> None:
+def test_the_local_cloud_expires_timeline_entries_old_speech_and_replays(rooms: Rooms) -> None:
     # Given a timeline entry written eight days ago (7-day retention) and one written now,
     # and a bucket with the stack's lifecycle rules holding a speech object
     import time
@@ -1395,6 +1396,7 @@ def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -
     )
     s3.put_object(Bucket="expiry-probe", Key="speech/old.pcm", Body=b"x")
     s3.put_object(Bucket="expiry-probe", Key="kept/old.json", Body=b"x")
+    s3.put_object(Bucket="expiry-probe", Key="ivs/v1/123456789012/c/2026/1/1/0/0/r/0.ts", Body=b"x")
 
     # When the local cloud sweeps the table now, and the bucket now and 31 days on
     ExpirySweeper(rooms.cloud.client, clock=lambda: now).sweep_table(
@@ -1406,9 +1408,9 @@ def test_the_local_cloud_expires_timeline_entries_and_old_speech(rooms: Rooms) -
     )
 
     # Then the expired entry goes and today's stays (the cloud's own sweeper, every 30 s, may
-    # have taken it first); the speech goes after 30 days, the rest stays
+    # have taken it first); the speech and the replay go after 30 days, the rest stays
     assert [e.text for e in rooms.store.timeline("old", 1)] == ["now"]
-    assert (today, later) == (0, 1)
+    assert (today, later) == (0, 2)
     listed = s3.list_objects_v2(Bucket="expiry-probe")["Contents"]
     assert [o["Key"] for o in listed] == ["kept/old.json"]
 
@@ -1516,3 +1518,54 @@ def test_the_local_cloud_lists_the_stacks_list_parameters_as_text(rooms: Rooms) 
         p["ParameterKey"]: p["ParameterValue"] for p in described["Stacks"][0]["Parameters"]
     }
     assert parameters["RenderHostInstanceTypes"] == "c7g.large,c6g.large,m7g.large"
+
+
+# A replay's piece (1 MB) and a small object, written, read whole and in part, copied and deleted.
+OBJECT_BYTES = """
+import os
+from pathlib import Path
+from moto.s3.models import s3_backends
+with mock_aws():
+    s3 = boto3.client("s3", region_name=region)
+    s3.create_bucket(Bucket="gap-objects")
+    big, small = os.urandom(1024 * 1024), b"x" * 1000
+    s3.put_object(Bucket="gap-objects", Key="big", Body=big)
+    s3.put_object(Bucket="gap-objects", Key="small", Body=small)
+    s3.copy_object(Bucket="gap-objects", Key="copy", CopySource={"Bucket": "gap-objects", "Key": "big"})
+    keys = s3_backends["123456789012"]["aws"].buckets["gap-objects"].keys
+    def held(name):
+        buffer = keys[name]._value_buffer
+        if type(buffer).__name__ == "ObjectBytes":
+            return "file" if buffer._path is not None else "memory"
+        return "file" if buffer._rolled else "memory"
+    files = [keys[k]._value_buffer._path for k in ("big", "copy") if hasattr(keys[k]._value_buffer, "_path")]
+    same = (s3.get_object(Bucket="gap-objects", Key="big")["Body"].read() == big
+            and s3.get_object(Bucket="gap-objects", Key="copy")["Body"].read() == big
+            and s3.get_object(Bucket="gap-objects", Key="big", Range="bytes=10-19")["Body"].read() == big[10:20]
+            and s3.get_object(Bucket="gap-objects", Key="small")["Body"].read() == small)
+    held_before = [held("big"), held("copy"), held("small")]
+    s3.delete_object(Bucket="gap-objects", Key="big")
+    print(json.dumps({"held": held_before, "same": same,
+                      "files_left": sum(Path(f).exists() for f in files)}))
+"""
+
+
+def test_gap_33_an_objects_bytes_are_held_in_memory() -> None:
+    # Given raw moto / When a 1 MB object is stored / Then its bytes are in the process's memory
+    printed = json.loads(raw_moto(OBJECT_BYTES))
+    assert printed["held"] == ["memory", "memory", "memory"], "moto spills objects: drop 33"
+
+
+def test_the_local_cloud_keeps_a_large_objects_bytes_in_a_file(tmp_path: Path) -> None:
+    # Given the work-around, with its files under a folder of the local cloud
+    code = (
+        "from pathlib import Path\nfrom local import moto_gaps\n"
+        f"moto_gaps.install_objects_on_disk(Path({str(tmp_path)!r}))\n"
+    )
+    # When objects are written, read, copied and one deleted
+    printed = json.loads(raw_moto(code + OBJECT_BYTES))
+    # Then the large ones' bytes are in files, the small one's in memory, every read gives
+    # the bytes written, and the deleted object's file is gone (the copy's stays); once the
+    # emulator is reset, no file is left
+    assert printed == {"held": ["file", "file", "memory"], "same": True, "files_left": 1}
+    assert list(tmp_path.iterdir()) == []

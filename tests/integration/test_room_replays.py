@@ -148,6 +148,21 @@ def test_two_runs_are_listed_each_with_a_replay_that_plays(rooms: Rooms) -> None
         assert abs(seconds - run["replay"]["durationS"]) < 0.5
         assert frames >= 30 * (seconds - 0.5)
 
+    # When run 1's recording is deleted, as the bucket's ExpireReplays rule does once it is
+    # ReplayRetentionDays old
+    bucket = rooms.cloud.outputs["AssetsBucketName"]
+    [first] = [r for r in rooms.store.runs("replay-room") if r.run == runs[0]["run"]]
+    gone = [k for r in first.recordings for k in keys if k.startswith(f"{r.prefix}/")]
+    s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in gone]})
+    status, _, body = call(rooms, runs[0]["replay"]["url"])
+    # Then its replay is a 410 saying why, and run 2's still plays
+    assert (status, json.loads(body)["message"]) == (
+        410,
+        "this replay was deleted: replays are kept for the stack's ReplayRetentionDays "
+        "(default 30) after they are recorded",
+    )
+    assert call(rooms, runs[1]["replay"]["url"])[0] == 200
+
 
 def test_a_run_without_a_recording_says_so_and_an_unknown_run_is_404(rooms: Rooms) -> None:
     # Given a room that never ran

@@ -18,7 +18,7 @@ from moto import mock_aws
 
 from livehost import aws
 from livehost.models import Channel, Recording, Room
-from livehost.replays import replay_playlist, thumbnail_url
+from livehost.replays import ReplayExpired, replay_playlist, thumbnail_url
 from livehost.store import RoomStore
 from local.moto_gaps import LambdaContext
 
@@ -205,3 +205,17 @@ def test_a_replay_is_every_recordings_pieces_presigned_in_one_playlist(store: Ro
     assert thumbnail_url(s3, recordings[1]).split("?")[0] == (
         f"{base}/rec2/media/latest_thumbnail/thumb.jpg"
     )
+
+
+@mock_aws
+def test_a_replay_whose_recording_was_deleted_is_expired() -> None:
+    # Given a run's recording no longer in the bucket (its lifecycle rule deleted it)
+    s3 = aws.s3_signer()
+    s3.create_bucket(Bucket="replays")
+    prefix = "ivs/v1/123456789012/AbCdEf123456/2026/1/1/0/1/rec1"
+    gone = Recording(recording_id="rec1", bucket="replays", prefix=prefix, status="ENDED",
+                     started_at=0)  # fmt: skip
+
+    # When its replay is made / Then it is expired, naming the retention setting
+    with pytest.raises(ReplayExpired, match="ReplayRetentionDays"):
+        replay_playlist(s3, [gone])

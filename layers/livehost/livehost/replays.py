@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from livehost.channels import room_of_channel
-from livehost.errors import RoomNotFound
+from livehost.errors import LiveHostError, RoomNotFound
 from livehost.models import Recording
 from livehost.store import RoomStore
 
@@ -54,6 +54,10 @@ class RecordingEvent(BaseModel):
     region: str = ""
     resources: list[str] = Field(min_length=1, description="the channel's ARN")
     detail: RecordingDetail
+
+
+class ReplayExpired(LiveHostError):
+    """The run's recording is gone from the bucket (its lifecycle rule deleted it)."""
 
 
 def recording_of(event: RecordingEvent) -> Recording:
@@ -141,7 +145,13 @@ def _best_rendition(s3: Any, recording: Recording) -> tuple[str, str]:
 
 
 def _read(s3: Any, bucket: str, key: str) -> str:
-    return str(s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode())
+    try:
+        return str(s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode())
+    except s3.exceptions.NoSuchKey:
+        raise ReplayExpired(
+            "this replay was deleted: replays are kept for the stack's ReplayRetentionDays "
+            "(default 30) after they are recorded"
+        ) from None
 
 
 def _presigned(s3: Any, bucket: str, key: str, ttl_s: int) -> str:

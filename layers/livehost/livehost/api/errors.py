@@ -24,6 +24,7 @@ from livehost.errors import (
 from livehost.materials.library import MaterialNotFound, MaterialNotUploaded
 from livehost.materials.probe import MaterialRefused
 from livehost.materials.references import MaterialNotUsable
+from livehost.replays import ReplayExpired
 from livehost.schedule_expressions import BadSchedule
 from livehost.schedules import ScheduleNotFound
 from livehost.script_check import ScriptRejected
@@ -105,7 +106,7 @@ def describe_validation(errors: list[Any]) -> list[str]:
 
 
 def install_error_handlers(app: APIGatewayRestResolver) -> None:
-    """Named errors -> 404/409/503; bad input -> 400 with one line per problem; a body
+    """Named errors -> 404/409/410/503; bad input -> 400 with one line per problem; a body
     too large -> 413; a body not JSON -> 415."""
 
     @app.exception_handler(RequestValidationError)
@@ -137,6 +138,10 @@ def install_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(CONFLICT)
     def conflict(exc: Exception) -> Response:
         return problem(HTTPStatus.CONFLICT, str(exc))
+
+    @app.exception_handler(ReplayExpired)
+    def gone(exc: ReplayExpired) -> Response:
+        return problem(HTTPStatus.GONE, str(exc))
 
     @app.exception_handler([QuestionsDisabled, SchedulesDisabled])
     def unavailable(exc: Exception) -> Response:

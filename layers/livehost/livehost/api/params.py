@@ -26,6 +26,7 @@ _PROBLEMS = {
     403: "The token is not an operator's, or the API key is not accepted",
     404: "No such room (or entry, or material)",
     409: "The room's state does not allow it (the message says why)",
+    410: "Gone: deleted after its retention (the message says which)",
     413: "The body is too large (the message gives the limit)",
     415: "The body is not JSON (send content-type application/json)",
     429: "Too many requests: slow down and retry",

@@ -107,7 +107,7 @@ def get_run(room_id: RoomId, run: RunNumber, deps: Deps) -> RunView:
     operation_id="getReplay",
     tags=TAGS,
     responses={
-        **answers(200, "The replay's HLS media playlist", 404, 409),
+        **answers(200, "The replay's HLS media playlist", 404, 409, 410),
         200: {"description": "HLS media playlist", "content": {HLS: {}}},
     },
 )
