@@ -37,14 +37,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from qa_latency import KNOWLEDGE, QUESTIONS, ROOM, SCRIPT, answered, percentile, wait
+from qa_latency import QUESTIONS, ROOM, SCRIPT, answered, go_live, percentile, wait
 from websockets.sync.client import ClientConnection, connect
 
 from livehost.answer.local import LEAD_IN
 from livehost.chat_review import question_id_of
-from livehost.models import InsertMode, Room, RoomSettings, StopMode
-from livehost.questions import QuestionBook
-from livehost.screening import ScreeningPolicy
+from livehost.models import InsertMode, RoomSettings, StopMode
 from livehost.speech.library import speech_key
 from livehost.speech.model import SpeechRequest, Voice
 from livehost.store import RoomStore
@@ -82,22 +80,10 @@ def run_phase(label: str, questions: int, env: dict[str, str], root: Path) -> No
     config = LocalCloudConfig(workdir=Path(tempfile.mkdtemp(prefix="chat-bench-")), root=root)
     config.parameters["AnswerReadsQuestion"] = "false"
     with LocalCloud(config) as cloud:
-        store, sfn = RoomStore(cloud.table()), cloud.client("stepfunctions")
         settings = RoomSettings(
             heartbeat_s=30, host_ready_timeout_s=60, chat_insert_mode=InsertMode.NOW
         )
-        store.create_room(Room(room_id=ROOM, name="Bench", settings=settings))
-        store.put_script(ROOM, SCRIPT)
-        for entry in KNOWLEDGE:
-            store.put_entry(ROOM, entry)
-        QuestionBook(store).set_policy(ROOM, ScreeningPolicy(duplicate_window_s=0))
-        sfn.start_execution(
-            stateMachineArn=cloud.outputs["RoomLifecycleArn"],
-            name=f"{ROOM}-1",
-            input=json.dumps({"roomId": ROOM}),
-        )
-        room = wait(lambda: (r := store.get_room(ROOM)).phase.value == "LIVE" and r)
-        wait(lambda: any(e.kind == "segment_started" for e in store.timeline(ROOM, room.run)))
+        store, room = go_live(cloud, settings)
         lead_in = speech_key("espeak", SpeechRequest(text=LEAD_IN, voice=Voice(voice=SCRIPT.voice)))
         warm_up(cloud.api, store, room.run)
         times: dict[str, list[float]] = {stage: [] for stage in STAGES}

@@ -118,21 +118,7 @@ def run_phase(
     config = LocalCloudConfig(workdir=Path(tempfile.mkdtemp(prefix="qa-bench-")), root=root)
     config.parameters["AnswerReadsQuestion"] = "true" if read_question else "false"
     with LocalCloud(config) as cloud:
-        store, sfn = RoomStore(cloud.table()), cloud.client("stepfunctions")
-        settings = RoomSettings(heartbeat_s=10, host_ready_timeout_s=30)
-        store.create_room(Room(room_id=ROOM, name="Bench", settings=settings))
-        store.put_script(ROOM, SCRIPT)
-        for entry in KNOWLEDGE:
-            store.put_entry(ROOM, entry)
-        # the bench asks near-identical questions on purpose: no duplicate suppression
-        QuestionBook(store).set_policy(ROOM, ScreeningPolicy(duplicate_window_s=0))
-        sfn.start_execution(
-            stateMachineArn=cloud.outputs["RoomLifecycleArn"],
-            name=f"{ROOM}-1",
-            input=json.dumps({"roomId": ROOM}),
-        )
-        room = wait(lambda: (r := store.get_room(ROOM)).phase.value == "LIVE" and r)
-        wait(lambda: any(e.kind == "segment_started" for e in store.timeline(ROOM, room.run)))
+        store, room = go_live(cloud, RoomSettings(heartbeat_s=10, host_ready_timeout_s=30))
         lead_in = speech_key("espeak", SpeechRequest(text=LEAD_IN, voice=Voice(voice=SCRIPT.voice)))
         times: dict[str, list[float]] = {stage: [] for stage in (*STAGES, "accepted_to_air")}
         stopped_first = 0
@@ -169,6 +155,26 @@ def run_phase(
         f"was sent: {stopped_first}/{questions}"
     )
     return times
+
+
+def go_live(cloud: LocalCloud, settings: RoomSettings) -> tuple[RoomStore, Room]:
+    """The bench's room (SCRIPT, KNOWLEDGE) started in ``cloud`` with ``settings``, once LIVE
+    and its first segment has started."""
+    store = RoomStore(cloud.table())
+    store.create_room(Room(room_id=ROOM, name="Bench", settings=settings))
+    store.put_script(ROOM, SCRIPT)
+    for entry in KNOWLEDGE:
+        store.put_entry(ROOM, entry)
+    # the bench asks near-identical questions on purpose: no duplicate suppression
+    QuestionBook(store).set_policy(ROOM, ScreeningPolicy(duplicate_window_s=0))
+    cloud.client("stepfunctions").start_execution(
+        stateMachineArn=cloud.outputs["RoomLifecycleArn"],
+        name=f"{ROOM}-1",
+        input=json.dumps({"roomId": ROOM}),
+    )
+    room = wait(lambda: (r := store.get_room(ROOM)).phase.value == "LIVE" and r)
+    wait(lambda: any(e.kind == "segment_started" for e in store.timeline(ROOM, room.run)))
+    return store, room
 
 
 def ask(api: Any, text: str, viewer_id: str) -> dict[str, Any]:
