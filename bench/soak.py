@@ -16,6 +16,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -47,6 +48,7 @@ LINES = [
     "Ask us anything you like.",
 ]
 SEGMENTS_PER_WEEK = 7 * 24 * 3600 // 30  # a week of 30 s segments
+OWNERS = re.compile(r"/(moto|local|livehost|functions|bench)/")  # whose allocation it is
 
 
 def main() -> None:
@@ -109,14 +111,13 @@ def main() -> None:
             time.sleep(0.5)
         samples, asked, timeline = soak(cloud, store, args)
         stop(cloud, store, sfn, execution)
-        collect_into = {json.dumps(e, sort_keys=True): e for e in timeline}
-        collect(store, collect_into)
-        report(cloud, sfn, samples, asked, list(collect_into.values()), args, budget)
+        collect(store, timeline)
+        report(cloud, sfn, samples, asked, list(timeline.values()), args, budget)
 
 
 def soak(
     cloud: LocalCloud, store: RoomStore, args: Any
-) -> tuple[list[Sample], int, list[dict[str, Any]]]:
+) -> tuple[list[Sample], int, dict[str, dict[str, Any]]]:
     """Run the room for ``args.minutes``: sample, ask, replace the host once."""
     assert cloud.supervisor is not None
     began = time.time()
@@ -159,7 +160,7 @@ def soak(
     if tracemalloc.is_tracing():
         print_growth(tracemalloc.take_snapshot())
         tracemalloc.stop()
-    return samples, asked, list(timeline.values())
+    return samples, asked, timeline
 
 
 def print_growth(snapshot: tracemalloc.Snapshot, top: int = 12) -> None:
@@ -169,19 +170,40 @@ def print_growth(snapshot: tracemalloc.Snapshot, top: int = 12) -> None:
     stats = held.statistics("traceback")
     total = sum(s.size for s in stats)
     print(f"\nlocal cloud: {total / 2**20:.1f} MB allocated since tracing began and still held")
+    owners: dict[str, list[int]] = {}
+    for trace in held.traces:
+        frames = list(reversed(trace.traceback))  # innermost first
+        owner = next((f for f in frames if OWNERS.search(f.filename)), frames[0])
+        place = owners.setdefault(f"{owner.filename}:{owner.lineno}", [0, 0])
+        place[0] += trace.size
+        place[1] += 1
+    print("  by the innermost line of the emulator's or LiveHost's code that allocated it:")
+    for where, (size, count) in sorted(owners.items(), key=lambda o: -o[1][0])[:top]:
+        print(f"  {size / 2**20:7.2f} MB in {count:7d} blocks  {where}")
+    print("  by where it was allocated (innermost frame first):")
     for stat in stats[:top]:
         print(f"  {stat.size / 2**20:7.2f} MB in {stat.count:7d} blocks")
         for frame in stat.traceback.format(limit=8, most_recent_first=True):
             print(f"      {frame.strip()}")
 
 
+GAP_KINDS = {"segment_started", "segment_finished", "insert_started", "insert_finished"}
+
+
 def collect(store: RoomStore, timeline: dict[str, dict[str, Any]]) -> None:
-    """Add the run's timeline entries not seen yet (keyed by what they are and when)."""
+    """Add the run's timeline entries not seen yet (keyed by what they are and when), with
+    only what the gaps and answers are read from: this process is also the local cloud's,
+    whose memory the soak measures."""
     since = max((e["at"] for e in timeline.values()), default=None)
     since = since - 30 if since is not None else None  # events land a little late
     for entry in store.timeline(ROOM, store.get_room(ROOM).run, since=since):
-        wire = entry.wire()
-        timeline[json.dumps(wire, sort_keys=True)] = wire
+        if entry.kind in GAP_KINDS:
+            wire = entry.wire()
+            interrupted = (wire.get("detail") or {}).get("interrupted")
+            kept = {k: wire.get(k) for k in ("at", "kind", "ref", "streamMs")}
+            timeline[f"{entry.at}/{entry.kind}/{entry.ref}"] = kept | {
+                "detail": {"interrupted": True} if interrupted else None
+            }
 
 
 def sample(cloud: LocalCloud, store: RoomStore, s3: Any, bucket: str, at_s: float) -> Sample:
@@ -265,7 +287,8 @@ def report(
     segments = samples[-1].segments if samples else 0
     print(
         f"\nsoak: {args.minutes:.0f} min, hop delay {args.hop_delay_ms} ms, timeline retention "
-        f"{args.timeline_retention_s} s, closed executions kept {args.kept_executions}, "
+        f"{args.timeline_retention_s} s, closed executions kept {args.kept_executions} (and "
+        f"{moto_gaps.KEPT_HISTORY_EVENTS} history events) per state machine, "
         f"phase {room.phase.value}"
     )
     print(

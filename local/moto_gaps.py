@@ -112,8 +112,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
 30. Step Functions keeps every closed execution (its history, state and interpreter) for the
     life of the process; AWS keeps them 90 days, outside the account's memory. A 24/7 room
     closes a ShowLoop generation every few hundred segments and an AnswerQuestion per
-    question, so the emulator grew without bound: each state machine keeps its newest
-    ``KEPT_CLOSED_EXECUTIONS`` closed executions (and every running one).
+    question, so the emulator grew without bound (about 6 KB per history event): each state
+    machine keeps every running execution and its newest closed ones, up to
+    ``KEPT_CLOSED_EXECUTIONS`` of them and ``KEPT_HISTORY_EVENTS`` history events (always
+    the newest ``ALWAYS_KEPT``, whatever their size: a generation may hold 9,000 events).
 31. A callback task with ``HeartbeatSeconds`` sends its message before it sets up its
     heartbeat, and its wait only looks at the answer after a heartbeat: an answer that comes
     in between (an agent answering at once, as it does for a segment it already played) is
@@ -1682,11 +1684,13 @@ def _lifecycle_rule(rule: dict[str, Any], parameters: dict[str, str]) -> dict[st
 # ---- 30. closed executions are forgotten past the newest few hundred ---------------------------
 
 KEPT_CLOSED_EXECUTIONS = 200
+KEPT_HISTORY_EVENTS = 20_000  # per state machine: about 120 MB of the emulator's memory
+ALWAYS_KEPT = 2
 
 
 def install_closed_execution_pruning() -> None:
     """Each start of an execution forgets its state machine's oldest closed executions
-    beyond ``KEPT_CLOSED_EXECUTIONS`` (running ones are always kept)."""
+    beyond what ``kept_executions`` keeps (running ones are always kept)."""
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
     if not _install_once("closed_executions"):
@@ -1703,15 +1707,28 @@ def install_closed_execution_pruning() -> None:
     StepFunctionsParserBackend.start_execution = start_execution  # type: ignore[method-assign]
 
 
-def kept_executions(executions: list[Any], kept: int | None = None) -> list[Any]:
-    """``executions`` without the oldest closed ones beyond ``kept`` (default
-    ``KEPT_CLOSED_EXECUTIONS``), in their order."""
-    kept = KEPT_CLOSED_EXECUTIONS if kept is None else kept
-    closed = [e for e in executions if e.stop_date is not None]
-    if len(closed) <= kept:
+def kept_executions(executions: list[Any]) -> list[Any]:
+    """``executions`` without the oldest closed ones: the newest closed ones are kept while
+    they number at most ``KEPT_CLOSED_EXECUTIONS`` and hold at most ``KEPT_HISTORY_EVENTS``
+    history events together (the newest ``ALWAYS_KEPT`` whatever they hold); in order."""
+    closed = sorted(
+        (e for e in executions if e.stop_date is not None), key=lambda e: e.stop_date, reverse=True
+    )
+    kept, events = set(), 0
+    for n, execution in enumerate(closed):
+        events += _history_events(execution)
+        if n >= ALWAYS_KEPT and (n >= KEPT_CLOSED_EXECUTIONS or events > KEPT_HISTORY_EVENTS):
+            break
+        kept.add(id(execution))
+    if len(kept) == len(closed):
         return executions
-    gone = {id(e) for e in sorted(closed, key=lambda e: e.stop_date)[: len(closed) - kept]}
-    return [e for e in executions if id(e) not in gone]
+    return [e for e in executions if e.stop_date is None or id(e) in kept]
+
+
+def _history_events(execution: Any) -> int:
+    worker = getattr(execution, "exec_worker", None)
+    manager = getattr(getattr(worker, "env", None), "event_manager", None)
+    return len(getattr(manager, "_history_event_list", ()))
 
 
 # ---- 31. a callback answered before its heartbeat wait began is seen ---------------------------

@@ -1451,6 +1451,21 @@ def test_the_local_cloud_keeps_the_newest_closed_executions_only() -> None:
     assert printed in (["e4", "e5", "e6", "e7"], ["e5", "e6", "e7"])
 
 
+def test_the_local_cloud_keeps_closed_executions_up_to_a_number_of_history_events() -> None:
+    # Given the work-around keeping 10 history events of closed executions per state machine
+    # (each of these executions has 4: started, the Pass state entered and exited, succeeded)
+    code = (
+        "from local import moto_gaps\n"
+        "moto_gaps.KEPT_HISTORY_EVENTS = 10\n"
+        "moto_gaps.install_closed_execution_pruning()\n"
+    )
+    # When eight executions run and close, one after another
+    printed = json.loads(raw_moto(code + CLOSED_EXECUTIONS))
+    # Then the state machine lists the newest two closed ones (8 events; a third would make
+    # 12), and the last one started unless it has closed already (then it is one of the two)
+    assert printed in (["e5", "e6", "e7"], ["e6", "e7"])
+
+
 # The answer comes while the message is being sent: before the task waits for a heartbeat.
 EARLY_ANSWER = """
 from moto.sqs.models import SQSBackend
