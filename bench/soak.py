@@ -74,8 +74,15 @@ def main() -> None:
         action="store_true",
         help="trace the local cloud's allocations from a quarter of the run; print the growth",
     )
+    parser.add_argument(
+        "--kept-history-events",
+        type=int,
+        default=moto_gaps.KEPT_HISTORY_EVENTS,
+        help="history events of closed executions the emulator keeps per state machine (gap 30)",
+    )
     args = parser.parse_args()
     moto_gaps.KEPT_CLOSED_EXECUTIONS = args.kept_executions
+    moto_gaps.KEPT_HISTORY_EVENTS = args.kept_history_events
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     logging.getLogger("moto").setLevel(logging.CRITICAL)
 

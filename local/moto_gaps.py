@@ -1684,7 +1684,7 @@ def _lifecycle_rule(rule: dict[str, Any], parameters: dict[str, str]) -> dict[st
 # ---- 30. closed executions are forgotten past the newest few hundred ---------------------------
 
 KEPT_CLOSED_EXECUTIONS = 200
-KEPT_HISTORY_EVENTS = 20_000  # per state machine: about 120 MB of the emulator's memory
+KEPT_HISTORY_EVENTS = 5_000  # per state machine: about 30 MB of the emulator's memory
 ALWAYS_KEPT = 2
 
 
