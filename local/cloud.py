@@ -143,6 +143,7 @@ class LocalCloud:
         moto_gaps.install_closed_execution_pruning()
         moto_gaps.install_early_callback_answers()
         moto_gaps.install_objects_on_disk(self.config.workdir / "objects")
+        moto_gaps.install_recent_deleted_receipts()
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_uncounted_sends()
         moto_gaps.install_service_lookup_cache()

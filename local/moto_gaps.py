@@ -130,6 +130,10 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     grew by its bitrate, about 100 MB per 1,000 soak segments. Bytes past ``SPILL_BYTES``
     go to a file of their own under the local cloud's folder, opened for each read or write
     and deleted with the object (``install_objects_on_disk``).
+34. SQS remembers the receipt handle of every message ever deleted from a queue (so that a
+    delete repeated with it is answered): a 24/7 room deletes a command and its events every
+    segment, about 1 KB a segment, for ever. A queue remembers the newest
+    ``KEPT_DELETED_RECEIPTS`` (``install_recent_deleted_receipts``).
 """
 
 from __future__ import annotations
@@ -1848,3 +1852,44 @@ def install_objects_on_disk(folder: Path) -> None:
     s3_models.tempfile = SimpleNamespace(  # type: ignore[assignment]
         **{**vars(real_tempfile), "SpooledTemporaryFile": spooled}
     )
+
+
+# ---- 34. a queue remembers the receipts of its newest deleted messages ------------------------
+
+KEPT_DELETED_RECEIPTS = 10_000
+
+
+class RecentReceipts:
+    """What a queue does with the receipt handles of deleted messages (``in`` and
+    ``update``), remembering the newest ``kept`` only."""
+
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._handles: dict[str, None] = {}  # in the order they came
+
+    def __contains__(self, handle: object) -> bool:
+        return handle in self._handles
+
+    def __len__(self) -> int:
+        return len(self._handles)
+
+    def update(self, handles: Any) -> None:
+        for handle in handles:
+            self._handles[handle] = None
+        while len(self._handles) > self._kept:
+            del self._handles[next(iter(self._handles))]
+
+
+def install_recent_deleted_receipts() -> None:
+    """Every queue made from now on keeps a ``RecentReceipts`` of ``KEPT_DELETED_RECEIPTS``."""
+    from moto.sqs.models import Queue
+
+    if not _install_once("recent_deleted_receipts"):
+        return
+    made = Queue.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        made(self, *args, **kwargs)
+        self.deleted_messages = RecentReceipts(KEPT_DELETED_RECEIPTS)
+
+    Queue.__init__ = init  # type: ignore[method-assign]

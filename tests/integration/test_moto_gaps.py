@@ -1584,3 +1584,37 @@ def test_the_local_cloud_keeps_a_large_objects_bytes_in_a_file(tmp_path: Path) -
     # emulator is reset, no file is left
     assert printed == {"held": ["file", "file", "memory"], "same": True, "files_left": 1}
     assert list(tmp_path.iterdir()) == []
+
+
+# Fifty messages sent, received and deleted; the last one deleted again.
+DELETED_RECEIPTS = """
+from moto.sqs.models import sqs_backends
+with mock_aws():
+    sqs = boto3.client("sqs", region_name=region)
+    url = sqs.create_queue(QueueName="q")["QueueUrl"]
+    for n in range(50):
+        sqs.send_message(QueueUrl=url, MessageBody=str(n))
+        [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])  # again: answered
+    queue = sqs_backends["123456789012"][region].queues["q"]
+    print(len(queue.deleted_messages))
+"""
+
+
+def test_gap_34_a_queue_remembers_every_deleted_message() -> None:
+    # Given raw moto / When fifty messages are deleted / Then every receipt is kept (each
+    # message's, at least fifty)
+    assert int(raw_moto(DELETED_RECEIPTS)) >= 50, "moto forgets deleted receipts: drop 34"
+
+
+def test_the_local_cloud_remembers_the_newest_deleted_receipts() -> None:
+    # Given the work-around remembering ten
+    code = (
+        "from local import moto_gaps\n"
+        "moto_gaps.KEPT_DELETED_RECEIPTS = 10\n"
+        "moto_gaps.install_recent_deleted_receipts()\n"
+    )
+    # When fifty messages are deleted, the last one twice / Then ten are remembered, and the
+    # repeated delete is answered as SQS answers it
+    assert raw_moto(code + DELETED_RECEIPTS) == "10"
