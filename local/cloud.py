@@ -194,30 +194,33 @@ class LocalCloud:
         quiet_collector()
 
     def stop(self) -> None:
-        if self.expiry:
-            self.expiry.stop()
-            self.expiry = None
-        if self.api:
-            self.api.stop()
-            self.api = None
-        if self.scheduler:
-            self.scheduler.stop()
-            self.scheduler = None
-        if self.supervisor:
-            self.supervisor.stop_all()
-        if self.playback:
-            self.playback.stop()
-            self.playback = None
-        if self.ingest:
-            self.ingest.stop()
-            self.ingest = None
-        if self._server:
-            self._server.stop()
-            self._server = None
-        if self.chat:
-            self.chat.stop()
-            self.chat = None
+        """Stop every part, each even when one before it failed (then that first failure is
+        raised once all are stopped: nothing is left running)."""
+        failures: list[BaseException] = []
+
+        def stopping(attribute: str, method: str = "stop", *, keep: bool = False) -> None:
+            part = getattr(self, attribute)
+            if part is None:
+                return
+            try:
+                getattr(part, method)()
+            except Exception as exc:
+                log.exception("the local cloud's %s did not stop cleanly", attribute)
+                failures.append(exc)
+            if not keep:
+                setattr(self, attribute, None)
+
+        stopping("expiry")
+        stopping("api")
+        stopping("scheduler")
+        stopping("supervisor", "stop_all", keep=True)
+        stopping("playback")
+        stopping("ingest")
+        stopping("_server")
+        stopping("chat")
         (self.config.workdir / "cloud.json").unlink(missing_ok=True)
+        if failures:
+            raise failures[0]
 
     def __enter__(self) -> LocalCloud:
         return self.start()
