@@ -326,6 +326,8 @@ def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them
         with urllib.request.urlopen(request, timeout=10) as reply:
             status, body = reply.status, json.loads(reply.read())
         # Then the handler answered it from an environment process of the gateway's own
+        while api.environments.started < 2:  # (the second may still be starting)
+            time.sleep(0.01)
         environments = descendants(gateway_pid)
         assert (status, body["asked"]) == (202, "hi")
         assert body["pid"] in environments and len(environments) == 2
@@ -339,13 +341,16 @@ def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them
 
 
 ORPHANING = """
-import os, sys
+import os, sys, time
 from pathlib import Path
 from local.gateway_process import GatewayProcess, GatewaySetup
 
 api = GatewayProcess(GatewaySetup.model_validate_json(Path(sys.argv[1]).read_text())).start()
+while api.environments.started < 2:  # (they start in the background)
+    time.sleep(0.01)
 pid = api._process.pid
-print(pid, *Path(f"/proc/{pid}/task/{pid}/children").read_text().split(), flush=True)
+children = [c for t in Path(f"/proc/{pid}/task").glob("*") for c in (t / "children").read_text().split()]
+print(pid, *children, flush=True)
 os._exit(0)  # dies without stopping it
 """
 
