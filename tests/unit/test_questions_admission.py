@@ -142,19 +142,19 @@ def test_a_room_seen_full_is_told_busy_for_a_second_without_a_read(book: Questio
     # Given a room that admits one pending question, full, and an environment's memory
     book.set_policy("room", ScreeningPolicy(max_pending=1, blocklist=["scam"]))
     store = CountingStore(book.store.table, clock=lambda: NOW)
-    remembering = QuestionBook(store, FullRooms(memory_s=1.0))
+    clock = [100.0]
+    remembering = QuestionBook(store, FullRooms(memory_s=1.0, clock=lambda: clock[0]))
     assert remembering.admit(question("q0", "How heavy is it?"), now=NOW)[1].reason == "ok"
     # When questions follow: one that finds it full, then three within the second
-    verdicts = [
-        remembering.admit(question("q1", "Is it blue?", "v1"), now=NOW)[1],
-        remembering.admit(question("q2", "Does it float?", "v2"), now=NOW + 0.5)[1],
-        remembering.admit(question("q3", "Is this a scam?", "v3"), now=NOW + 0.9)[1],
-        remembering.admit(question("q4", "   ", "v4"), now=NOW + 0.9)[1],
-    ]
+    verdicts = [remembering.admit(question("q1", "Is it blue?", "v1"), now=NOW)[1]]
+    for qid, text in [("q2", "Does it float?"), ("q3", "Is this a scam?"), ("q4", "   ")]:
+        clock[0] += 0.25
+        verdicts.append(remembering.admit(question(qid, text, qid), now=NOW)[1])
     # Then the first read the ledger and the rest did not: busy, unless the text alone fails
     assert [v.reason for v in verdicts] == ["busy", "busy", "blocked", "empty"]
     assert store.reads == 2
     # And after the second, with a place free, the ledger is read again and the question in
-    assert remembering.finish("room", 1, "q0", now=NOW + 0.9) is True
-    later = remembering.admit(question("q5", "Does it float?", "v5"), now=NOW + 1.0)[1]
+    assert remembering.finish("room", 1, "q0", now=NOW + 1) is True
+    clock[0] += 0.25
+    later = remembering.admit(question("q5", "Does it float?", "v5"), now=NOW + 1)[1]
     assert (later.reason, store.reads) == ("ok", 4)  # q0, q1, the finish, q5

@@ -12,6 +12,9 @@ as pending after ``PENDING_TIMEOUT_S`` (AnswerQuestion is Express: five minutes 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from pydantic import Field
 
 from livehost.errors import RoomNotLive
@@ -108,20 +111,22 @@ class FullRooms:
     limit is told busy rather than why. The text's own checks (empty, too long, blocked)
     still come first, against the policy read when the room was seen full."""
 
-    def __init__(self, memory_s: float = FULL_MEMORY_S) -> None:
+    def __init__(
+        self, memory_s: float = FULL_MEMORY_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.memory_s = memory_s
+        self.clock = clock
         self._seen: dict[str, tuple[float, Room, ScreeningPolicy]] = {}
 
-    def seen(self, room: Room, policy: ScreeningPolicy, now: float) -> None:
-        self._seen[room.room_id] = (now, room, policy)
+    def seen(self, room: Room, policy: ScreeningPolicy) -> None:
+        """``room`` was read full just now (its read may have taken a while: counted from
+        its answer, not from when the question came)."""
+        self._seen[room.room_id] = (self.clock(), room, policy)
 
-    def forget(self, room_id: str) -> None:
-        self._seen.pop(room_id, None)
-
-    def recalled(self, room_id: str, now: float) -> tuple[Room, ScreeningPolicy] | None:
+    def recalled(self, room_id: str) -> tuple[Room, ScreeningPolicy] | None:
         """The room and its policy if it was seen full less than ``memory_s`` ago."""
         seen = self._seen.get(room_id)
-        if seen is None or not 0 <= now - seen[0] < self.memory_s:
+        if seen is None or not 0 <= self.clock() - seen[0] < self.memory_s:
             return None
         return seen[1], seen[2]
 
@@ -156,7 +161,7 @@ class QuestionBook:
         """``admit``, telling also whether this call took the question's place in the ledger
         (``first``): of any number of deliveries of one question id, exactly one is first,
         so exactly one starts its answer."""
-        if (recalled := self._recalled_full(asked, now, run)) is not None:
+        if (recalled := self._recalled_full(asked, run)) is not None:
             return recalled
         for _ in range(MAX_ATTEMPTS):
             room, policy_body, body, version = self.store.question_context(asked.room_id)
@@ -179,7 +184,7 @@ class QuestionBook:
             )
             if not verdict.accepted:
                 if verdict.reason == "busy" and self.full_rooms is not None:
-                    self.full_rooms.seen(room, policy, now)
+                    self.full_rooms.seen(room, policy)
                 return Admission(room=room, verdict=verdict)
             entry = LedgerEntry(
                 viewer_id=asked.viewer_id, text=verdict.text[:300], asked_at=asked.asked_at
@@ -190,11 +195,11 @@ class QuestionBook:
                 return Admission(room=room, verdict=verdict, first=True)
         return Admission(room=room, verdict=_busy(verdict.text))
 
-    def _recalled_full(self, asked: Asked, now: float, run: int | None) -> Admission | None:
+    def _recalled_full(self, asked: Asked, run: int | None) -> Admission | None:
         """The verdict on ``asked`` in a room recently seen full (``FullRooms``), else None."""
         if self.full_rooms is None:
             return None
-        recalled = self.full_rooms.recalled(asked.room_id, now)
+        recalled = self.full_rooms.recalled(asked.room_id)
         if recalled is None or (run is not None and recalled[0].run != run):
             return None
         room, policy = recalled
