@@ -134,6 +134,7 @@ class EnvironmentPool:
         self._stopped = False
         self._failure: str | None = None  # why the last start failed, for those waiting
         self.started = 0  # environments started (cold starts), for tests and benchmarks
+        self._used: set[int] = set()  # the environments that served an invocation (by id)
 
     def warm(self, count: int = 1) -> EnvironmentPool:
         """Start ``count`` environments before the first request needs them (each joins the
@@ -162,6 +163,7 @@ class EnvironmentPool:
             if not self._idle:
                 raise RuntimeError(str(self._failure))
             environment = self._idle.pop()
+            self._used.add(id(environment))
         healthy = False
         try:
             yield environment
@@ -176,6 +178,11 @@ class EnvironmentPool:
                 self._ready.notify()
             if broken:
                 self._drop(environment)
+
+    @property
+    def used(self) -> int:
+        """How many environments served an invocation (of those started), for tests."""
+        return len(self._used)
 
     def _grow(self) -> None:
         """Start one environment in the background (called holding ``_ready``)."""

@@ -9,8 +9,9 @@ and starts ``python -m local.gateway_process``, which builds the same ``LocalApi
 
 The wire between the two: the setup as the first line of the child's stdin; the child
 answers one JSON line on stdout when it listens (``{"port": N}``); afterwards each ``stats``
-line in gets one line out (``{"environmentsStarted": N}``). The child stops, environments
-included, when its stdin ends: when ``stop()`` closes it, or when the parent dies."""
+line in gets one line out (``{"environmentsStarted": N, "environmentsUsed": M}``). The
+child stops, environments included, when its stdin ends: when ``stop()`` closes it, or when
+the parent dies."""
 
 from __future__ import annotations
 
@@ -60,7 +61,9 @@ class GatewaySetup(BaseModel):
     lambda_log: str
     port: int = 0
     stage: str = "v1"
-    warm_environments: int = 2
+    # all warm from the start, as provisioned concurrency keeps them: on 2 cores, cold starts
+    # at the start of a burst took seconds from every request then in flight
+    warm_environments: int = 4
     max_environments: int = 4
 
     @property
@@ -115,6 +118,7 @@ class EnvironmentStats:
     """The gateway's environment pool, as the gateway process reports it."""
 
     started: int  # environments started (cold starts)
+    used: int  # of which served an invocation
 
 
 class GatewayProcess:
@@ -152,7 +156,10 @@ class GatewayProcess:
     @property
     def environments(self) -> EnvironmentStats:
         """The child's environment pool now (asked over its stdin)."""
-        return EnvironmentStats(started=int(self._ask("stats")["environmentsStarted"]))
+        stats = self._ask("stats")
+        return EnvironmentStats(
+            started=int(stats["environmentsStarted"]), used=int(stats["environmentsUsed"])
+        )
 
     def issue_token(self, sub: str) -> str:
         """An operator's bearer token: the ID token of user ``<sub>@livehost.local`` (made an
@@ -264,9 +271,11 @@ def serve() -> None:
     try:
         print(json.dumps({"port": int(api.url.rsplit(":", 1)[1])}), flush=True)
         for line in sys.stdin:
-            if line.strip() == "stats":
-                started = pool.started if pool is not None else 0
-                reply: dict[str, Any] = {"environmentsStarted": started}
+            if line.strip() == "stats" and pool is not None:
+                reply: dict[str, Any] = {
+                    "environmentsStarted": pool.started,
+                    "environmentsUsed": pool.used,
+                }
             else:
                 reply = {"error": f"unknown request {line.strip()!r}: ask 'stats'"}
             print(json.dumps(reply), flush=True)

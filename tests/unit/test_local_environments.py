@@ -96,7 +96,7 @@ def test_a_busy_pool_grows_but_an_invocation_takes_the_first_environment_free(
         # Then a second environment started, yet the invocation took the first one once free
         assert answer == (b'{"slept": 0}', False)
         assert 0.2 < waited < 0.8
-        assert pool.started == 2
+        assert (pool.started, pool.used) == (2, 1)
     finally:
         pool.stop()
 

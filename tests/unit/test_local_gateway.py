@@ -243,6 +243,8 @@ def setup_of(code_dir: Path) -> GatewaySetup:
         throttle=(20.0, 40),
         site={"apiBase": "/v1"},
         lambda_log=str(code_dir / "lambda.log"),
+        warm_environments=2,
+        max_environments=2,
     )
 
 
@@ -331,7 +333,7 @@ def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them
         environments = descendants(gateway_pid)
         assert (status, body["asked"]) == (202, "hi")
         assert body["pid"] in environments and len(environments) == 2
-        assert api.environments == EnvironmentStats(started=2)
+        assert api.environments == EnvironmentStats(started=2, used=1)
     finally:
         # And once stopped, no process of the gateway's is left
         api.stop()
