@@ -28,10 +28,14 @@ import time
 import traceback
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+
+# what an invocation still running gets to end when its environment stops (Lambda's Shutdown
+# phase is bounded by about as much)
+STOP_GRACE_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -106,11 +110,17 @@ class Environment:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
+    def end_requests(self) -> None:
+        """No more invocations: the environment exits once its current one is done."""
+        if self.process.stdin and not self.process.stdin.closed:
+            with suppress(OSError):  # it exited already (its pipe broken)
+                self.process.stdin.close()
+
+    def stop(self, grace_s: float = STOP_GRACE_S) -> None:
+        """End it: at once when idle; an invocation still running gets ``grace_s`` to end."""
+        self.end_requests()
         try:
-            self.process.wait(timeout=5)
+            self.process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -230,8 +240,11 @@ class EnvironmentPool:
             environments, self._all, self._idle = self._all, [], []
             self._stopped = True
             self._ready.notify_all()
+        for environment in environments:  # all told first, so their graces run side by side
+            environment.end_requests()
+        deadline = time.monotonic() + STOP_GRACE_S
         for environment in environments:
-            environment.stop()
+            environment.stop(grace_s=max(0.0, deadline - time.monotonic()))
         self._log.close()
 
 
