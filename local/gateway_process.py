@@ -20,7 +20,7 @@ import secrets
 import subprocess
 import sys
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict
 from local import moto_gaps
 from local.api_gateway import (
     REGION,
+    Auth,
     GatewayRoute,
     LocalApi,
     routes_from_template,
@@ -40,8 +41,6 @@ from local.graph.cli import execution_page
 from local.tokens import CognitoOperators, JwksVerifier, fetch_jwks
 from local.website import LOCAL_EXECUTION_GRAPH, StaticSite, site_config
 
-START_TIMEOUT_S = 60.0
-
 
 class GatewaySetup(BaseModel):
     """Everything the gateway process needs, computed in the cloud's process."""
@@ -49,8 +48,8 @@ class GatewaySetup(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     endpoint: str  # the emulator's
-    function: dict[str, Any]  # the ApiFunction's FunctionSpec, as plain data
-    routes: list[tuple[str, str, str]]  # (method, resource, auth)
+    function: FunctionSpec  # the ApiFunction's
+    routes: list[tuple[str, str, Auth]]  # (method, resource, auth)
     api_key: str
     api_key_id: str
     issuer: str
@@ -68,10 +67,7 @@ class GatewaySetup(BaseModel):
 
     @property
     def gateway_routes(self) -> list[GatewayRoute]:
-        return [GatewayRoute(method, resource, auth) for method, resource, auth in self.routes]  # type: ignore[arg-type]
-
-    def function_spec(self) -> FunctionSpec:
-        return FunctionSpec(**{**self.function, "code_dir": Path(self.function["code_dir"])})
+        return [GatewayRoute(method, resource, auth) for method, resource, auth in self.routes]
 
 
 def setup_for_cloud(cloud: Any, *, port: int = 0) -> GatewaySetup:
@@ -88,10 +84,9 @@ def setup_for_cloud(cloud: Any, *, port: int = 0) -> GatewaySetup:
         raise RuntimeError("the local cloud has no API key: was the usage plan deployed?")
     pool = cloud.outputs["UserPoolId"]
     client = cloud.outputs["UserPoolClientId"]
-    spec = moto_gaps.function_spec(function, REGION)
     return GatewaySetup(
         endpoint=cloud.endpoint,
-        function={**asdict(spec), "code_dir": str(spec.code_dir)},
+        function=moto_gaps.function_spec(function, REGION),
         routes=[(r.method, r.resource, r.auth) for r in routes_from_template(template)],
         api_key=keys[0]["value"],
         api_key_id=keys[0]["id"],
@@ -243,11 +238,11 @@ def build(setup: GatewaySetup) -> LocalApi:
         aws_secret_access_key="testing",
     )
     environments = EnvironmentPool(
-        setup.function_spec(), Path(setup.lambda_log), max_environments=setup.max_environments
+        setup.function, Path(setup.lambda_log), max_environments=setup.max_environments
     ).warm(setup.warm_environments)
     return LocalApi(
         setup.endpoint,
-        setup.function["name"],
+        setup.function.name,
         invoke=environments.invoke,
         environments=environments,
         routes=setup.gateway_routes,

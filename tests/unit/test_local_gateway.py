@@ -19,6 +19,7 @@ from samtranslator.yaml_helper import yaml_parse
 from signing import UserPoolKeys
 
 from local.api_gateway import GatewayRoute, LocalApi, TokenBucket, proxy_event
+from local.environments import FunctionSpec
 from local.gateway_process import EnvironmentStats, GatewayProcess, GatewaySetup
 from local.tokens import JwksVerifier, TokenMissing, TokenRejected
 from local.unsupported import CREATED_BY_API, handle_unsupported
@@ -224,13 +225,13 @@ def setup_of(code_dir: Path) -> GatewaySetup:
     (code_dir / "app.py").write_text(HANDLER)
     return GatewaySetup(
         endpoint="http://127.0.0.1:9",
-        function={
-            "name": "fn",
-            "arn": "arn:aws:lambda:us-east-1:123456789012:function:fn",
-            "code_dir": str(code_dir),
-            "handler": "app.handler",
-            "env": {},
-        },
+        function=FunctionSpec(
+            name="fn",
+            arn="arn:aws:lambda:us-east-1:123456789012:function:fn",
+            code_dir=code_dir,
+            handler="app.handler",
+            env={},
+        ),
         routes=[
             ("GET", "/rooms/{roomId}", "none"),
             ("POST", "/rooms/{roomId}/questions", "api_key"),
@@ -345,6 +346,7 @@ def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them
 ORPHANING = """
 import os, sys, time
 from pathlib import Path
+from local.environments import FunctionSpec
 from local.gateway_process import GatewayProcess, GatewaySetup
 
 api = GatewayProcess(GatewaySetup.model_validate_json(Path(sys.argv[1]).read_text())).start()
