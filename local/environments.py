@@ -144,7 +144,7 @@ class EnvironmentPool:
         self._stopped = False
         self._failure: str | None = None  # why the last start failed, for those waiting
         self.started = 0  # environments started (cold starts), for tests and benchmarks
-        self._used: set[int] = set()  # the environments that served an invocation (by id)
+        self._used: set[int] = set()  # the environments that served an invocation (by pid)
 
     def warm(self, count: int = 1) -> EnvironmentPool:
         """Start ``count`` environments before the first request needs them (each joins the
@@ -173,7 +173,7 @@ class EnvironmentPool:
             if not self._idle:
                 raise RuntimeError(str(self._failure))
             environment = self._idle.pop()
-            self._used.add(id(environment))
+            self._used.add(environment.process.pid)
         healthy = False
         try:
             yield environment
