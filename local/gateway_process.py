@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -260,6 +261,7 @@ def build(setup: GatewaySetup) -> LocalApi:
 
 def serve() -> None:
     """Serve the gateway the first line of stdin describes until stdin ends."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C stops the parent, which stops this
     setup = GatewaySetup.model_validate_json(sys.stdin.readline())
     api = build(setup).start()
     pool = api.environments
