@@ -107,7 +107,7 @@ def drive(config: dict[str, Any]) -> dict[str, Any]:
     lock = threading.Lock()
     done = threading.Event()
 
-    def ask(n: int) -> None:
+    def ask(n: int, due: float) -> None:
         sent = time.time()
         text = f"Question {n}: what about {TOPICS[n % len(TOPICS)]}, for order {n * 7919}?"
         try:
@@ -121,6 +121,7 @@ def drive(config: dict[str, Any]) -> dict[str, Any]:
             questions.append(
                 {
                     "sent": sent,
+                    "lag": sent - due,  # the client's own delay: due by the rate, then sent
                     "latency": time.time() - sent,
                     "status": status,
                     "outcome": outcome,
@@ -158,7 +159,7 @@ def drive(config: dict[str, Any]) -> dict[str, Any]:
         for rate, seconds in phases:
             for _ in range(int(rate * seconds)):
                 time.sleep(max(0.0, at - time.time()))
-                pool.submit(ask, n)
+                pool.submit(ask, n, at)
                 n += 1
                 at += 1 / rate
     done.set()
@@ -220,7 +221,12 @@ def report(result: dict[str, Any], room: RoomStore, run: int, depth: int, replac
         split[key] = split.get(key, 0) + 1
         by_outcome.setdefault(key, []).append(q["latency"])
     seconds = result["ended"] - result["started"]
-    print(f"\nflood: {len(questions)} questions in {seconds:.1f} s")
+    lags = [q["lag"] for q in questions]
+    print(f"\nflood: {len(questions)} questions in {seconds:.1f} s (the last answer included)")
+    print(
+        f"  client send lag (due by the rate -> sent)  p50 {percentile(lags, 50):.3f} s  "
+        f"p95 {percentile(lags, 95):.3f} s  max {max(lags):.3f} s"
+    )
     print(
         f"  request latency  p50 {percentile(latencies, 50):.3f} s  "
         f"p95 {percentile(latencies, 95):.3f} s  max {max(latencies):.3f} s"

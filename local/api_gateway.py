@@ -9,32 +9,32 @@ against the pool's JWKS: missing: 401; wrong or expired: 403); the viewer route 
 plan's key in ``x-api-key`` (missing or wrong: 403) and is throttled by the plan (429).
 Unknown routes: 403 ``Missing Authentication Token``. With a ``site``, GETs of the console's
 and viewer's files are answered first, as CloudFront answers them in front of the API
-(``local.website``)."""
+(``local.website``).
+
+In the local cloud the gateway runs in a process of its own (``local.gateway_process``);
+``LocalApi`` is what that process serves, and can serve in the caller's process too."""
 
 from __future__ import annotations
 
 import json
 import logging
 import re
-import secrets
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 import boto3
 from botocore.config import Config
 
-from local import api_docs, moto_gaps
+from local import api_docs
 from local.environments import EnvironmentPool
-from local.graph.cli import execution_page
-from local.tokens import CognitoOperators, JwksVerifier, TokenMissing, TokenRejected, fetch_jwks
-from local.website import LOCAL_EXECUTION_GRAPH, StaticSite, site_config
+from local.tokens import JwksVerifier, TokenMissing, TokenRejected
+from local.website import StaticSite
 
 log = logging.getLogger("local.api_gateway")
 Auth = Literal["operator", "api_key", "none"]
@@ -170,7 +170,6 @@ class LocalApi:
         api_key: str,
         api_key_id: str = "local-key",
         verifier: JwksVerifier | None = None,
-        operators: CognitoOperators | None = None,
         site: StaticSite | None = None,
         throttle: tuple[float, int] = (20.0, 40),
         port: int = 0,
@@ -188,9 +187,7 @@ class LocalApi:
         self.verifier = verifier or JwksVerifier(
             issuer="local-user-pool", audience="local-client", jwks=lambda: {"keys": []}
         )
-        self.operators = operators
         self.site = site
-        self._passwords: dict[str, str] = {}
         self.bucket = TokenBucket(*throttle)
         self.stage = stage
         self.lambda_client = boto3.client(
@@ -205,74 +202,11 @@ class LocalApi:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
-    @classmethod
-    def for_cloud(cls, cloud: Any, *, port: int = 0) -> LocalApi:
-        """The gateway of a started LocalCloud: routes from its template.yaml, the deployed
-        ApiFunction, the usage plan's key and a token issuer for its user pool."""
-        from samtranslator.yaml_helper import yaml_parse
-
-        template = yaml_parse((Path(cloud.config.root) / "template.yaml").read_text())
-        function = cloud.client("cloudformation").describe_stack_resource(
-            StackName=cloud.config.stack_name, LogicalResourceId="ApiFunction"
-        )["StackResourceDetail"]["PhysicalResourceId"]
-        keys = cloud.client("apigateway").get_api_keys(includeValues=True)["items"]
-        if not keys:
-            raise RuntimeError("the local cloud has no API key: was the usage plan deployed?")
-        pool = cloud.outputs["UserPoolId"]
-        client = cloud.outputs["UserPoolClientId"]
-        environments = EnvironmentPool(
-            moto_gaps.function_spec(function, REGION), cloud.lambda_log
-        ).warm(2)
-        return cls(
-            cloud.endpoint,
-            function,
-            invoke=environments.invoke,
-            environments=environments,
-            routes=routes_from_template(template),
-            api_key=keys[0]["value"],
-            api_key_id=keys[0]["id"],
-            verifier=JwksVerifier(
-                issuer=f"https://cognito-idp.{REGION}.amazonaws.com/{pool}",
-                audience=client,
-                jwks=fetch_jwks(f"{cloud.endpoint}/{pool}/.well-known/jwks.json"),
-            ),
-            operators=CognitoOperators(cloud.client("cognito-idp"), pool, client),
-            site=StaticSite(
-                site_config(
-                    region=REGION,
-                    user_pool_id=pool,
-                    client_id=client,
-                    viewer_api_key=keys[0]["value"],
-                    cognito_endpoint=f"{cloud.endpoint}/",
-                    cues="feed",
-                    execution_graph=LOCAL_EXECUTION_GRAPH,
-                ),
-                executions=lambda arn: execution_page(cloud.client("stepfunctions"), arn),
-            ),
-            throttle=usage_plan_throttle(template),
-            port=port,
-        )
-
     @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the local API is not started")
         return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def issue_token(self, sub: str) -> str:
-        """An operator's bearer token: the ID token of user ``<sub>@livehost.local`` (made an
-        operator with a generated password on first use), signed in through InitiateAuth."""
-        if self.operators is None:
-            raise RuntimeError("this gateway has no user pool to sign in with")
-        username = f"{sub}@livehost.local"
-        if username not in self._passwords:
-            self._passwords[username] = _password()
-            self.operators.ensure(username, self._passwords[username])
-        return self.operators.sign_in(username, self._passwords[username])
-
-    def password_of(self, username: str) -> str:
-        """The generated password of an operator this gateway signed in."""
-        return self._passwords[username]
 
     def start(self) -> LocalApi:
         gateway = self
@@ -420,11 +354,6 @@ class _Server(ThreadingHTTPServer):
     # A flood queues in the listen backlog, to be answered (429 past the usage plan), never
     # refused: the default backlog of 5 turned a burst into refused connections.
     request_queue_size = 1024
-
-
-def _password() -> str:
-    """A password that meets the pool's policy (12+ characters, upper, lower, digits)."""
-    return "Lh1" + secrets.token_urlsafe(18)
 
 
 def _message(status: int, message: str) -> tuple[int, dict[str, str], str]:

@@ -19,10 +19,10 @@ from typing import Any
 import boto3
 
 from local import faults, moto_gaps
-from local.api_gateway import LocalApi
 from local.chat import LocalChat
 from local.deploy import deploy_stack, package, to_cloudformation
 from local.expiry import ExpirySweeper
+from local.gateway_process import GatewayProcess
 from local.playback import LocalPlayback
 from local.scheduler import LocalScheduler
 from local.supervisor import InstanceSupervisor
@@ -101,7 +101,7 @@ class LocalCloud:
         self.scheduler: Any = None  # local.scheduler.LocalScheduler: fires due schedules
         self.playback: LocalPlayback | None = None
         self.outputs: dict[str, str] = {}
-        self.api: Any = None
+        self.api: Any = None  # local.gateway_process.GatewayProcess once started
         self.chat: LocalChat | None = None
         self.expiry: ExpirySweeper | None = None
         self.notes: list[str] = []  # what the deployment created or substituted by hand
@@ -187,7 +187,7 @@ class LocalCloud:
         self.scheduler = LocalScheduler(
             self.client("scheduler"), self.client("stepfunctions")
         ).start()
-        self.api = LocalApi.for_cloud(self).start()
+        self.api = GatewayProcess.for_cloud(self).start()
         self.outputs["ApiUrl"] = f"{self.api.url}/{self.api.stage}"
         moto_gaps.set_stack_output(self.config.stack_name, "ApiUrl", self.outputs["ApiUrl"], REGION)
         self.expiry = ExpirySweeper(self.client, self.config.expiry_sweep_s).start()

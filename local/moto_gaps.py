@@ -44,7 +44,8 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     Powertools' resolver keeps the current request on a class; concurrent API requests read
     one another's. Each invocation now leases an environment of its own (a module loaded
     on its own, as a cold start does) and the resolver's request is the invocation's own;
-    the REST API's function runs in environment processes (``local.environments``).
+    the REST API's function runs in environment processes (``local.environments``), behind
+    the gateway's own process (``local.gateway_process``).
 14. DynamoDB results go through moto's generic serializer (6-20 ms an item, GIL held); an
     item operation's result is already wire JSON and is sent as it is.
 15. The interpreter keeps every thread it ever started in a module-level list: it keeps the

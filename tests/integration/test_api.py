@@ -18,20 +18,20 @@ import pytest
 from pool_tokens import claims_of, expired_copy, forged_copy
 from roomdriver import Rooms
 
-from local.api_gateway import LocalApi
 from local.cloud import LocalCloud
+from local.gateway_process import GatewayProcess
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def api(cloud: LocalCloud) -> Iterator[LocalApi]:
-    with LocalApi.for_cloud(cloud) as local_api:
+def api(cloud: LocalCloud) -> Iterator[GatewayProcess]:
+    with GatewayProcess.for_cloud(cloud) as local_api:
         yield local_api
 
 
 def call(
-    api: LocalApi,
+    api: GatewayProcess,
     method: str,
     path: str,
     body: Any = None,
@@ -55,7 +55,9 @@ def call(
         return error.code, json.loads(text) if text else None
 
 
-def wait_for(api: LocalApi, token: str, room_id: str, phases: set[str], timeout_s: float) -> dict:
+def wait_for(
+    api: GatewayProcess, token: str, room_id: str, phases: set[str], timeout_s: float
+) -> dict:
     deadline = time.time() + timeout_s
     while time.time() < deadline:
         status, room = call(api, "GET", f"/rooms/{room_id}", token=token)
@@ -66,7 +68,7 @@ def wait_for(api: LocalApi, token: str, room_id: str, phases: set[str], timeout_
     raise TimeoutError(f"room {room_id} never reached {phases}")
 
 
-def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
+def test_every_operator_route_refuses_an_anonymous_call(api: GatewayProcess) -> None:
     # Given every operator route of the template, with its path parameters filled in
     operator_routes = [r for r in api.routes if r.auth == "operator"]
     # When each is called without a token
@@ -88,7 +90,7 @@ def test_every_operator_route_refuses_an_anonymous_call(api: LocalApi) -> None:
     }
 
 
-def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: LocalApi) -> None:
+def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: GatewayProcess) -> None:
     # Given a question for any room
     question = {"viewerId": "v1", "text": "How long does the battery last?"}
     # When it comes without a key, and with a wrong one
@@ -99,7 +101,7 @@ def test_the_viewer_route_refuses_a_missing_or_wrong_key(api: LocalApi) -> None:
     assert wrong == (403, {"message": "Forbidden"})
 
 
-def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
+def test_a_forged_or_expired_token_is_forbidden(api: GatewayProcess) -> None:
     # Given a token signed by another key and one that expired (RS256, the pool's claims)
     token = api.issue_token("operator-1")
     forged, expired = forged_copy(token), expired_copy(token)
@@ -115,7 +117,7 @@ def test_a_forged_or_expired_token_is_forbidden(api: LocalApi) -> None:
     )
 
 
-def test_a_segment_is_heard_over_http_from_the_local_clouds_bucket(api: LocalApi) -> None:
+def test_a_segment_is_heard_over_http_from_the_local_clouds_bucket(api: GatewayProcess) -> None:
     token = api.issue_token("operator-1")
     # Given a room whose script speaks with Matthew
     assert (
@@ -142,7 +144,9 @@ def test_a_segment_is_heard_over_http_from_the_local_clouds_bucket(api: LocalApi
     assert call(api, "GET", path, api_key=api.api_key)[0] == 404
 
 
-def test_a_room_made_started_steered_and_stopped_over_http(api: LocalApi, rooms: Rooms) -> None:
+def test_a_room_made_started_steered_and_stopped_over_http(
+    api: GatewayProcess, rooms: Rooms
+) -> None:
     token = api.issue_token("operator-1")
     room_id = "api-room"
     # Given a room, its script and knowledge made over HTTP

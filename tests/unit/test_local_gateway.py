@@ -1,9 +1,15 @@
-"""The local gateway's authorization, events and tokens, and the deployment fix-ups for the
-resources the emulator's CloudFormation skips (against the emulator in process)."""
+"""The local gateway's authorization, events and tokens; its process (framing, environments,
+stopping, ending with its parent) in front of a tiny handler; and the deployment fix-ups for
+the resources the emulator's CloudFormation skips (against the emulator in process)."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -13,6 +19,8 @@ from samtranslator.yaml_helper import yaml_parse
 from signing import UserPoolKeys
 
 from local.api_gateway import GatewayRoute, LocalApi, TokenBucket, proxy_event
+from local.environments import FunctionSpec
+from local.gateway_process import EnvironmentStats, GatewayProcess, GatewaySetup
 from local.tokens import JwksVerifier, TokenMissing, TokenRejected
 from local.unsupported import CREATED_BY_API, handle_unsupported
 
@@ -200,12 +208,51 @@ def test_skipped_resources_are_created_through_the_emulator(
         assert len(methods) == 47  # every route in template.yaml
 
 
-class NoContentApi(LocalApi):
-    """The gateway in front of a function that answers 204 with a body of ``null`` (what a
-    resolver returns for a route with nothing to say): the framing is under test here."""
+HANDLER = """
+import json
+import os
 
-    def _invoke(self, event: dict) -> tuple[int, dict[str, str], str]:
-        return 204, {"Content-Type": "application/json"}, "null"
+
+def handler(event, context):
+    if event["httpMethod"] == "GET":  # what a resolver answers for a route with nothing to say
+        return {"statusCode": 204, "headers": {"Content-Type": "application/json"}, "body": "null"}
+    return {"statusCode": 202, "body": json.dumps({"pid": os.getpid(), "asked": event["body"]})}
+"""
+
+
+def setup_of(code_dir: Path) -> GatewaySetup:
+    """A gateway process in front of HANDLER, with ROUTES (the GET open to anyone)."""
+    (code_dir / "app.py").write_text(HANDLER)
+    return GatewaySetup(
+        endpoint="http://127.0.0.1:9",
+        function=FunctionSpec(
+            name="fn",
+            arn="arn:aws:lambda:us-east-1:123456789012:function:fn",
+            code_dir=code_dir,
+            handler="app.handler",
+            env={},
+        ),
+        routes=[
+            ("GET", "/rooms/{roomId}", "none"),
+            ("POST", "/rooms/{roomId}/questions", "api_key"),
+        ],
+        api_key="key-1",
+        api_key_id="key-id",
+        issuer=POOL.issuer,
+        audience=POOL.audience,
+        jwks_url="http://127.0.0.1:9/jwks.json",
+        throttle=(20.0, 40),
+        site={"apiBase": "/v1"},
+        lambda_log=str(code_dir / "lambda.log"),
+        warm_environments=2,
+        max_environments=2,
+    )
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayProcess]:
+    with GatewayProcess(setup_of(tmp_path_factory.mktemp("gateway"))) as api:
+        yield api
 
 
 def raw_exchange(url: str, requests: bytes) -> bytes:
@@ -223,38 +270,120 @@ def raw_exchange(url: str, requests: bytes) -> bytes:
     return answer
 
 
-def test_a_204_has_no_body_and_the_connection_serves_the_next_request() -> None:
-    # Given a gateway whose function answers 204 with a body
-    token = POOL.sign("op", now=1000)
-    with NoContentApi(
-        "http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", verifier=verifier()
-    ) as api:
-        request = f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
-        # When two requests go on one connection
-        answer = raw_exchange(api.url, (request * 2).encode())
+def descendants(pid: int) -> set[int]:
+    """The processes under ``pid``, at any depth (Linux's /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:  # gone meanwhile
+            continue
+        for child in map(int, children):
+            found |= {child} | descendants(child)
+    return found
+
+
+def test_a_204_has_no_body_and_the_connection_serves_the_next_request(
+    served: GatewayProcess,
+) -> None:
+    # Given the gateway process in front of a function that answers 204 with a body of null
+    request = "GET /rooms/a HTTP/1.1\r\nHost: x\r\n\r\n"
+    # When two requests go on one connection
+    answer = raw_exchange(served.url, (request * 2).encode())
     # Then both are answered 204, with no body and no length between them
     assert answer.count(b"HTTP/1.1 204 No Content\r\n") == 2
     assert b"null" not in answer and b"Content-Length" not in answer
 
 
-def test_malformed_requests_get_a_400_that_says_what_is_wrong() -> None:
-    token = POOL.sign("op", now=1000)
-    with NoContentApi(
-        "http://127.0.0.1:9", "fn", routes=ROUTES, api_key="k", verifier=verifier()
-    ) as api:
-        # Given a body that is not UTF-8, and a Content-Length that is not a number
-        not_utf8 = (
-            f"GET /rooms/a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
-            "Content-Length: 2\r\n\r\n"
-        ).encode() + b"\xff\xfe"
-        bad_length = b"GET /rooms/a HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n"
-        # When sent / Then each gets a 400 naming the problem
-        first = raw_exchange(api.url, not_utf8)
-        second = raw_exchange(api.url, bad_length)
+def test_malformed_requests_get_a_400_that_says_what_is_wrong(served: GatewayProcess) -> None:
+    # Given a body that is not UTF-8, and a Content-Length that is not a number
+    not_utf8 = (
+        b"POST /rooms/a/questions HTTP/1.1\r\nHost: x\r\nx-api-key: key-1\r\n"
+        b"Content-Length: 2\r\n\r\n\xff\xfe"
+    )
+    bad_length = b"GET /rooms/a HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n"
+    # When sent / Then each gets a 400 naming the problem
+    first = raw_exchange(served.url, not_utf8)
+    second = raw_exchange(served.url, bad_length)
     assert first.startswith(b"HTTP/1.1 400 ")
     assert first.endswith(b'{"message": "Bad Request: the body is not UTF-8 text"}')
     assert second.startswith(b"HTTP/1.1 400 ")
     assert second.endswith(b'{"message": "Bad Request: Content-Length is not a number"}')
+
+
+def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them_all(
+    tmp_path: Path,
+) -> None:
+    # Given a gateway process, its function warmed in two environments
+    api = GatewayProcess(setup_of(tmp_path)).start()
+    assert api._process is not None
+    gateway_pid = api._process.pid
+    try:
+        # When a viewer's question goes to it
+        request = urllib.request.Request(
+            f"{api.url}/v1/rooms/a/questions",
+            data=b"hi",
+            method="POST",
+            headers={"x-api-key": "key-1"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            status, body = reply.status, json.loads(reply.read())
+        # Then the handler answered it from an environment process of the gateway's own
+        while api.environments.started < 2:  # (the second may still be starting)
+            time.sleep(0.01)
+        environments = descendants(gateway_pid)
+        assert (status, body["asked"]) == (202, "hi")
+        assert body["pid"] in environments and len(environments) == 2
+        assert api.environments == EnvironmentStats(started=2, used=1)
+    finally:
+        # And once stopped, no process of the gateway's is left
+        api.stop()
+    assert [pid for pid in {gateway_pid} | environments if Path(f"/proc/{pid}").exists()] == []
+    with pytest.raises(RuntimeError, match="not started"):
+        api.url  # noqa: B018 (the property is under test)
+
+
+ORPHANING = """
+import os, sys, time
+from pathlib import Path
+from local.environments import FunctionSpec
+from local.gateway_process import GatewayProcess, GatewaySetup
+
+api = GatewayProcess(GatewaySetup.model_validate_json(Path(sys.argv[1]).read_text())).start()
+while api.environments.started < 2:  # (they start in the background)
+    time.sleep(0.01)
+pid = api._process.pid
+children = [c for t in Path(f"/proc/{pid}/task").glob("*") for c in (t / "children").read_text().split()]
+print(pid, *children, flush=True)
+os._exit(0)  # dies without stopping it
+"""
+
+
+def test_the_gateway_process_ends_with_the_process_that_started_it(tmp_path: Path) -> None:
+    # Given a process that started a gateway process (and its two environments), then died
+    (tmp_path / "setup.json").write_text(setup_of(tmp_path).model_dump_json())
+    started = subprocess.run(
+        [sys.executable, "-c", ORPHANING, str(tmp_path / "setup.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    pids = [int(pid) for pid in started.stdout.split()]
+    assert len(pids) == 3, started.stderr
+    # When the gateway's stdin ends with its parent / Then it and its environments stop
+    deadline = time.time() + 15
+    while any(map(_running, pids)) and time.time() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in pids if _running(pid)] == []
+
+
+def _running(pid: int) -> bool:
+    """``pid`` exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def test_the_gateway_serves_the_openapi_document_and_a_page_to_browse_it() -> None:

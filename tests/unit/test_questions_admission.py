@@ -14,7 +14,7 @@ from moto import mock_aws
 
 from livehost.errors import RoomNotLive
 from livehost.models import Phase, Room
-from livehost.questions import PENDING_TIMEOUT_S, Asked, QuestionBook
+from livehost.questions import PENDING_TIMEOUT_S, Asked, FullRooms, QuestionBook
 from livehost.screening import ScreeningPolicy, Verdict
 from livehost.store import RoomStore
 from local import moto_gaps
@@ -126,3 +126,35 @@ def test_a_room_that_is_not_live_takes_no_questions(book: QuestionBook):
 def test_the_default_policy_blocks_abuse(book: QuestionBook):
     verdict = book.admit(question("q0", "You are an ASSHOLE"), now=NOW)[1]
     assert (verdict.accepted, verdict.reason) == (False, "blocked")
+
+
+class CountingStore(RoomStore):
+    """The room store, counting the reads admission makes."""
+
+    reads = 0
+
+    def question_context(self, room_id: str):  # type: ignore[no-untyped-def]
+        self.reads += 1
+        return super().question_context(room_id)
+
+
+def test_a_room_seen_full_is_told_busy_for_a_second_without_a_read(book: QuestionBook):
+    # Given a room that admits one pending question, full, and an environment's memory
+    book.set_policy("room", ScreeningPolicy(max_pending=1, blocklist=["scam"]))
+    store = CountingStore(book.store.table, clock=lambda: NOW)
+    clock = [100.0]
+    remembering = QuestionBook(store, FullRooms(memory_s=1.0, clock=lambda: clock[0]))
+    assert remembering.admit(question("q0", "How heavy is it?"), now=NOW)[1].reason == "ok"
+    # When questions follow: one that finds it full, then three within the second
+    verdicts = [remembering.admit(question("q1", "Is it blue?", "v1"), now=NOW)[1]]
+    for qid, text in [("q2", "Does it float?"), ("q3", "Is this a scam?"), ("q4", "   ")]:
+        clock[0] += 0.25
+        verdicts.append(remembering.admit(question(qid, text, qid), now=NOW)[1])
+    # Then the first read the ledger and the rest did not: busy, unless the text alone fails
+    assert [v.reason for v in verdicts] == ["busy", "busy", "blocked", "empty"]
+    assert store.reads == 2
+    # And after the second, with a place free, the ledger is read again and the question in
+    assert remembering.finish("room", 1, "q0", now=NOW + 1) is True
+    clock[0] += 0.25
+    later = remembering.admit(question("q5", "Does it float?", "v5"), now=NOW + 1)[1]
+    assert (later.reason, store.reads) == ("ok", 4)  # q0, q1, the finish, q5

@@ -12,6 +12,9 @@ as pending after ``PENDING_TIMEOUT_S`` (AnswerQuestion is Express: five minutes 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 from pydantic import Field
 
 from livehost.errors import RoomNotLive
@@ -29,6 +32,7 @@ from livehost.store import RoomStore
 QUESTION_TTL_S = 3600  # the ledger outlives any window a policy may set
 PENDING_TIMEOUT_S = 300  # an Express AnswerQuestion runs at most five minutes
 MAX_ATTEMPTS = 25  # conditional writes lost to concurrent questions before "busy"
+FULL_MEMORY_S = 1.0  # how long a room seen full is told "busy" without reading its ledger
 
 
 class LedgerEntry(Model):
@@ -95,11 +99,45 @@ class Admission(Model):
     first: bool = False
 
 
-class QuestionBook:
-    """A room's screening policy and question ledger, over the RoomStore's table."""
+class FullRooms:
+    """Rooms seen full (as many questions pending as their policy admits), remembered for
+    ``FULL_MEMORY_S``: a question to one of them meanwhile is told "busy" without reading
+    the ledger. Under a flood nearly every question finds the room full, and each would
+    otherwise cost a consistent Query of the room's partition; kept for the life of a Lambda
+    execution environment (a module-level instance), this is as valid in AWS as locally and
+    saves reads there too. The price: for up to a second after a place frees, a question may
+    be told busy (the viewer is asked to try again), and a question to a room that stopped
+    meanwhile is told busy rather than "not live", and a duplicate or a viewer over the rate
+    limit is told busy rather than why. The text's own checks (empty, too long, blocked)
+    still come first, against the policy read when the room was seen full."""
 
-    def __init__(self, store: RoomStore) -> None:
+    def __init__(
+        self, memory_s: float = FULL_MEMORY_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.memory_s = memory_s
+        self.clock = clock
+        self._seen: dict[str, tuple[float, Room, ScreeningPolicy]] = {}
+
+    def seen(self, room: Room, policy: ScreeningPolicy) -> None:
+        """``room`` was read full just now (its read may have taken a while: counted from
+        its answer, not from when the question came)."""
+        self._seen[room.room_id] = (self.clock(), room, policy)
+
+    def recalled(self, room_id: str) -> tuple[Room, ScreeningPolicy] | None:
+        """The room and its policy if it was seen full less than ``memory_s`` ago."""
+        seen = self._seen.get(room_id)
+        if seen is None or not 0 <= self.clock() - seen[0] < self.memory_s:
+            return None
+        return seen[1], seen[2]
+
+
+class QuestionBook:
+    """A room's screening policy and question ledger, over the RoomStore's table; with
+    ``full_rooms``, rooms recently seen full are told busy without a read."""
+
+    def __init__(self, store: RoomStore, full_rooms: FullRooms | None = None) -> None:
         self.store = store
+        self.full_rooms = full_rooms
 
     def policy(self, room_id: str) -> ScreeningPolicy:
         """The room's policy, or the defaults when none was set."""
@@ -123,6 +161,8 @@ class QuestionBook:
         """``admit``, telling also whether this call took the question's place in the ledger
         (``first``): of any number of deliveries of one question id, exactly one is first,
         so exactly one starts its answer."""
+        if (recalled := self._recalled_full(asked, run)) is not None:
+            return recalled
         for _ in range(MAX_ATTEMPTS):
             room, policy_body, body, version = self.store.question_context(asked.room_id)
             if room.phase is not Phase.LIVE:
@@ -143,6 +183,8 @@ class QuestionBook:
                 pending=ledger.pending(now),
             )
             if not verdict.accepted:
+                if verdict.reason == "busy" and self.full_rooms is not None:
+                    self.full_rooms.seen(room, policy)
                 return Admission(room=room, verdict=verdict)
             entry = LedgerEntry(
                 viewer_id=asked.viewer_id, text=verdict.text[:300], asked_at=asked.asked_at
@@ -151,13 +193,18 @@ class QuestionBook:
             ledger.entries[asked.question_id] = entry
             if self._write(room.room_id, room.run, ledger, version):
                 return Admission(room=room, verdict=verdict, first=True)
-        busy = Verdict(
-            accepted=False,
-            reason="busy",
-            message="The presenter has a queue of questions right now: please ask again in a minute.",
-            text=verdict.text,
-        )
-        return Admission(room=room, verdict=busy)
+        return Admission(room=room, verdict=_busy(verdict.text))
+
+    def _recalled_full(self, asked: Asked, run: int | None) -> Admission | None:
+        """The verdict on ``asked`` in a room recently seen full (``FullRooms``), else None."""
+        if self.full_rooms is None:
+            return None
+        recalled = self.full_rooms.recalled(asked.room_id)
+        if recalled is None or (run is not None and recalled[0].run != run):
+            return None
+        room, policy = recalled
+        verdict = screen_text(asked.text, policy)
+        return Admission(room=room, verdict=_busy(verdict.text) if verdict.accepted else verdict)
 
     def finish(self, room_id: str, run: int, question_id: str, *, now: float) -> bool:
         """Mark an accepted question answered (or given up): its place is free. False if the
@@ -179,3 +226,12 @@ class QuestionBook:
         return self.store.put_question_ledger(
             room_id, run, ledger.wire(), version, ttl_s=QUESTION_TTL_S
         )
+
+
+def _busy(text: str) -> Verdict:
+    return Verdict(
+        accepted=False,
+        reason="busy",
+        message="The presenter has a queue of questions right now: please ask again in a minute.",
+        text=text,
+    )

@@ -20,11 +20,12 @@ from livehost.commands import live_queue
 from livehost.inserts import open_insert
 from livehost.models import TimelineEntry
 from livehost.qa import Screening
-from livehost.questions import Asked, QuestionBook
+from livehost.questions import Asked, FullRooms, QuestionBook
 from livehost.states import QuestionInput
 from livehost.store import RoomStore
 
 log = logging.getLogger(__name__)
+FULL_ROOMS = FullRooms()  # for the execution environment's life: a flood's reads are spared
 
 
 def new_question_id(room_id: str) -> str:
@@ -58,7 +59,7 @@ def ask_question(
         text=asked_by.text,
         asked_at=now,
     )
-    admission = QuestionBook(store).admit_once(asked, now=now)
+    admission = QuestionBook(store, FULL_ROOMS).admit_once(asked, now=now)
     room, verdict = admission.room, admission.verdict
     metrics.for_admission(room_id, verdict.accepted)
     chat_mode = room.settings.chat_insert_mode if chat_message_id else None
