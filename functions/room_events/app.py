@@ -15,7 +15,8 @@ from pydantic import Json
 
 from livehost import aws, metrics
 from livehost.announcements import announce_product_shown
-from livehost.protocol import Event, SegmentStarted
+from livehost.protocol import Event, InsertFinished, SegmentStarted
+from livehost.questions import answer_played
 from livehost.settings import FunctionSettings, room_store
 from livehost.timeline import record_event
 
@@ -40,6 +41,8 @@ def lambda_handler(event: dict, context: LambdaContext) -> PartialItemFailureRes
         metrics.for_agent_event(record.body)
         if isinstance(record.body, SegmentStarted):
             announce_product_shown(store, aws.client("ivschat"), record.body)
+        if isinstance(record.body, InsertFinished):
+            answer_played(store, record.body)  # a viewer's answer over: its place frees
 
     return process_partial_response(
         event=event, record_handler=handle, processor=processor, context=context

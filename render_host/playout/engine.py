@@ -454,13 +454,14 @@ class Playout:
                 index=command.index,
             )
         else:
+            answer_over = self._answer_ends(entry)
             self._interaction.remove(entry)
             self._emit(
                 "InsertFinished",
                 end=end_of_frame,
                 insert_id=command.insert_id,
                 sequence=command.sequence,
-                final=command.final,
+                final=answer_over,
             )
             if command.final and self._open_answer == command.insert_id:
                 self._open_answer = None

@@ -47,8 +47,10 @@ def test_closing_while_the_last_sentence_plays_resumes_the_script_right_after_it
     playout.close_answer("a")
     ticks += run(playout, 20)  # frames 40..59
 
-    # Then the sentence finishes at 49 and the script resumes on frame 50, where it was cut
+    # Then the sentence finishes at 49, the answer's end, and the script resumes on frame
+    # 50, where it was cut
     assert completions(ticks) == [(49, "c-a0")]
+    assert [e["final"] for _, e in events(ticks, "InsertFinished")] == [True]
     assert started_frames(ticks) == [0, 50]
     assert events(ticks, "SegmentStarted")[1][1]["resumed_at_char"] == 13
     assert np.array_equal(ticks[50].audio, hello.pcm[RESUME_SAMPLE : RESUME_SAMPLE + SPF])
@@ -86,8 +88,10 @@ def test_closing_before_queued_sentences_played_lets_them_all_play_then_the_scri
     # When the playout runs on
     ticks += run(playout, 40)  # frames 29..68
 
-    # Then both sentences play back to back (35..49, 50..64) and the script resumes on 65
+    # Then both sentences play back to back (35..49, 50..64), the second the answer's end,
+    # and the script resumes on 65
     assert completions(ticks) == [(49, "c-a0"), (64, "c-a1")]
+    assert [e["final"] for _, e in events(ticks, "InsertFinished")] == [False, True]
     assert all(t.state.speaking for t in ticks[35:65])
     assert started_frames(ticks) == [0, 65]
 

@@ -14,7 +14,14 @@ from moto import mock_aws
 
 from livehost.errors import RoomNotLive
 from livehost.models import Phase, Room
-from livehost.questions import PENDING_TIMEOUT_S, Asked, FullRooms, QuestionBook
+from livehost.protocol import InsertFinished
+from livehost.questions import (
+    PENDING_TIMEOUT_S,
+    Asked,
+    FullRooms,
+    QuestionBook,
+    answer_played,
+)
 from livehost.screening import ScreeningPolicy, Verdict
 from livehost.store import RoomStore
 from local import moto_gaps
@@ -101,6 +108,32 @@ def test_beyond_the_pending_limit_a_question_is_told_busy_until_one_is_answered(
     # And once the first is answered, the third gets in
     assert book.finish("room", 1, "q0", now=NOW + 5) is True
     assert book.admit(asked[2], now=NOW + 5)[1].reason == "ok"
+
+
+def played(qid: str, *, final: bool) -> InsertFinished:
+    """The render host's event: a sentence of insert ``qid`` has played."""
+    return InsertFinished(
+        event_id=f"e-{qid}-{final}", room_id="room", run=1, at=NOW + 9, insert_id=qid,
+        sequence=0, final=final,
+    )  # fmt: skip
+
+
+def test_a_question_holds_its_place_until_its_answer_has_played(book: QuestionBook):
+    # Given a room that admits one pending question, and an accepted one
+    book.set_policy("room", ScreeningPolicy(max_pending=1))
+    assert book.admit(question("q0", "How heavy is it?"), now=NOW)[1].reason == "ok"
+    later = question("q1", "What colours are there?", "v2", at=NOW + 10)
+
+    # When a sentence of its answer has played, but not the last
+    # Then the next viewer is still told busy (its answer is still queued for the stream)
+    assert answer_played(book.store, played("q0", final=False)) is False
+    assert book.admit(later, now=NOW + 10)[1].reason == "busy"
+
+    # When the last sentence has played / Then the place is free; an operator's line
+    # (not a question) frees nothing
+    assert answer_played(book.store, played("q0", final=True)) is True
+    assert answer_played(book.store, played("say-1", final=True)) is False
+    assert book.admit(later, now=NOW + 10)[1].reason == "ok"
 
 
 def test_an_answer_that_never_finished_stops_holding_its_place(book: QuestionBook):

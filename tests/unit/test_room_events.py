@@ -4,6 +4,7 @@ batch delivered twice writes each timeline entry once; a paused room says so."""
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from moto import mock_aws
 
 from livehost import aws
 from livehost.models import Phase, Room
-from livehost.protocol import ScriptPaused, SegmentStarted, StreamEvent
+from livehost.protocol import InsertFinished, ScriptPaused, SegmentStarted, StreamEvent
+from livehost.questions import Asked, QuestionBook
+from livehost.screening import ScreeningPolicy
 from livehost.store import RoomStore
 from local.moto_gaps import LambdaContext
 
@@ -116,3 +119,28 @@ def test_a_paused_room_says_so_until_it_resumes(store: RoomStore) -> None:
     handler(sqs_batch(ScriptPaused(**stamp("p2", 25.0), paused=False)), context)
     # Then the room reads paused, then not
     assert (paused, store.get_room("live").paused) == (True, False)
+
+
+def test_a_viewers_answer_frees_its_questions_place_once_it_has_played(store: RoomStore) -> None:
+    # Given a room that admits one pending question, and an accepted one being answered
+    book = QuestionBook(store)
+    book.set_policy("live", ScreeningPolicy(max_pending=1))
+    now = time.time()
+
+    def ask(qid: str, viewer: str, text: str) -> str:
+        asked = Asked(room_id="live", question_id=qid, viewer_id=viewer, text=text, asked_at=now)
+        return book.admit(asked, now=now)[1].reason
+
+    assert ask("q0", "v0", "How heavy is it?") == "ok"
+    handler = load_handler()
+    context = LambdaContext("events", "arn:aws:lambda:us-east-1:1:function:events")
+    sentence = {"insert_id": "q0", "sequence": 0}
+
+    # When the render host reports its first sentence played, then its last
+    handler(sqs_batch(InsertFinished(**stamp("e1", now), **sentence, final=False)), context)
+    busy_meanwhile = ask("q1", "v1", "What colours are there?")
+    handler(sqs_batch(InsertFinished(**stamp("e2", now), **sentence, final=True)), context)
+
+    # Then the next viewer was busy until the whole answer had played, and gets in after
+    assert busy_meanwhile == "busy"
+    assert ask("q1", "v1", "What colours are there?") == "ok"

@@ -336,7 +336,10 @@ class InsertFinished(EventBase):
     type: Literal["InsertFinished"] = "InsertFinished"
     insert_id: str
     sequence: int
-    final: bool
+    final: bool = Field(
+        description="this sentence ended its insert: marked final, or its insert was closed "
+        "and no other sentence of it waits (a viewer's answer: all of it has played)"
+    )
 
 
 class WordsSpoken(EventBase):

@@ -213,7 +213,9 @@ def record_question(
             )
     for entry in entries:
         store.append_timeline(record.room_id, record.run, entry)
-    if screening is not None and screening.accepted:  # answered or given up: a place frees
+    if screening is not None and screening.accepted and answered is None:
+        # given up before anything was sent: its place frees now (an answer sent to the render
+        # host holds its place until it has played: livehost.questions.answer_played)
         QuestionBook(store).finish(record.room_id, record.run, record.question_id, now=clock())
     return [entry.kind for entry in entries]
 

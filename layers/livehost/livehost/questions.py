@@ -6,9 +6,12 @@ atomic: the run's recently accepted questions live in one versioned ledger item,
 question is accepted only by a conditional write of the ledger at the version it was
 screened against, so ten identical questions sent at once are accepted once, a viewer's
 rate limit holds under concurrent requests, and no more than the policy's ``max_pending``
-questions wait for or are in their answer. Record marks the question answered
-(``finish``), which frees its place. A question whose answer never finished stops counting
-as pending after ``PENDING_TIMEOUT_S`` (AnswerQuestion is Express: five minutes at most)."""
+questions wait for or are in their answer. A question holds its place until its answer has
+played on the stream (the render host's last InsertFinished of it: ``answer_played``), so
+the room's command queue holds at most ``max_pending`` answers however many viewers ask;
+one given up before anything was sent frees it at once (Record). A question whose answer
+never finished stops counting as pending after ``PENDING_TIMEOUT_S`` (a render host lost
+mid-answer)."""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from pydantic import Field
 
 from livehost.errors import RoomNotLive
 from livehost.models import Model, Phase, Room
+from livehost.protocol import InsertFinished
 from livehost.screening import (
     Question,
     RecentQuestion,
@@ -235,3 +239,12 @@ def _busy(text: str) -> Verdict:
         message="The presenter has a queue of questions right now: please ask again in a minute.",
         text=text,
     )
+
+
+def answer_played(store: RoomStore, event: InsertFinished) -> bool:
+    """The render host played the last sentence of an insert: if it was a viewer's answer
+    (the insert's id is the question's), the question's place frees. False otherwise (an
+    operator's line, another run's question)."""
+    if not event.final:
+        return False
+    return QuestionBook(store).finish(event.room_id, event.run, event.insert_id, now=event.at)
