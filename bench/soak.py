@@ -48,6 +48,7 @@ LINES = [
     "Ask us anything you like.",
 ]
 SEGMENTS_PER_WEEK = 7 * 24 * 3600 // 30  # a week of 30 s segments
+HELD: list[tracemalloc.Snapshot] = []  # the cloud's allocations, taken at the end of the soak
 OWNERS = re.compile(r"/(moto|local|livehost|functions|bench)/")  # whose allocation it is
 
 
@@ -120,6 +121,8 @@ def main() -> None:
         stop(cloud, store, sfn, execution)
         collect(store, timeline)
         report(cloud, sfn, samples, asked, list(timeline.values()), args, budget)
+    for snapshot in HELD:
+        print_growth(snapshot)
 
 
 def soak(
@@ -165,8 +168,8 @@ def soak(
         )
         time.sleep(max(0.0, min(args.sample_every_s, end - time.time())))
     if tracemalloc.is_tracing():
-        print_growth(tracemalloc.take_snapshot())
-        tracemalloc.stop()
+        HELD.append(tracemalloc.take_snapshot())  # read once the cloud is down (its threads
+        tracemalloc.stop()  # would slow the reading down)
     return samples, asked, timeline
 
 
@@ -178,12 +181,12 @@ def print_growth(snapshot: tracemalloc.Snapshot, top: int = 12) -> None:
     total = sum(s.size for s in stats)
     print(f"\nlocal cloud: {total / 2**20:.1f} MB allocated since tracing began and still held")
     owners: dict[str, list[int]] = {}
-    for trace in held.traces:
-        frames = list(reversed(trace.traceback))  # innermost first
+    for stat in stats:
+        frames = list(reversed(stat.traceback))  # innermost first
         owner = next((f for f in frames if OWNERS.search(f.filename)), frames[0])
         place = owners.setdefault(f"{owner.filename}:{owner.lineno}", [0, 0])
-        place[0] += trace.size
-        place[1] += 1
+        place[0] += stat.size
+        place[1] += stat.count
     print("  by the innermost line of the emulator's or LiveHost's code that allocated it:")
     for where, (size, count) in sorted(owners.items(), key=lambda o: -o[1][0])[:top]:
         print(f"  {size / 2**20:7.2f} MB in {count:7d} blocks  {where}")
