@@ -34,7 +34,7 @@ from livehost.screening import (
 from livehost.store import RoomStore
 
 QUESTION_TTL_S = 3600  # the ledger outlives any window a policy may set
-PENDING_TIMEOUT_S = 300  # an Express AnswerQuestion runs at most five minutes
+PENDING_TIMEOUT_S = 300  # an answer not played by then is given up (its host lost, say)
 MAX_ATTEMPTS = 25  # conditional writes lost to concurrent questions before "busy"
 FULL_MEMORY_S = 1.0  # how long a room seen full is told "busy" without reading its ledger
 
