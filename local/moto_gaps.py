@@ -1780,8 +1780,8 @@ class ObjectBytes:
         self.closed = False
 
     def seek(self, position: int, whence: int = 0) -> int:
-        end = self._size()
-        self._position = {0: position, 1: self._position + position, 2: end + position}[whence]
+        base = {0: 0, 1: self._position}.get(whence)
+        self._position = (self._size() if base is None else base) + position  # 2: from the end
         return self._position
 
     def tell(self) -> int:
