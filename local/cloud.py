@@ -142,6 +142,7 @@ class LocalCloud:
         moto_gaps.install_thread_list_pruning()
         moto_gaps.install_closed_execution_pruning()
         moto_gaps.install_early_callback_answers()
+        moto_gaps.install_callback_search_past_starting_executions()
         moto_gaps.install_objects_on_disk(self.config.workdir / "objects")
         moto_gaps.install_recent_deleted_receipts()
         moto_gaps.install_fifo_long_poll()

@@ -135,6 +135,12 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     delete repeated with it is answered): a 24/7 room deletes a command and its events every
     segment, about 1 KB a segment, for ever. A queue remembers the newest
     ``KEPT_DELETED_RECEIPTS`` (``install_recent_deleted_receipts``).
+35. SendTaskHeartbeat, SendTaskSuccess and SendTaskFailure look for the token in every
+    running execution's callbacks, and an execution whose worker has not yet built its
+    environment (one started a moment before) has none to look in: the call fails with a
+    500 (``AttributeError``), and the agent's heartbeat is lost. An execution without an
+    environment yet holds no token, so the search passes it by
+    (``install_callback_search_past_starting_executions``).
 """
 
 from __future__ import annotations
@@ -1894,3 +1900,25 @@ def install_recent_deleted_receipts() -> None:
         self.deleted_messages = RecentReceipts(KEPT_DELETED_RECEIPTS)
 
     Queue.__init__ = init  # type: ignore[method-assign]
+
+
+# ---- 35. a task-token call passes by an execution that is still starting ------------------------
+
+
+def install_callback_search_past_starting_executions() -> None:
+    """The executions a task-token call (or a map run lookup) searches are those whose
+    interpreter has built its environment: one that has not holds no token yet."""
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    if not _install_once("callback_search_past_starting_executions"):
+        return
+    listed = StepFunctionsParserBackend._get_executions
+
+    def get_executions(self: Any, execution_status: Any = None) -> list[Any]:
+        return [
+            execution
+            for execution in listed(self, execution_status)
+            if getattr(getattr(execution, "exec_worker", None), "env", None) is not None
+        ]
+
+    StepFunctionsParserBackend._get_executions = get_executions  # type: ignore[method-assign]
