@@ -19,6 +19,7 @@ import pytest
 from chatviewer import ChatViewer, chat_grant
 from roomdriver import Rooms, short_script
 
+from livehost.api.runs import stop_room
 from livehost.chat_review import question_id_of
 from livehost.models import (
     InsertMode,
@@ -139,7 +140,8 @@ def live(cloud: LocalCloud) -> Iterator[LiveChat]:
     yield chat
     for viewer in chat.viewers:
         viewer.close()
-    rooms.store.request_stop(ROOM, StopMode.GRACEFUL)
+    # stopped as an operator stops it at once: a graceful stop waits out a long segment
+    stop_room(rooms.store, cloud.client("sqs"), room_id=ROOM, mode=StopMode.NOW)
     assert rooms.wait(execution, timeout_s=90)["status"] == "SUCCEEDED"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from roomdriver import wait_until
 
+from livehost.api.runs import stop_room
 from livehost.models import (
     KnowledgeEntry,
     LoopMode,
@@ -160,7 +161,8 @@ def live(cloud: LocalCloud) -> Iterator[Live]:
     )
     assert room.phase.value == "LIVE", room
     yield Live(cloud, store, sfn, room.run)
-    store.request_stop(ROOM, StopMode.GRACEFUL)
+    # stopped as an operator stops it at once: a graceful stop waits out a long segment
+    stop_room(store, cloud.client("sqs"), room_id=ROOM, mode=StopMode.NOW)
     described = wait_until(
         lambda: sfn.describe_execution(executionArn=execution_arn),
         lambda d: d["status"] != "RUNNING",
