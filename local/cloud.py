@@ -145,6 +145,7 @@ class LocalCloud:
         moto_gaps.install_callback_search_past_starting_executions()
         moto_gaps.install_objects_on_disk(self.config.workdir / "objects")
         moto_gaps.install_recent_deleted_receipts()
+        moto_gaps.install_live_model_instances()
         moto_gaps.install_fifo_long_poll()
         moto_gaps.install_uncounted_sends()
         moto_gaps.install_service_lookup_cache()

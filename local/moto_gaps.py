@@ -141,6 +141,13 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     500 (``AttributeError``), and the agent's heartbeat is lost. An execution without an
     environment yet holds no token, so the search passes it by
     (``install_callback_search_past_starting_executions``).
+36. Every instance of every moto model ever made is appended to its class's
+    ``instances_tracked`` list (for the emulator's dashboard and its reset), and never
+    dropped: each DynamoDB item put or updated, and each copy of an item a Get, Query or Scan
+    answers with, each SQS message, each Step Functions execution. That was the local
+    cloud's growth in a 24/7 room (about 150 KB a segment: the expiry sweeper's Scan copies
+    every item of the table every 30 s). A class tracks its live instances only, by weak
+    reference (``install_live_model_instances``).
 """
 
 from __future__ import annotations
@@ -161,6 +168,7 @@ import threading
 import time
 import traceback
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1922,3 +1930,57 @@ def install_callback_search_past_starting_executions() -> None:
         ]
 
     StepFunctionsParserBackend._get_executions = get_executions  # type: ignore[method-assign]
+
+
+# ---- 36. a model class tracks its live instances only ---------------------------------------
+
+
+class LiveInstances:
+    """What a moto model class's ``instances_tracked`` is used as (``append``, iteration,
+    ``len``), holding its instances by weak reference: an instance nothing else holds goes.
+    An instance that cannot be weakly referenced is held, as moto holds every one."""
+
+    def __init__(self, instances: Any = ()) -> None:
+        self._live: weakref.WeakValueDictionary[int, Any] = weakref.WeakValueDictionary()
+        self._held: list[Any] = []
+        for instance in instances:
+            self.append(instance)
+
+    def append(self, instance: Any) -> None:
+        try:
+            self._live[id(instance)] = instance
+        except TypeError:
+            self._held.append(instance)
+
+    def _instances(self) -> list[Any]:
+        while True:
+            try:
+                return list(self._live.values()) + self._held
+            except RuntimeError:  # an instance went while they were read: read again
+                continue
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._instances())
+
+    def __len__(self) -> int:
+        return len(self._instances())
+
+
+def install_live_model_instances() -> None:
+    """Each model instance made from now on is tracked in its class's ``LiveInstances``
+    (what the class tracked before is carried over into it)."""
+    from moto.core.common_models import BaseModel
+
+    if not _install_once("live_model_instances"):
+        return
+
+    def new(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        instance = super(BaseModel, cls).__new__(cls)
+        tracked = cls.__dict__.get("instances_tracked")
+        if not isinstance(tracked, LiveInstances):
+            tracked = LiveInstances(tracked or ())
+            cls.instances_tracked = tracked
+        tracked.append(instance)
+        return instance
+
+    BaseModel.__new__ = new  # type: ignore[method-assign,assignment]
