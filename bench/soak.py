@@ -8,7 +8,7 @@ Prints growth per 1,000 segments and extrapolates to seven days of 30 s segments
 
     nice .venv/bin/python -m bench.soak --minutes 20 [--hop-delay-ms 150]
     nice .venv/bin/python -m bench.soak --long-stream --minutes 30   # no replacement, no questions
-    nice .venv/bin/python -m bench.soak --minutes 8 --trace-memory   # where the cloud's growth is"""
+    nice .venv/bin/python -m bench.soak --minutes 8 --trace-memory   # what grew in the cloud"""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from bench.soak_measure import (
     av_drift,
     gaps_between_segments,
     growth_per_1000,
+    heap_usage,
     percentile,
     process_usage,
 )
@@ -48,7 +49,7 @@ LINES = [
     "Ask us anything you like.",
 ]
 SEGMENTS_PER_WEEK = 7 * 24 * 3600 // 30  # a week of 30 s segments
-HELD: list[tracemalloc.Snapshot] = []  # the cloud's allocations, taken at the end of the soak
+HELD: list[tracemalloc.Snapshot] = []  # the cloud's allocations: halfway, and at the end
 OWNERS = re.compile(r"/(moto|local|livehost|functions|bench)/")  # whose allocation it is
 
 
@@ -73,7 +74,7 @@ def main() -> None:
     parser.add_argument(
         "--trace-memory",
         action="store_true",
-        help="trace the local cloud's allocations from a quarter of the run; print the growth",
+        help="trace the cloud's allocations from a quarter of the run; print what grew in them",
     )
     parser.add_argument(
         "--kept-history-events",
@@ -121,8 +122,8 @@ def main() -> None:
         stop(cloud, store, sfn, execution)
         collect(store, timeline)
         report(cloud, sfn, samples, asked, list(timeline.values()), args, budget)
-    for snapshot in HELD:
-        print_growth(snapshot)
+    if len(HELD) == 2:
+        print_growth(*HELD)
 
 
 def soak(
@@ -136,6 +137,7 @@ def soak(
     next_question = began + args.question_every_s
     samples: list[Sample] = []
     trace_from = began + args.minutes * 60 / 4 if args.trace_memory else None
+    halfway = began + args.minutes * 60 * 5 / 8  # halfway through the trace
     asked = 0
     timeline: dict[str, dict[str, Any]] = {}  # read as it goes: entries expire (retention)
     s3, bucket = cloud.client("s3"), cloud.outputs.get("AssetsBucketName", "")
@@ -152,18 +154,28 @@ def soak(
             asked += 1
             next_question = now + args.question_every_s
         if trace_from is not None and now >= trace_from:
-            tracemalloc.start(8)
+            tracemalloc.start(10)
             trace_from = None
+        if tracemalloc.is_tracing() and not HELD and now >= halfway:
+            HELD.append(tracemalloc.take_snapshot())
         samples.append(sample(cloud, store, s3, bucket, now - began))
         collect(store, timeline)
         last = samples[-1]
+        cloud_heap = last.processes["cloud"]
+        traced = (
+            f" python {tracemalloc.get_traced_memory()[0] / 2**20:.0f}MB"
+            if tracemalloc.is_tracing()
+            else ""
+        )
         print(
             f"[{last.at_s:6.0f} s] segments {last.segments:5d}  items {last.items:6d}  "
             f"objects {last.objects:4d}  "
             + "  ".join(
                 f"{k} {v['rss_mb']:.0f}MB/{v['threads']}t/{v['fds']}fd"
                 for k, v in last.processes.items()
-            ),
+            )
+            + f"  cloud heap {cloud_heap['heap_used_mb']:.0f}MB used"
+            f" {cloud_heap['heap_free_mb']:.0f}MB free{traced}",
             flush=True,
         )
         time.sleep(max(0.0, min(args.sample_every_s, end - time.time())))
@@ -173,27 +185,32 @@ def soak(
     return samples, asked, timeline
 
 
-def print_growth(snapshot: tracemalloc.Snapshot, top: int = 12) -> None:
-    """The allocations still held that were made since tracing began, largest first, each
-    with the innermost frames of where it was made (the bench's own code left out)."""
-    held = snapshot.filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
-    stats = held.statistics("traceback")
-    total = sum(s.size for s in stats)
-    print(f"\nlocal cloud: {total / 2**20:.1f} MB allocated since tracing began and still held")
+def print_growth(first: tracemalloc.Snapshot, last: tracemalloc.Snapshot, top: int = 12) -> None:
+    """What the cloud's process held more at the end than halfway through the trace, by the
+    innermost line of the emulator's or LiveHost's code that allocated it, then by where it
+    was allocated (innermost frames first); the bench's own tracing left out."""
+    ours = [tracemalloc.Filter(False, tracemalloc.__file__)]
+    stats = [
+        s
+        for s in last.filter_traces(ours).compare_to(first.filter_traces(ours), "traceback")
+        if s.size_diff
+    ]
+    total = sum(s.size_diff for s in stats)
+    print(f"\nlocal cloud: {total / 2**20:+.1f} MB more held at the end than halfway")
     owners: dict[str, list[int]] = {}
     for stat in stats:
         frames = list(reversed(stat.traceback))  # innermost first
         owner = next((f for f in frames if OWNERS.search(f.filename)), frames[0])
         place = owners.setdefault(f"{owner.filename}:{owner.lineno}", [0, 0])
-        place[0] += stat.size
-        place[1] += stat.count
+        place[0] += stat.size_diff
+        place[1] += stat.count_diff
     print("  by the innermost line of the emulator's or LiveHost's code that allocated it:")
     for where, (size, count) in sorted(owners.items(), key=lambda o: -o[1][0])[:top]:
-        print(f"  {size / 2**20:7.2f} MB in {count:7d} blocks  {where}")
+        print(f"  {size / 2**20:+7.2f} MB in {count:+7d} blocks  {where}")
     print("  by where it was allocated (innermost frame first):")
-    for stat in stats[:top]:
-        print(f"  {stat.size / 2**20:7.2f} MB in {stat.count:7d} blocks")
-        for frame in stat.traceback.format(limit=8, most_recent_first=True):
+    for stat in sorted(stats, key=lambda s: -s.size_diff)[:top]:
+        print(f"  {stat.size_diff / 2**20:+7.2f} MB in {stat.count_diff:+7d} blocks")
+        for frame in stat.traceback.format(limit=10, most_recent_first=True):
             print(f"      {frame.strip()}")
 
 
@@ -219,7 +236,7 @@ def collect(store: RoomStore, timeline: dict[str, dict[str, Any]]) -> None:
 def sample(cloud: LocalCloud, store: RoomStore, s3: Any, bucket: str, at_s: float) -> Sample:
     assert cloud.supervisor is not None
     cursor = store.get_cursor(ROOM, store.get_room(ROOM).run)
-    processes = {"cloud": process_usage(os.getpid())}
+    processes = {"cloud": process_usage(os.getpid()) | heap_usage()}
     for host in cloud.supervisor.running():
         processes["agent"] = process_usage(host.process.pid) | {"pid": host.process.pid}
         for child in _children(host.process.pid):

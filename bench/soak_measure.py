@@ -5,6 +5,8 @@ drift and dropped frames from a recording's timestamps (ffprobe)."""
 from __future__ import annotations
 
 import csv
+import ctypes
+import ctypes.util
 import io
 import itertools
 import os
@@ -35,6 +37,30 @@ def process_usage(pid: int) -> dict[str, Any]:
         "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
         "threads": int(fields["Threads"]),
         "fds": len(os.listdir(f"/proc/{pid}/fd")),
+    }
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+            "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+_libc = ctypes.CDLL(ctypes.util.find_library("c"))
+_libc.mallinfo2.restype = _MallInfo2
+
+
+def heap_usage() -> dict[str, float]:
+    """This process's C heap (glibc's ``mallinfo2``, every arena): MB in use, and MB free but
+    kept by the allocator (what RSS holds that no object does)."""
+    info = _libc.mallinfo2()
+    return {
+        "heap_used_mb": (info.uordblks + info.hblkhd) / 2**20,
+        "heap_free_mb": info.fordblks / 2**20,
     }
 
 
