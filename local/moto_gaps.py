@@ -143,8 +143,8 @@ tests/integration/test_moto_gaps.py that fails if moto's behaviour changes under
     (``install_callback_search_past_starting_executions``).
 36. Every instance of every moto model ever made is appended to its class's
     ``instances_tracked`` list (for the emulator's dashboard and its reset), and never
-    dropped: each DynamoDB item put or updated, and each copy of an item a Get, Query or Scan
-    answers with, each SQS message, each Step Functions execution. That was the local
+    dropped: each DynamoDB item put or updated, each copy of an item a Query or Scan answers
+    with, each SQS message, each S3 object even once deleted. That was the local
     cloud's growth in a 24/7 room (about 150 KB a segment: the expiry sweeper's Scan copies
     every item of the table every 30 s). A class tracks its live instances only, by weak
     reference (``install_live_model_instances``).
