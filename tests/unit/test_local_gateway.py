@@ -329,9 +329,13 @@ def test_the_gateway_process_invokes_the_function_in_environments_and_stops_them
         with urllib.request.urlopen(request, timeout=10) as reply:
             status, body = reply.status, json.loads(reply.read())
         # Then the handler answered it from an environment process of the gateway's own
-        while api.environments.started < 2:  # (the second may still be starting)
-            time.sleep(0.01)
+        # (the second may still be starting; and a process whose starting thread has just
+        # ended is missing from /proc's children lists while it is handed to another thread)
+        deadline = time.time() + 10
         environments = descendants(gateway_pid)
+        while (api.environments.started < 2 or len(environments) < 2) and time.time() < deadline:
+            time.sleep(0.01)
+            environments = descendants(gateway_pid)
         assert (status, body["asked"]) == (202, "hi")
         assert body["pid"] in environments and len(environments) == 2
         assert api.environments == EnvironmentStats(started=2, used=1)
@@ -353,8 +357,19 @@ api = GatewayProcess(GatewaySetup.model_validate_json(Path(sys.argv[1]).read_tex
 while api.environments.started < 2:  # (they start in the background)
     time.sleep(0.01)
 pid = api._process.pid
-children = [c for t in Path(f"/proc/{pid}/task").glob("*") for c in (t / "children").read_text().split()]
-print(pid, *children, flush=True)
+def children():
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += (task / "children").read_text().split()
+        except OSError:  # the thread ended meanwhile
+            pass
+    return found
+
+listed, deadline = [], time.time() + 10  # (a child can be missing while it is reparented)
+while len(listed) < 2 and time.time() < deadline:
+    listed = children()
+print(pid, *listed, flush=True)
 os._exit(0)  # dies without stopping it
 """
 
